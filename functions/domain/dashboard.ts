@@ -1,0 +1,229 @@
+import { lastDays } from './dates';
+import {
+  BREAKDOWN_DIMENSIONS,
+  METRIC_NAMES,
+  acceptanceRate,
+  addMetrics,
+  zeroMetrics,
+  type BreakdownDimension,
+  type PartialMetrics,
+  type UsageMetrics,
+} from './metrics';
+import type { DailyRollup, DayState, LedgerEntry } from './model';
+
+/** Pure aggregation of rollups + ledger into what a team page shows (docs/api.md, GET /dashboard). */
+export type HeatmapState =
+  'ok' | 'no_activity' | 'partial' | 'pending' | 'failed' | 'not_available' | 'not_fetched';
+
+export interface HeatmapDay {
+  date: string;
+  /** Interactions that day; null when no tool's data for the day is known (never drawn as zero). */
+  count: number | null;
+  state: HeatmapState;
+}
+
+export interface ToolSummary {
+  provider: string;
+  name: string;
+  interactions: number;
+  active_days: number;
+  max_daily_active_developers: number;
+  sessions: number;
+  requests: number;
+  chat_turns: number;
+  suggestions_shown: number;
+  suggestions_accepted: number;
+  acceptance_rate: number | null;
+  lines_added: number;
+  lines_removed: number;
+  lines_suggested: number;
+  lines_accepted: number;
+  commits: number;
+  pull_requests: number;
+  tokens: { input: number; output: number; cache_read: number; cache_creation: number };
+  cost_cents: number;
+}
+
+export interface BreakdownRow extends PartialMetrics {
+  name: string;
+  acceptance_rate?: number | null;
+}
+
+export interface Dashboard {
+  period: { start_date: string; end_date: string; days: number };
+  total_interactions: number;
+  active_days: number;
+  top_tool: { provider: string; name: string; requests: number } | null;
+  tools: ToolSummary[];
+  heatmap_data: HeatmapDay[];
+  acceptance_trend: {
+    date: string;
+    suggestions_shown: number;
+    suggestions_accepted: number;
+    acceptance_rate: number | null;
+  }[];
+  breakdowns: Record<BreakdownDimension, BreakdownRow[]>;
+  sync: { days_fetched: number; days_pending: number; days_failed: number; days_not_fetched: number };
+}
+
+const FETCHED: ReadonlySet<DayState> = new Set(['ok', 'no_activity']);
+
+export function heatmapState(entries: readonly LedgerEntry[], count: number): HeatmapState {
+  if (entries.length === 0) return 'not_fetched';
+  const fetched = entries.filter((entry) => FETCHED.has(entry.state));
+  if (fetched.length === entries.length) return count > 0 ? 'ok' : 'no_activity';
+  if (fetched.length > 0) return 'partial';
+  if (entries.some((entry) => entry.state === 'failed')) return 'failed';
+  if (entries.some((entry) => entry.state === 'pending')) return 'pending';
+  return 'not_available';
+}
+
+function toolSummary(
+  provider: string,
+  name: string,
+  metrics: UsageMetrics,
+  activeDays: number,
+  maxActive: number,
+): ToolSummary {
+  return {
+    provider,
+    name,
+    interactions: metrics.interactions,
+    active_days: activeDays,
+    max_daily_active_developers: maxActive,
+    sessions: metrics.sessions,
+    requests: metrics.requests,
+    chat_turns: metrics.chat_turns,
+    suggestions_shown: metrics.suggestions_shown,
+    suggestions_accepted: metrics.suggestions_accepted,
+    acceptance_rate: acceptanceRate(metrics),
+    lines_added: metrics.lines_added,
+    lines_removed: metrics.lines_removed,
+    lines_suggested: metrics.lines_suggested,
+    lines_accepted: metrics.lines_accepted,
+    commits: metrics.commits,
+    pull_requests: metrics.pull_requests,
+    tokens: {
+      input: metrics.tokens_input,
+      output: metrics.tokens_output,
+      cache_read: metrics.tokens_cache_read,
+      cache_creation: metrics.tokens_cache_creation,
+    },
+    cost_cents: metrics.cost_cents,
+  };
+}
+
+function sortedBreakdown(entries: Map<string, PartialMetrics>): BreakdownRow[] {
+  return [...entries.entries()]
+    .map(([name, figures]) => {
+      const row: BreakdownRow = { name, ...figures };
+      if (figures.suggestions_shown !== undefined) row.acceptance_rate = acceptanceRate(figures);
+      return row;
+    })
+    .sort(
+      (a, b) =>
+        (b.interactions ?? 0) - (a.interactions ?? 0) ||
+        (b.tokens_input ?? 0) + (b.tokens_output ?? 0) - ((a.tokens_input ?? 0) + (a.tokens_output ?? 0)) ||
+        a.name.localeCompare(b.name),
+    );
+}
+
+export function buildDashboard(input: {
+  today: string;
+  days: number;
+  rollups: readonly DailyRollup[];
+  ledger: readonly LedgerEntry[];
+  toolName: (provider: string) => string;
+}): Dashboard {
+  const dates = lastDays(input.today, input.days);
+  const inPeriod = new Set(dates);
+  const countByDate = new Map<string, number>();
+  const ledgerByDate = new Map<string, LedgerEntry[]>();
+  const perTool = new Map<string, { metrics: UsageMetrics; days: Set<string>; maxActive: number }>();
+  const trend = new Map<string, { shown: number; accepted: number }>();
+  const breakdowns = Object.fromEntries(
+    BREAKDOWN_DIMENSIONS.map((d) => [d, new Map<string, PartialMetrics>()]),
+  ) as Record<BreakdownDimension, Map<string, PartialMetrics>>;
+
+  for (const entry of input.ledger) {
+    if (!inPeriod.has(entry.date)) continue;
+    const list = ledgerByDate.get(entry.date) ?? [];
+    list.push(entry);
+    ledgerByDate.set(entry.date, list);
+  }
+  for (const rollup of input.rollups) {
+    if (!inPeriod.has(rollup.date)) continue;
+    countByDate.set(rollup.date, (countByDate.get(rollup.date) ?? 0) + rollup.metrics.interactions);
+    const tool = perTool.get(rollup.provider) ?? {
+      metrics: zeroMetrics(),
+      days: new Set<string>(),
+      maxActive: 0,
+    };
+    addMetrics(tool.metrics, rollup.metrics);
+    if (rollup.metrics.interactions > 0 || rollup.active_developers > 0) tool.days.add(rollup.date);
+    tool.maxActive = Math.max(tool.maxActive, rollup.active_developers);
+    perTool.set(rollup.provider, tool);
+    const day = trend.get(rollup.date) ?? { shown: 0, accepted: 0 };
+    day.shown += rollup.metrics.suggestions_shown;
+    day.accepted += rollup.metrics.suggestions_accepted;
+    trend.set(rollup.date, day);
+    for (const dimension of BREAKDOWN_DIMENSIONS) {
+      for (const [name, figures] of Object.entries(rollup.breakdowns[dimension])) {
+        const target = breakdowns[dimension].get(name) ?? {};
+        addMetrics(target, figures);
+        breakdowns[dimension].set(name, target);
+      }
+    }
+  }
+
+  const heatmap: HeatmapDay[] = dates.map((date) => {
+    const entries = ledgerByDate.get(date) ?? [];
+    const count = countByDate.get(date) ?? 0;
+    const state = heatmapState(entries, count);
+    const known = state === 'ok' || state === 'no_activity' || state === 'partial';
+    return { date, count: known ? count : null, state };
+  });
+
+  const tools = [...perTool.entries()]
+    .map(([provider, tool]) =>
+      toolSummary(provider, input.toolName(provider), tool.metrics, tool.days.size, tool.maxActive),
+    )
+    .sort((a, b) => b.interactions - a.interactions || a.provider.localeCompare(b.provider));
+  const top = tools[0];
+  return {
+    period: { start_date: dates[0] as string, end_date: input.today, days: input.days },
+    total_interactions: tools.reduce((sum, tool) => sum + tool.interactions, 0),
+    active_days: heatmap.filter((day) => (day.count ?? 0) > 0).length,
+    top_tool:
+      top && top.interactions > 0
+        ? { provider: top.provider, name: top.name, requests: top.interactions }
+        : null,
+    tools,
+    heatmap_data: heatmap,
+    acceptance_trend: dates
+      .filter((date) => trend.has(date))
+      .map((date) => {
+        const day = trend.get(date) as { shown: number; accepted: number };
+        return {
+          date,
+          suggestions_shown: day.shown,
+          suggestions_accepted: day.accepted,
+          acceptance_rate: acceptanceRate({
+            suggestions_shown: day.shown,
+            suggestions_accepted: day.accepted,
+          }),
+        };
+      }),
+    breakdowns: Object.fromEntries(
+      BREAKDOWN_DIMENSIONS.map((d) => [d, sortedBreakdown(breakdowns[d])]),
+    ) as Record<BreakdownDimension, BreakdownRow[]>,
+    sync: {
+      days_fetched: heatmap.filter((d) => d.state === 'ok' || d.state === 'no_activity').length,
+      days_pending: heatmap.filter((d) => d.state === 'pending').length,
+      days_failed: heatmap.filter((d) => d.state === 'failed').length,
+      days_not_fetched: heatmap.filter((d) => d.state === 'not_fetched').length,
+    },
+  };
+}
+
+export { METRIC_NAMES };

@@ -1,0 +1,84 @@
+/**
+ * The one metric vocabulary every provider is normalised into (see docs/metrics.md).
+ * All figures are non-negative integers; units are in the names (cost in US cents, tokens, lines).
+ */
+export const METRIC_NAMES = [
+  'interactions',
+  'sessions',
+  'requests',
+  'chat_turns',
+  'suggestions_shown',
+  'suggestions_accepted',
+  'lines_added',
+  'lines_removed',
+  'lines_suggested',
+  'lines_accepted',
+  'commits',
+  'pull_requests',
+  'tokens_input',
+  'tokens_output',
+  'tokens_cache_read',
+  'tokens_cache_creation',
+  'cost_cents',
+] as const;
+
+export type MetricName = (typeof METRIC_NAMES)[number];
+export type UsageMetrics = Record<MetricName, number>;
+/** A breakdown entry carries only the figures the provider reports for that dimension. */
+export type PartialMetrics = Partial<UsageMetrics>;
+
+export const BREAKDOWN_DIMENSIONS = ['editors', 'languages', 'models'] as const;
+export type BreakdownDimension = (typeof BREAKDOWN_DIMENSIONS)[number];
+export type Breakdowns = Record<BreakdownDimension, Record<string, PartialMetrics>>;
+
+export type DeveloperKind = 'user' | 'service';
+
+/** Who did the work, as far as the provider tells. `key` is stable per provider account. */
+export interface DeveloperRef {
+  key: string;
+  kind: DeveloperKind;
+  email?: string;
+  login?: string;
+  display_name?: string;
+}
+
+export type ExtraValue = number | string | boolean;
+
+/** One developer's usage of one tool (integration) on one UTC day. */
+export interface DeveloperDayUsage {
+  date: string;
+  developer: DeveloperRef;
+  active: boolean;
+  metrics: UsageMetrics;
+  breakdowns: Breakdowns;
+  /** Provider-specific figures that have no place in the vocabulary (kept, never summed blindly). */
+  extras: Record<string, ExtraValue>;
+}
+
+export const zeroMetrics = (): UsageMetrics =>
+  Object.fromEntries(METRIC_NAMES.map((name) => [name, 0])) as UsageMetrics;
+
+export const emptyBreakdowns = (): Breakdowns => ({ editors: {}, languages: {}, models: {} });
+
+export function addMetrics(target: PartialMetrics, source: PartialMetrics): void {
+  for (const name of METRIC_NAMES) {
+    const value = source[name];
+    if (value !== undefined) target[name] = (target[name] ?? 0) + value;
+  }
+}
+
+export function mergeBreakdowns(target: Breakdowns, source: Breakdowns): void {
+  for (const dimension of BREAKDOWN_DIMENSIONS) {
+    for (const [name, figures] of Object.entries(source[dimension])) {
+      const entry = (target[dimension][name] ??= {});
+      addMetrics(entry, figures);
+    }
+  }
+}
+
+/** Share of shown suggestions that were accepted, or null when nothing was shown. */
+export function acceptanceRate(metrics: PartialMetrics): number | null {
+  const shown = metrics.suggestions_shown ?? 0;
+  if (shown === 0) return null;
+  return Math.round(((metrics.suggestions_accepted ?? 0) / shown) * 10_000) / 10_000;
+}

@@ -1,0 +1,84 @@
+import type { Breakdowns, DeveloperDayUsage, UsageMetrics } from './metrics';
+
+/** Entities of the system, as the use cases see them (storage keys live in the adapters). */
+export type IntegrationStatus = 'active' | 'invalid_credentials' | 'not_available';
+export type Role = 'admin' | 'member';
+
+export interface Caller {
+  teamId: string;
+  role: Role;
+  subject: string;
+}
+
+export type SyncOutcome = 'ok' | 'partial' | 'failed' | 'invalid_credentials' | 'not_available';
+
+export interface LastSync {
+  sync_id: string;
+  trigger: SyncTrigger;
+  finished_at: string;
+  outcome: SyncOutcome;
+  days_ok: number;
+  days_failed: number;
+  days_pending: number;
+  message?: string;
+}
+
+export interface Integration {
+  team_id: string;
+  integration_id: string;
+  provider: string;
+  name: string;
+  account: { id: string; name: string };
+  /** Non-secret connect options (e.g. a GitHub organisation). */
+  options: Record<string, unknown>;
+  status: IntegrationStatus;
+  status_message?: string;
+  sync_enabled: boolean;
+  /** Where the encrypted key lives (a Secrets Manager ARN, or a local store id). Never the key. */
+  secret_ref: string;
+  created_at: string;
+  created_by: string;
+  updated_at: string;
+  last_sync?: LastSync;
+  last_manual_sync_at?: string;
+  /** Optimistic-locking counter. */
+  version: number;
+}
+
+export type DayState = 'pending' | 'ok' | 'no_activity' | 'failed' | 'not_available';
+
+/** The sync ledger: what is known of one integration's day. */
+export interface LedgerEntry {
+  team_id: string;
+  integration_id: string;
+  provider: string;
+  date: string;
+  state: DayState;
+  reason?: string;
+  attempts: number;
+  sync_id: string;
+  updated_at: string;
+  /** Rows and interactions written for the day (0 unless ok). */
+  developers: number;
+  interactions: number;
+}
+
+/** Per team × day × integration totals: what the dashboard reads. */
+export interface DailyRollup {
+  team_id: string;
+  integration_id: string;
+  provider: string;
+  date: string;
+  active_developers: number;
+  developers: number;
+  metrics: UsageMetrics;
+  breakdowns: Breakdowns;
+}
+
+export type SyncTrigger = 'backfill' | 'scheduled' | 'manual';
+
+export interface StoredDeveloperDay extends DeveloperDayUsage {
+  team_id: string;
+  integration_id: string;
+  provider: string;
+}

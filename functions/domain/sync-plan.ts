@@ -1,0 +1,50 @@
+import type { ProviderManifest } from '../providers/manifest-types';
+import type { SyncJob } from '../schemas/sync-job';
+import { addDays, chunk, daysBetween, toIsoDay } from './dates';
+import type { SyncTrigger } from './model';
+import type { IdGenerator } from './ports';
+
+/** Which days a sync covers, from the provider's manifest and today's UTC date. */
+export function backfillRange(manifest: ProviderManifest, now: Date): { start: string; end: string } {
+  const end = addDays(toIsoDay(now), -manifest.sync.newestOffset);
+  return { start: addDays(end, -(manifest.sync.backfillDays - 1)), end };
+}
+
+export function dailyDates(manifest: ProviderManifest, now: Date): string[] {
+  const today = toIsoDay(now);
+  return [...new Set(manifest.sync.dailyOffsets.map((offset) => addDays(today, -offset)))].sort();
+}
+
+export interface JobTarget {
+  teamId: string;
+  integrationId: string;
+  provider: string;
+}
+
+/** Splits days into queue messages of at most `maxDaysPerJob`, newest chunk first (fresh data lands first). */
+export function buildJobs(
+  target: JobTarget,
+  days: string[],
+  manifest: ProviderManifest,
+  trigger: SyncTrigger,
+  syncId: string,
+  ids: IdGenerator,
+  now: Date,
+): SyncJob[] {
+  const sorted = [...new Set(days)].sort();
+  return chunk(sorted, manifest.sync.maxDaysPerJob)
+    .reverse()
+    .map((dates) => ({
+      version: 1,
+      job_id: ids.newId('job'),
+      sync_id: syncId,
+      team_id: target.teamId,
+      integration_id: target.integrationId,
+      provider: target.provider,
+      trigger,
+      dates,
+      enqueued_at: now.toISOString(),
+    }));
+}
+
+export { daysBetween };

@@ -1,0 +1,135 @@
+import { addDays, toIsoDay } from '../dates';
+import { NotFoundError } from '../errors';
+import type { Caller, DayState, Integration, LastSync } from '../model';
+import type { Dependencies } from './dependencies';
+import { requireAdmin } from './authorization';
+
+export const LEDGER_SUMMARY_DAYS = 90;
+
+/** What the API shows of an integration: everything but where its key lives. */
+export interface IntegrationView {
+  integration_id: string;
+  provider: string;
+  provider_name: string;
+  name: string;
+  account: { id: string; name: string };
+  options: Record<string, unknown>;
+  status: Integration['status'];
+  status_message: string | null;
+  sync_enabled: boolean;
+  created_at: string;
+  updated_at: string;
+  last_sync: LastSync | null;
+}
+
+export interface LedgerSummary {
+  window: { start_date: string; end_date: string; days: number };
+  days: Record<DayState | 'not_fetched', number>;
+  last_failure: { date: string; reason: string; attempts: number } | null;
+  oldest_pending: string | null;
+}
+
+export function toView(integration: Integration, deps: Dependencies): IntegrationView {
+  return {
+    integration_id: integration.integration_id,
+    provider: integration.provider,
+    provider_name: deps.registry.has(integration.provider)
+      ? deps.registry.get(integration.provider).manifest.displayName
+      : integration.provider,
+    name: integration.name,
+    account: integration.account,
+    options: integration.options,
+    status: integration.status,
+    status_message: integration.status_message ?? null,
+    sync_enabled: integration.sync_enabled,
+    created_at: integration.created_at,
+    updated_at: integration.updated_at,
+    last_sync: integration.last_sync ?? null,
+  };
+}
+
+async function getOwned(caller: Caller, integrationId: string, deps: Dependencies): Promise<Integration> {
+  // Keys are scoped by the caller's team: another team's id is simply not found (404, not 403).
+  const integration = await deps.integrations.get(caller.teamId, integrationId);
+  if (!integration) throw new NotFoundError(`No integration ${integrationId} in your team.`);
+  return integration;
+}
+
+export async function listIntegrations(caller: Caller, deps: Dependencies): Promise<IntegrationView[]> {
+  const items = await deps.integrations.list(caller.teamId);
+  return items.map((item) => toView(item, deps));
+}
+
+export async function getIntegration(
+  caller: Caller,
+  integrationId: string,
+  deps: Dependencies,
+): Promise<IntegrationView & { ledger: LedgerSummary }> {
+  const integration = await getOwned(caller, integrationId, deps);
+  const end = toIsoDay(deps.clock.now());
+  const start = addDays(end, -(LEDGER_SUMMARY_DAYS - 1));
+  const entries = await deps.usage.getLedger(caller.teamId, start, end, integrationId);
+  const days: LedgerSummary['days'] = {
+    ok: 0,
+    no_activity: 0,
+    pending: 0,
+    failed: 0,
+    not_available: 0,
+    not_fetched: 0,
+  };
+  let lastFailure: LedgerSummary['last_failure'] = null;
+  let oldestPending: string | null = null;
+  for (const entry of entries) {
+    days[entry.state]++;
+    if (entry.state === 'failed' && (!lastFailure || entry.date > lastFailure.date)) {
+      lastFailure = { date: entry.date, reason: entry.reason ?? 'unknown', attempts: entry.attempts };
+    }
+    if (entry.state === 'pending' && (oldestPending === null || entry.date < oldestPending))
+      oldestPending = entry.date;
+  }
+  days.not_fetched = LEDGER_SUMMARY_DAYS - entries.length;
+  return {
+    ...toView(integration, deps),
+    ledger: {
+      window: { start_date: start, end_date: end, days: LEDGER_SUMMARY_DAYS },
+      days,
+      last_failure: lastFailure,
+      oldest_pending: oldestPending,
+    },
+  };
+}
+
+export async function setSyncEnabled(
+  caller: Caller,
+  integrationId: string,
+  syncEnabled: boolean,
+  deps: Dependencies,
+): Promise<IntegrationView> {
+  requireAdmin(caller);
+  await getOwned(caller, integrationId, deps);
+  const updated = await deps.integrations.update(caller.teamId, integrationId, () => ({
+    sync_enabled: syncEnabled,
+    updated_at: deps.clock.now().toISOString(),
+  }));
+  return toView(updated, deps);
+}
+
+/**
+ * Disconnects an integration: its secret is deleted and it leaves the schedule. Usage already stored
+ * stays (history); connecting the same account again resumes the same integration.
+ */
+export async function deleteIntegration(
+  caller: Caller,
+  integrationId: string,
+  deps: Dependencies,
+): Promise<void> {
+  requireAdmin(caller);
+  const integration = await getOwned(caller, integrationId, deps);
+  await deps.integrations.delete(caller.teamId, integrationId);
+  await deps.secrets.remove(integration.secret_ref, {
+    teamId: caller.teamId,
+    integrationId,
+    provider: integration.provider,
+  });
+  deps.log.info('integration deleted', { team_id: caller.teamId, integration_id: integrationId });
+}

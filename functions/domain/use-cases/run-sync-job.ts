@@ -1,0 +1,227 @@
+import { ProviderHttpError } from '../../providers/http-client';
+import type { SyncJob } from '../../schemas/sync-job';
+import type { LastSync, LedgerEntry, StoredDeveloperDay, SyncOutcome } from '../model';
+import { summarizeDay } from '../rollup';
+import type { Dependencies } from './dependencies';
+
+/** Thrown when some days failed for reasons that may pass (rate limit, outage): the queue redelivers. */
+export class RetryLaterError extends Error {
+  override name = 'RetryLaterError';
+  constructor(
+    message: string,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+  }
+}
+
+export interface JobResult {
+  job_id: string;
+  outcome: SyncOutcome | 'skipped';
+  days_ok: number;
+  days_failed: number;
+  days_pending: number;
+  requests: number;
+  reason?: string;
+}
+
+const DONE_STATES = new Set(['ok', 'no_activity']);
+
+/**
+ * Runs one queue message: for each day, fetch → normalise → replace the stored day (rows, rollup,
+ * ledger). Idempotent: a day is always replaced whole, and on redelivery days this sync already
+ * stored are skipped. Credentials refused → integration marked invalid_credentials, no retry.
+ * Retryable provider failures → the day is marked failed (attempts counted) and RetryLaterError is thrown.
+ */
+export async function runSyncJob(job: SyncJob, deps: Dependencies): Promise<JobResult> {
+  const result: JobResult = {
+    job_id: job.job_id,
+    outcome: 'ok',
+    days_ok: 0,
+    days_failed: 0,
+    days_pending: 0,
+    requests: 0,
+  };
+  const integration = await deps.integrations.get(job.team_id, job.integration_id);
+  const base = {
+    team_id: job.team_id,
+    integration_id: job.integration_id,
+    provider: job.provider,
+    sync_id: job.sync_id,
+  };
+  const stamp = () => deps.clock.now().toISOString();
+
+  if (!integration || integration.provider !== job.provider) {
+    deps.log.warn('sync job skipped: integration no longer exists', {
+      job_id: job.job_id,
+      integration_id: job.integration_id,
+    });
+    return { ...result, outcome: 'skipped', reason: 'integration_deleted' };
+  }
+  if (job.trigger === 'scheduled' && !integration.sync_enabled) {
+    return { ...result, outcome: 'skipped', reason: 'sync_disabled' };
+  }
+  if (integration.status === 'invalid_credentials') {
+    for (const date of job.dates) {
+      await deps.usage.recordDayState({
+        ...base,
+        date,
+        state: 'failed',
+        reason: 'invalid_credentials: reconnect with a valid key',
+        updated_at: stamp(),
+      });
+    }
+    return {
+      ...result,
+      outcome: 'invalid_credentials',
+      days_failed: job.dates.length,
+      reason: 'invalid_credentials',
+    };
+  }
+
+  const provider = deps.registry.get(job.provider);
+  const scope = { teamId: job.team_id, integrationId: job.integration_id, provider: job.provider };
+  const credentials = {
+    apiKey: await deps.secrets.read(integration.secret_ref, scope),
+    options: integration.options as never,
+  };
+  const ctx = deps.providerContext(provider.manifest);
+  const sorted = [...job.dates].sort();
+  const known = new Map(
+    (
+      await deps.usage.getLedger(
+        job.team_id,
+        sorted[0] as string,
+        sorted[sorted.length - 1] as string,
+        job.integration_id,
+      )
+    ).map((entry) => [entry.date, entry]),
+  );
+
+  let retryLater: RetryLaterError | undefined;
+  let stop: { state: 'failed' | 'not_available'; reason: string } | undefined;
+
+  for (const date of sorted) {
+    if (stop) {
+      await deps.usage.recordDayState({
+        ...base,
+        date,
+        state: stop.state,
+        reason: stop.reason,
+        updated_at: stamp(),
+      });
+      if (stop.state === 'failed') result.days_failed++;
+      continue;
+    }
+    const previous = known.get(date);
+    if (previous && previous.sync_id === job.sync_id && DONE_STATES.has(previous.state)) {
+      result.days_ok++;
+      continue;
+    }
+    try {
+      const fetched = await provider.fetchDay(credentials, date, ctx);
+      if (fetched.kind === 'not_ready') {
+        await deps.usage.recordDayState({
+          ...base,
+          date,
+          state: 'pending',
+          reason: fetched.message,
+          updated_at: stamp(),
+        });
+        result.days_pending++;
+        continue;
+      }
+      if (fetched.kind === 'not_available') {
+        await deps.usage.recordDayState({
+          ...base,
+          date,
+          state: 'not_available',
+          reason: fetched.message,
+          updated_at: stamp(),
+        });
+        continue;
+      }
+      result.requests += fetched.requests;
+      const usage = provider.normalizeDay(fetched.raw, date);
+      const rows: StoredDeveloperDay[] = usage.map((row) => ({
+        ...row,
+        team_id: job.team_id,
+        integration_id: job.integration_id,
+        provider: job.provider,
+      }));
+      const summary = summarizeDay(rows);
+      const ledger: LedgerEntry = {
+        ...base,
+        date,
+        state: summary.active_developers > 0 || summary.metrics.interactions > 0 ? 'ok' : 'no_activity',
+        attempts: (previous?.attempts ?? 0) + 1,
+        updated_at: stamp(),
+        developers: summary.developers,
+        interactions: summary.metrics.interactions,
+      };
+      await deps.usage.replaceDay({
+        teamId: job.team_id,
+        integrationId: job.integration_id,
+        provider: job.provider,
+        date,
+        rows,
+        rollup: { ...base, date, ...summary },
+        ledger,
+        raw: fetched.raw,
+      });
+      result.days_ok++;
+    } catch (error) {
+      if (error instanceof ProviderHttpError && (error.kind === 'auth' || error.kind === 'forbidden')) {
+        const reason = `invalid_credentials: the provider refused the key (${error.status}: ${error.message})`;
+        await deps.usage.recordDayState({ ...base, date, state: 'failed', reason, updated_at: stamp() });
+        result.days_failed++;
+        stop = { state: 'failed', reason };
+        await deps.integrations.update(job.team_id, job.integration_id, () => ({
+          status: 'invalid_credentials',
+          status_message: `${provider.manifest.displayName} refused the stored key (${error.status}). Connect again with a valid key.`,
+        }));
+        result.outcome = 'invalid_credentials';
+        continue;
+      }
+      const reason =
+        error instanceof ProviderHttpError
+          ? `${error.kind} (${error.status}): ${error.message}`
+          : `error: ${(error as Error).message}`;
+      await deps.usage.recordDayState({ ...base, date, state: 'failed', reason, updated_at: stamp() });
+      result.days_failed++;
+      if (error instanceof ProviderHttpError && error.retryable) {
+        // The provider is limiting or down: stop asking, leave later days pending, let the queue redeliver.
+        retryLater = new RetryLaterError(`${job.provider} ${date}: ${reason}`, error.retryAfterSeconds);
+        break;
+      }
+      deps.log.error('day could not be stored', { job_id: job.job_id, date, reason });
+    }
+  }
+
+  if (result.outcome !== 'invalid_credentials') {
+    result.outcome = result.days_failed === 0 ? 'ok' : result.days_ok > 0 ? 'partial' : 'failed';
+  }
+  const lastSync: LastSync = {
+    sync_id: job.sync_id,
+    trigger: job.trigger,
+    finished_at: stamp(),
+    outcome: result.outcome as SyncOutcome,
+    days_ok: result.days_ok,
+    days_failed: result.days_failed,
+    days_pending: result.days_pending,
+    ...(retryLater ? { message: retryLater.message } : {}),
+  };
+  await deps.integrations
+    .update(job.team_id, job.integration_id, () => ({ last_sync: lastSync }))
+    .catch((error: unknown) => {
+      // The integration may have been deleted meanwhile; the stored days stand on their own.
+      deps.log.warn('could not record last sync', { job_id: job.job_id, error: (error as Error).name });
+    });
+  deps.log.info('sync job finished', {
+    ...result,
+    provider: job.provider,
+    integration_id: job.integration_id,
+  });
+  if (retryLater) throw retryLater;
+  return result;
+}

@@ -1,0 +1,162 @@
+import type { ProviderContext } from './types';
+
+/**
+ * JSON over HTTP with the retry rules every provider client shares: 429 honours `retry-after`,
+ * overload and server errors back off exponentially with full jitter, each request has a timeout.
+ * Written here rather than taken from a retry library because it must read provider-specific
+ * rate-limit headers, classify errors for the sync ledger, and run on an injected clock in tests.
+ */
+export type ProviderErrorKind =
+  'auth' | 'forbidden' | 'rate_limited' | 'unavailable' | 'client' | 'not_found';
+
+export class ProviderHttpError extends Error {
+  override name = 'ProviderHttpError';
+  constructor(
+    message: string,
+    readonly kind: ProviderErrorKind,
+    readonly status: number | 'network' | 'timeout',
+    readonly attempts: number,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+  }
+
+  /** Whether trying the same request later may succeed (used to decide SQS redelivery). */
+  get retryable(): boolean {
+    return this.kind === 'rate_limited' || this.kind === 'unavailable';
+  }
+}
+
+export interface RetryPolicy {
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** A retry-after longer than this is not waited for in-process; the error carries it instead. */
+  maxRetryAfterSeconds: number;
+  timeoutMs: number;
+  retryStatuses: readonly number[];
+}
+
+export const defaultRetryPolicy: RetryPolicy = {
+  maxAttempts: 5,
+  baseDelayMs: 500,
+  maxDelayMs: 20_000,
+  maxRetryAfterSeconds: 60,
+  timeoutMs: 30_000,
+  retryStatuses: [429, 500, 502, 503, 504, 529],
+};
+
+export interface JsonResponse {
+  status: number;
+  headers: Headers;
+  body: unknown;
+}
+
+export interface RequestOptions {
+  headers: Record<string, string>;
+  policy?: Partial<RetryPolicy>;
+  /** Extracts the provider's error message from an error body (never includes request headers). */
+  describeError?: (body: unknown) => string | undefined;
+  /** Provider-specific rate-limit wait in seconds, when the provider does not send retry-after. */
+  rateLimitWaitSeconds?: (headers: Headers, now: Date) => number | undefined;
+  /** Statuses the caller wants back as answers rather than errors (e.g. 204 or 404 with meaning). */
+  acceptStatuses?: readonly number[];
+}
+
+/** Parses a retry-after header: delta seconds or an HTTP date. */
+export function parseRetryAfter(value: string | null, now: Date): number | undefined {
+  if (value === null || value.trim() === '') return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds);
+  const at = Date.parse(value);
+  if (Number.isNaN(at)) return undefined;
+  return Math.max(0, Math.ceil((at - now.getTime()) / 1000));
+}
+
+/** Full-jitter exponential backoff (AWS Architecture Blog), capped. */
+export function backoffDelayMs(
+  attempt: number,
+  policy: RetryPolicy,
+  random: () => number = Math.random,
+): number {
+  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+  return Math.round(random() * ceiling);
+}
+
+function classify(status: number): ProviderErrorKind {
+  if (status === 401) return 'auth';
+  if (status === 403) return 'forbidden';
+  if (status === 404) return 'not_found';
+  if (status === 429) return 'rate_limited';
+  if (status >= 500) return 'unavailable';
+  return 'client';
+}
+
+async function readBody(response: Response): Promise<unknown> {
+  const text = await response.text();
+  if (text === '') return null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text.slice(0, 500);
+  }
+}
+
+export async function requestJson(
+  ctx: ProviderContext,
+  url: string,
+  options: RequestOptions,
+): Promise<JsonResponse> {
+  const policy = { ...defaultRetryPolicy, ...options.policy };
+  for (let attempt = 1; ; attempt++) {
+    let response: Response;
+    try {
+      response = await ctx.fetch(url, {
+        method: 'GET',
+        headers: { 'user-agent': ctx.userAgent, accept: 'application/json', ...options.headers },
+        signal: AbortSignal.timeout(policy.timeoutMs),
+      });
+    } catch (error) {
+      const timedOut = error instanceof Error && error.name === 'TimeoutError';
+      if (attempt >= policy.maxAttempts) {
+        throw new ProviderHttpError(
+          timedOut ? `no answer within ${policy.timeoutMs} ms` : 'could not reach the provider',
+          'unavailable',
+          timedOut ? 'timeout' : 'network',
+          attempt,
+        );
+      }
+      const delayMs = backoffDelayMs(attempt, policy);
+      ctx.onRetry?.({ attempt, status: 'network', delayMs });
+      await ctx.sleep(delayMs);
+      continue;
+    }
+
+    if (response.ok || options.acceptStatuses?.includes(response.status)) {
+      return { status: response.status, headers: response.headers, body: await readBody(response) };
+    }
+
+    const body = await readBody(response);
+    const kind = classify(response.status);
+    const now = ctx.now();
+    const retryAfter =
+      parseRetryAfter(response.headers.get('retry-after'), now) ??
+      options.rateLimitWaitSeconds?.(response.headers, now);
+    const detail = options.describeError?.(body) ?? `HTTP ${response.status}`;
+    const retryableStatus = policy.retryStatuses.includes(response.status);
+
+    if (!retryableStatus || attempt >= policy.maxAttempts) {
+      throw new ProviderHttpError(detail, kind, response.status, attempt, retryAfter);
+    }
+    if (retryAfter !== undefined && retryAfter > policy.maxRetryAfterSeconds) {
+      // Waiting that long would burn the invocation; hand it back to the queue to retry later.
+      throw new ProviderHttpError(detail, kind, response.status, attempt, retryAfter);
+    }
+    const delayMs =
+      retryAfter !== undefined
+        ? retryAfter * 1000 + Math.round(Math.random() * 250)
+        : backoffDelayMs(attempt, policy);
+    ctx.onRetry?.({ attempt, status: response.status, delayMs });
+    await ctx.sleep(delayMs);
+  }
+}

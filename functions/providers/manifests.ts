@@ -1,0 +1,7 @@
+import { claudeCodeManifest } from './claude-code/manifest';
+import type { ProviderManifest } from './manifest-types';
+
+/** Every provider's static facts, in display order. The CDK app builds one pipeline per entry. */
+export const providerManifests: readonly ProviderManifest[] = [claudeCodeManifest];
+
+export type { ProviderManifest };

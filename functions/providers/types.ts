@@ -1,0 +1,59 @@
+import type { z } from 'zod';
+import type { DeveloperDayUsage } from '../domain/metrics';
+import type { ProviderManifest } from './manifest-types';
+
+/** What a provider needs to talk to its API. Built once per invocation by the fetcher/connect path. */
+export interface ProviderContext {
+  baseUrl: string;
+  fetch: typeof fetch;
+  sleep: (ms: number) => Promise<void>;
+  now: () => Date;
+  userAgent: string;
+  /** Called before each retry so callers can log/measure; never receives secrets. */
+  onRetry?: (info: { attempt: number; status: number | 'network'; delayMs: number }) => void;
+}
+
+/** The decrypted credentials of one integration plus its non-secret connect options. */
+export interface ProviderCredentials<Options = Record<string, unknown>> {
+  apiKey: string;
+  options: Options;
+}
+
+export interface ProviderAccount {
+  /** Stable id of the provider-side account (organisation id); one integration per account per team. */
+  id: string;
+  name: string;
+}
+
+export type DayFetchResult =
+  /** The provider's answer for the day, kept raw so rows can be rebuilt later. */
+  | { kind: 'ok'; raw: unknown; requests: number }
+  /** The provider has not finished the day yet: try again later, do not draw it as zero. */
+  | { kind: 'not_ready'; message: string }
+  /** The provider will not serve this (policy off, plan lacks the feature, day out of range). */
+  | { kind: 'not_available'; message: string };
+
+/**
+ * The provider boundary. A provider is one folder implementing this interface; connect, queues,
+ * scheduler, fetcher and ledger know providers only through the registry.
+ */
+export interface Provider<Options = Record<string, unknown>> {
+  manifest: ProviderManifest;
+  /** Extra, non-secret fields accepted by POST /connect (e.g. a GitHub organisation). */
+  connectOptionsSchema: z.ZodType<Options>;
+  /** Format check without network; returns a message saying what is wrong, or null. */
+  checkKeyFormat(apiKey: string): string | null;
+  /** Live call proving the key works; throws CredentialsRejectedError or ProviderUnavailableError. */
+  verifyCredentials(
+    credentials: ProviderCredentials<Options>,
+    ctx: ProviderContext,
+  ): Promise<ProviderAccount>;
+  /** Fetches one UTC day; throws ProviderHttpError for failures left after the client's retries. */
+  fetchDay(
+    credentials: ProviderCredentials<Options>,
+    day: string,
+    ctx: ProviderContext,
+  ): Promise<DayFetchResult>;
+  /** Pure: the raw answer of one day → one row per developer (merged per developer). */
+  normalizeDay(raw: unknown, day: string): DeveloperDayUsage[];
+}
