@@ -11,7 +11,7 @@ const KEY_HELP = 'Create a new Admin key in Claude Console → Settings → Admi
 
 export const claudeCodeProvider: Provider<Record<string, never>> = {
   manifest: claudeCodeManifest,
-  connectOptionsSchema: z.object({}),
+  connectOptionsSchema: z.object({}).strict(),
   checkKeyFormat: checkAnthropicAdminKeyFormat,
 
   async verifyCredentials(credentials, ctx) {

@@ -1,0 +1,25 @@
+/**
+ * Every DynamoDB key of the system, in one place (docs/data-model.md). All keys start with the team,
+ * so a query can only ever return the caller's team's items.
+ */
+export const keys = {
+  team: (teamId: string) => `TEAM#${teamId}`,
+  integration: (integrationId: string) => `INTEGRATION#${integrationId}`,
+  schedulable: (provider: string) => `SCHEDULE#${provider}`,
+  schedulableSort: (teamId: string, integrationId: string) => `${teamId}#${integrationId}`,
+
+  /** Developer rows and raw answers live in one partition per team-day, spreading backfill writes. */
+  teamDay: (teamId: string, date: string) => `TEAM#${teamId}#DAY#${date}`,
+  usageRow: (integrationId: string, developerKey: string) => `USAGE#${integrationId}#${developerKey}`,
+  usageRowPrefix: (integrationId: string) => `USAGE#${integrationId}#`,
+  raw: (integrationId: string, part: number) => `RAW#${integrationId}#${String(part).padStart(3, '0')}`,
+  rawPrefix: (integrationId: string) => `RAW#${integrationId}#`,
+
+  rollup: (date: string, integrationId: string) => `ROLLUP#${date}#${integrationId}`,
+  rollupFrom: (date: string) => `ROLLUP#${date}`,
+  /** Upper bound for a BETWEEN on day-prefixed sort keys ("~" sorts after "#" and every id character). */
+  rollupTo: (date: string) => `ROLLUP#${date}~`,
+  ledger: (date: string, integrationId: string) => `LEDGER#${date}#${integrationId}`,
+  ledgerFrom: (date: string) => `LEDGER#${date}`,
+  ledgerTo: (date: string) => `LEDGER#${date}~`,
+};

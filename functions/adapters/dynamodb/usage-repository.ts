@@ -1,0 +1,264 @@
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import type { DailyRollup, LedgerEntry, StoredDeveloperDay } from '../../domain/model';
+import type { DayReplacement, UsageRepository } from '../../domain/ports';
+import { batchWrite, mapLimit } from './batch';
+import { keys } from './keys';
+
+/** Raw answers are gzip-compressed and split into parts well under DynamoDB's 400 KB item limit. */
+export const RAW_PART_BYTES = 300_000;
+const STORAGE_FIELDS = ['pk', 'sk', 'entity'];
+
+function strip<T>(item: Record<string, unknown>): T {
+  const copy = { ...item };
+  for (const field of STORAGE_FIELDS) delete copy[field];
+  return copy as T;
+}
+
+type Key = { pk: string; sk: string };
+
+export class DynamoUsageRepository implements UsageRepository {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  private async queryAll(
+    params: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName' | 'ExclusiveStartKey'>,
+  ): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({ ...params, TableName: this.tableName, ExclusiveStartKey: startKey }),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return items;
+  }
+
+  /**
+   * Order matters for readers: rows and raw parts are written first, stale rows removed, and only
+   * then the rollup and ledger entry are written together in one transaction. The dashboard reads
+   * rollups, so it sees either the old day or the new day, never a half-written or doubled one.
+   */
+  async replaceDay(day: DayReplacement): Promise<void> {
+    const pk = keys.teamDay(day.teamId, day.date);
+    const existing = (await this.queryAll({
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': pk },
+      ProjectionExpression: 'pk, sk',
+    })) as Key[];
+    const ownPrefixes = [keys.usageRowPrefix(day.integrationId), keys.rawPrefix(day.integrationId)];
+    const ownExisting = existing.filter((item) => ownPrefixes.some((prefix) => item.sk.startsWith(prefix)));
+
+    const rowItems = day.rows.map((row) => ({
+      pk,
+      sk: keys.usageRow(day.integrationId, row.developer.key),
+      entity: 'usage',
+      ...row,
+    }));
+    const compressed = gzipSync(Buffer.from(JSON.stringify(day.raw ?? null)));
+    const parts = Math.max(1, Math.ceil(compressed.length / RAW_PART_BYTES));
+    const rawItems = Array.from({ length: parts }, (_, part) => ({
+      pk,
+      sk: keys.raw(day.integrationId, part),
+      entity: 'raw',
+      team_id: day.teamId,
+      integration_id: day.integrationId,
+      provider: day.provider,
+      date: day.date,
+      part,
+      parts,
+      encoding: 'gzip',
+      data: compressed.subarray(part * RAW_PART_BYTES, (part + 1) * RAW_PART_BYTES),
+    }));
+    const written = new Set([...rowItems, ...rawItems].map((item) => item.sk));
+    const stale = ownExisting.filter((item) => !written.has(item.sk));
+
+    await batchWrite(this.client, this.tableName, [
+      ...rowItems.map((Item) => ({ PutRequest: { Item } })),
+      ...rawItems.map((Item) => ({ PutRequest: { Item } })),
+    ]);
+    await batchWrite(
+      this.client,
+      this.tableName,
+      stale.map((key) => ({ DeleteRequest: { Key: { pk: key.pk, sk: key.sk } } })),
+    );
+    const teamPk = keys.team(day.teamId);
+    await this.client.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: {
+                pk: teamPk,
+                sk: keys.rollup(day.date, day.integrationId),
+                entity: 'rollup',
+                ...day.rollup,
+              },
+            },
+          },
+          {
+            Put: {
+              TableName: this.tableName,
+              Item: {
+                pk: teamPk,
+                sk: keys.ledger(day.date, day.integrationId),
+                entity: 'ledger',
+                ...day.ledger,
+              },
+            },
+          },
+        ],
+      }),
+    );
+  }
+
+  async markPending(entries: Parameters<UsageRepository['markPending']>[0]): Promise<void> {
+    await mapLimit(entries, 10, async (entry) => {
+      try {
+        await this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { pk: keys.team(entry.team_id), sk: keys.ledger(entry.date, entry.integration_id) },
+            UpdateExpression:
+              'SET entity = :entity, team_id = :team, integration_id = :integration, provider = :provider, #date = :date, ' +
+              '#state = :pending, sync_id = :sync, updated_at = :at, attempts = if_not_exists(attempts, :zero), ' +
+              'developers = if_not_exists(developers, :zero), interactions = if_not_exists(interactions, :zero)',
+            // Never downgrade a day whose data is known (ok / no_activity) or that the provider does not serve.
+            ConditionExpression: 'attribute_not_exists(sk) OR #state IN (:pending, :failed)',
+            ExpressionAttributeNames: { '#state': 'state', '#date': 'date' },
+            ExpressionAttributeValues: {
+              ':entity': 'ledger',
+              ':team': entry.team_id,
+              ':integration': entry.integration_id,
+              ':provider': entry.provider,
+              ':date': entry.date,
+              ':pending': 'pending',
+              ':failed': 'failed',
+              ':sync': entry.sync_id,
+              ':at': entry.updated_at,
+              ':zero': 0,
+            },
+          }),
+        );
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    });
+  }
+
+  async recordDayState(entry: Parameters<UsageRepository['recordDayState']>[0]): Promise<void> {
+    const key = { pk: keys.team(entry.team_id), sk: keys.ledger(entry.date, entry.integration_id) };
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key,
+          UpdateExpression:
+            'SET entity = :entity, team_id = :team, integration_id = :integration, provider = :provider, #date = :date, ' +
+            '#state = :state, reason = :reason, sync_id = :sync, updated_at = :at, ' +
+            'developers = if_not_exists(developers, :zero), interactions = if_not_exists(interactions, :zero) ' +
+            'ADD attempts :one',
+          // A failed re-fetch must not hide data already stored for the day.
+          ConditionExpression: 'attribute_not_exists(sk) OR NOT (#state IN (:ok, :no_activity))',
+          ExpressionAttributeNames: { '#state': 'state', '#date': 'date' },
+          ExpressionAttributeValues: {
+            ':entity': 'ledger',
+            ':team': entry.team_id,
+            ':integration': entry.integration_id,
+            ':provider': entry.provider,
+            ':date': entry.date,
+            ':state': entry.state,
+            ':reason': entry.reason ?? null,
+            ':sync': entry.sync_id,
+            ':at': entry.updated_at,
+            ':zero': 0,
+            ':one': 1,
+            ':ok': 'ok',
+            ':no_activity': 'no_activity',
+          },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: key,
+          UpdateExpression: 'SET last_error = :reason, last_error_at = :at ADD attempts :one',
+          ExpressionAttributeValues: {
+            ':reason': `${entry.state}: ${entry.reason ?? ''}`,
+            ':at': entry.updated_at,
+            ':one': 1,
+          },
+        }),
+      );
+    }
+  }
+
+  async getLedger(
+    teamId: string,
+    startDate: string,
+    endDate: string,
+    integrationId?: string,
+  ): Promise<LedgerEntry[]> {
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: {
+        ':pk': keys.team(teamId),
+        ':from': keys.ledgerFrom(startDate),
+        ':to': keys.ledgerTo(endDate),
+        ...(integrationId ? { ':integration': integrationId } : {}),
+      },
+      ...(integrationId ? { FilterExpression: 'integration_id = :integration' } : {}),
+    });
+    return items.map((item) => strip<LedgerEntry>(item));
+  }
+
+  async getRollups(teamId: string, startDate: string, endDate: string): Promise<DailyRollup[]> {
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: {
+        ':pk': keys.team(teamId),
+        ':from': keys.rollupFrom(startDate),
+        ':to': keys.rollupTo(endDate),
+      },
+    });
+    return items.map((item) => strip<DailyRollup>(item));
+  }
+
+  async getDeveloperDays(teamId: string, dates: string[]): Promise<StoredDeveloperDay[]> {
+    const perDay = await mapLimit(dates, 8, (date) =>
+      this.queryAll({
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': keys.teamDay(teamId, date), ':prefix': 'USAGE#' },
+      }),
+    );
+    return perDay.flat().map((item) => strip<StoredDeveloperDay>(item));
+  }
+
+  async getRaw(teamId: string, integrationId: string, date: string): Promise<unknown | undefined> {
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: {
+        ':pk': keys.teamDay(teamId, date),
+        ':prefix': keys.rawPrefix(integrationId),
+      },
+    });
+    if (items.length === 0) return undefined;
+    const parts = items
+      .sort((a, b) => Number(a.part) - Number(b.part))
+      .map((item) => Buffer.from(item.data as Uint8Array));
+    return JSON.parse(gunzipSync(Buffer.concat(parts)).toString('utf8')) as unknown;
+  }
+}

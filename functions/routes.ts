@@ -1,0 +1,39 @@
+/**
+ * The HTTP API's routes, in one place: the CDK app builds API Gateway routes from this list and the
+ * local server dispatches with it, so both expose exactly the same API.
+ */
+export const API_BASE_PATH = '/api/ai-usage';
+
+export type HttpFunctionName = 'health' | 'connect' | 'sync' | 'integrations' | 'dashboard';
+
+export interface HttpRoute {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  /** Path under API_BASE_PATH, with API Gateway `{param}` placeholders. */
+  path: string;
+  function: HttpFunctionName;
+  /** false only for the health check; everything else needs a verified JWT. */
+  authenticated: boolean;
+}
+
+export const httpRoutes: readonly HttpRoute[] = [
+  { method: 'GET', path: '/health', function: 'health', authenticated: false },
+  { method: 'POST', path: '/connect', function: 'connect', authenticated: true },
+  { method: 'POST', path: '/sync', function: 'sync', authenticated: true },
+  { method: 'GET', path: '/integrations', function: 'integrations', authenticated: true },
+  { method: 'GET', path: '/integrations/{id}', function: 'integrations', authenticated: true },
+  { method: 'PATCH', path: '/integrations/{id}', function: 'integrations', authenticated: true },
+  { method: 'DELETE', path: '/integrations/{id}', function: 'integrations', authenticated: true },
+  { method: 'GET', path: '/dashboard', function: 'dashboard', authenticated: true },
+  { method: 'GET', path: '/dashboard/developers', function: 'dashboard', authenticated: true },
+];
+
+/** Source file of each Lambda function (relative to the project root). */
+export const functionEntries = {
+  health: 'functions/handlers/health.ts',
+  connect: 'functions/handlers/connect.ts',
+  sync: 'functions/handlers/sync.ts',
+  integrations: 'functions/handlers/integrations.ts',
+  dashboard: 'functions/handlers/dashboard.ts',
+  scheduler: 'functions/handlers/scheduler.ts',
+  fetcher: 'functions/handlers/fetcher.ts',
+} as const;

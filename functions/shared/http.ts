@@ -1,0 +1,85 @@
+import middy from '@middy/core';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import type { z } from 'zod';
+import { ValidationError } from '../domain/errors';
+import { logger, metrics, tracer } from './observability';
+import { errorToProblem } from './problem';
+
+export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
+export type HttpResult = APIGatewayProxyResultV2;
+export type HttpHandler = (event: HttpEvent, context: Context) => Promise<HttpResult>;
+
+export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpResult {
+  return {
+    statusCode,
+    headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers },
+    body: JSON.stringify(body),
+  };
+}
+
+/** Parses a JSON body against a schema; a malformed or invalid body is a 400 that lists each problem. */
+export function parseBody<T>(event: HttpEvent, schema: z.ZodType<T>): T {
+  let value: unknown = {};
+  if (event.body !== undefined && event.body !== null && event.body !== '') {
+    const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+    try {
+      value = JSON.parse(text) as unknown;
+    } catch {
+      throw new ValidationError('The request body is not valid JSON.', [
+        { field: 'body', message: 'malformed JSON' },
+      ]);
+    }
+  }
+  return parseWith(value, schema, 'The request body is not valid.');
+}
+
+export function parseWith<T>(value: unknown, schema: z.ZodType<T>, message: string): T {
+  const result = schema.safeParse(value);
+  if (!result.success) {
+    // Issues name the field and the rule, never the submitted value (it may be a key).
+    throw new ValidationError(
+      message,
+      result.error.issues.map((issue) => ({ field: issue.path.join('.') || 'body', message: issue.message })),
+    );
+  }
+  return result.data;
+}
+
+/**
+ * The standard chain of every HTTP handler: Powertools logger context, metrics and tracing, header
+ * normalisation, then one error mapper that turns any error into RFC 9457 problem+json (middy's
+ * own http-error-handler answers text/plain and maps unknown errors differently).
+ */
+export function httpHandler(handler: HttpHandler) {
+  return middy<HttpEvent, HttpResult>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics))
+    .use(captureLambdaHandler(tracer, { captureResponse: false }))
+    .use(httpHeaderNormalizer())
+    .use({
+      onError: async (request) => {
+        const { response, expected } = errorToProblem(request.error, {
+          instance: request.event.rawPath,
+          requestId: request.event.requestContext?.requestId,
+        });
+        if (expected) {
+          logger.info('request refused', {
+            status: (response as { statusCode: number }).statusCode,
+            error: request.error?.name,
+          });
+        } else {
+          logger.error('request failed', {
+            error: request.error?.name,
+            message: request.error?.message,
+            stack: request.error?.stack,
+          });
+        }
+        request.response = response;
+      },
+    })
+    .handler(handler);
+}
