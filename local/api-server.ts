@@ -1,0 +1,238 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type {
+  APIGatewayProxyEventV2WithJWTAuthorizer,
+  APIGatewayProxyStructuredResultV2,
+  Context,
+} from 'aws-lambda';
+import type { JWTPayload } from 'jose';
+import { API_BASE_PATH, httpRoutes, type HttpFunctionName, type HttpRoute } from '../functions/routes';
+import { lambdaContext } from './lambda-context';
+
+/**
+ * A small stand-in for API Gateway's HTTP API: matches the same routes, verifies the bearer JWT as
+ * the JWT authorizer would, builds a payload-format-2.0 event and calls the same Lambda handler.
+ */
+export type LambdaHttpHandler = (
+  event: APIGatewayProxyEventV2WithJWTAuthorizer,
+  context: Context,
+) => Promise<unknown>;
+export type LocalRoute = (
+  request: IncomingMessage,
+  body: string,
+) => Promise<{ status: number; body: unknown }>;
+
+export interface LocalApiOptions {
+  handlers: Record<HttpFunctionName, LambdaHttpHandler>;
+  verify: (token: string) => Promise<JWTPayload>;
+  port: number;
+  /** Extra local-only routes (e.g. POST /_local/schedule), matched by "METHOD /path". */
+  localRoutes?: Record<string, LocalRoute>;
+}
+
+interface CompiledRoute {
+  route: HttpRoute;
+  pattern: RegExp;
+  params: string[];
+}
+
+function compile(route: HttpRoute): CompiledRoute {
+  const params: string[] = [];
+  const source = `${API_BASE_PATH}${route.path}`
+    .replace(/[.*+?^$()|[\]\\]/g, '\\$&')
+    .replace(/\\?\{(\w+)\\?\}/g, (_, name: string) => {
+      params.push(name);
+      return '([^/]+)';
+    });
+  return { route, pattern: new RegExp(`^${source}$`), params };
+}
+
+function problem(
+  response: ServerResponse,
+  status: number,
+  title: string,
+  detail: string,
+  instance: string,
+): void {
+  response.writeHead(status, { 'content-type': 'application/problem+json' });
+  response.end(JSON.stringify({ type: 'about:blank', title, status, detail, instance }));
+}
+
+async function readBody(request: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    // API Gateway HTTP APIs refuse payloads over 10 MB.
+    if (size > 10 * 1024 * 1024) throw new Error('payload too large');
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function toEvent(
+  request: IncomingMessage,
+  url: URL,
+  body: string,
+  compiled: CompiledRoute,
+  match: RegExpExecArray,
+  claims: JWTPayload | undefined,
+): APIGatewayProxyEventV2WithJWTAuthorizer {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value !== undefined) headers[name.toLowerCase()] = Array.isArray(value) ? value.join(',') : value;
+  }
+  const query: Record<string, string> = {};
+  for (const [name, value] of url.searchParams)
+    query[name] = query[name] === undefined ? value : `${query[name]},${value}`;
+  const pathParameters = Object.fromEntries(
+    compiled.params.map((name, i) => [name, decodeURIComponent(match[i + 1] ?? '')]),
+  );
+  const routeKey = `${compiled.route.method} ${API_BASE_PATH}${compiled.route.path}`;
+  const now = new Date();
+  const stringClaims = Object.fromEntries(
+    Object.entries(claims ?? {}).map(([name, value]) => [
+      name,
+      typeof value === 'string' ? value : JSON.stringify(value),
+    ]),
+  );
+  return {
+    version: '2.0',
+    routeKey,
+    rawPath: url.pathname,
+    rawQueryString: url.search.replace(/^\?/, ''),
+    headers,
+    ...(Object.keys(query).length ? { queryStringParameters: query } : {}),
+    ...(compiled.params.length ? { pathParameters } : {}),
+    ...(body ? { body } : {}),
+    isBase64Encoded: false,
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      domainName: headers.host ?? '127.0.0.1',
+      domainPrefix: '127',
+      http: {
+        method: compiled.route.method,
+        path: url.pathname,
+        protocol: `HTTP/${request.httpVersion}`,
+        sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId: randomUUID(),
+      routeKey,
+      stage: '$default',
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+      authorizer: { principalId: '', integrationLatency: 0, jwt: { claims: stringClaims, scopes: [] } },
+    },
+  } as APIGatewayProxyEventV2WithJWTAuthorizer;
+}
+
+export async function startLocalApi(
+  options: LocalApiOptions,
+): Promise<{ url: string; port: number; close(): Promise<void> }> {
+  const compiled = httpRoutes.map(compile);
+  const server = createServer((request, response) => {
+    void (async () => {
+      const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+      try {
+        const body = await readBody(request);
+        const local = options.localRoutes?.[`${request.method} ${url.pathname}`];
+        if (local) {
+          const result = await local(request, body);
+          response.writeHead(result.status, { 'content-type': 'application/json' });
+          response.end(JSON.stringify(result.body));
+          return;
+        }
+        const candidates = compiled
+          .map((entry) => ({ entry, match: entry.pattern.exec(url.pathname) }))
+          .filter(
+            (candidate): candidate is { entry: CompiledRoute; match: RegExpExecArray } =>
+              candidate.match !== null,
+          );
+        const found = candidates.find((candidate) => candidate.entry.route.method === request.method);
+        if (!found) {
+          if (candidates.length > 0) {
+            problem(
+              response,
+              405,
+              'Method not allowed',
+              `${request.method} is not supported on ${url.pathname}.`,
+              url.pathname,
+            );
+          } else {
+            problem(
+              response,
+              404,
+              'Not found',
+              `No route ${request.method} ${url.pathname}. The API lives under ${API_BASE_PATH}.`,
+              url.pathname,
+            );
+          }
+          return;
+        }
+        let claims: JWTPayload | undefined;
+        if (found.entry.route.authenticated) {
+          const header = request.headers.authorization ?? '';
+          const token = /^Bearer (.+)$/i.exec(header)?.[1];
+          if (!token) {
+            problem(
+              response,
+              401,
+              'Unauthorized',
+              'Send an Authorization: Bearer <token> header (npm run token).',
+              url.pathname,
+            );
+            return;
+          }
+          try {
+            claims = await options.verify(token);
+          } catch {
+            problem(
+              response,
+              401,
+              'Unauthorized',
+              'The token is invalid or expired; get a new one (npm run token).',
+              url.pathname,
+            );
+            return;
+          }
+        }
+        const event = toEvent(request, url, body, found.entry, found.match, claims);
+        const handler = options.handlers[found.entry.route.function];
+        const result = (await handler(
+          event,
+          lambdaContext(found.entry.route.function),
+        )) as APIGatewayProxyStructuredResultV2;
+        const headers = Object.fromEntries(
+          Object.entries(result.headers ?? {}).map(([k, v]) => [k, String(v)]),
+        );
+        response.writeHead(result.statusCode ?? 200, headers);
+        response.end(result.body ?? '');
+      } catch (error) {
+        problem(
+          response,
+          500,
+          'Internal error',
+          `The local API failed: ${(error as Error).message}`,
+          url.pathname,
+        );
+      }
+    })();
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, '127.0.0.1', () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

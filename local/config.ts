@@ -1,0 +1,8 @@
+import { join, resolve } from 'node:path';
+
+/** Where the local run keeps its state (git-ignored): DynamoDB Local's files, keys, secrets. */
+export const LOCAL_DIR = resolve(process.env.LOCAL_DATA_DIR ?? '.local');
+export const SIGNING_KEYS_FILE = join(LOCAL_DIR, 'jwt-signing-keys.json');
+export const DEFAULT_PORT = 3001;
+export const DEMO_TEAM = 'demo-team';
+export const localPort = () => Number(process.env.PORT ?? DEFAULT_PORT);

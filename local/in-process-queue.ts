@@ -1,0 +1,192 @@
+import { randomUUID } from 'node:crypto';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SyncQueue } from '../functions/domain/ports';
+import type { SyncJob } from '../functions/schemas/sync-job';
+
+/**
+ * A local stand-in for the per-provider SQS queues: messages are delivered in-process to the same
+ * fetcher handler as SQS events of up to ten records; records the handler reports as failed come
+ * back after a visibility timeout, and after `maxReceiveCount` deliveries they go to a dead-letter list.
+ */
+export type Consumer = (event: SQSEvent) => Promise<SQSBatchResponse | void>;
+
+interface Message {
+  id: string;
+  body: string;
+  receiveCount: number;
+  availableAt: number;
+  sentAt: number;
+}
+
+export interface QueueOptions {
+  batchSize?: number;
+  visibilityTimeoutMs?: number;
+  maxReceiveCount?: number;
+  concurrency?: (provider: string) => number;
+  onDeadLetter?: (provider: string, job: unknown) => void;
+  onBatchDone?: (provider: string, stats: QueueStats) => void;
+}
+
+export interface QueueStats {
+  enqueued: number;
+  succeeded: number;
+  redelivered: number;
+  dead: number;
+  waiting: number;
+  inFlight: number;
+}
+
+class ProviderQueue {
+  messages: Message[] = [];
+  inFlight = 0;
+  stats = { enqueued: 0, succeeded: 0, redelivered: 0, dead: 0 };
+  timer: NodeJS.Timeout | undefined;
+}
+
+export class InProcessQueue implements SyncQueue {
+  private readonly queues = new Map<string, ProviderQueue>();
+  private readonly idleWaiters: (() => void)[] = [];
+  private readonly options: Required<Omit<QueueOptions, 'onDeadLetter' | 'onBatchDone'>> &
+    Pick<QueueOptions, 'onDeadLetter' | 'onBatchDone'>;
+  private closed = false;
+
+  constructor(
+    private readonly consumers: Record<string, Consumer>,
+    options: QueueOptions = {},
+  ) {
+    this.options = {
+      batchSize: options.batchSize ?? 10,
+      visibilityTimeoutMs: options.visibilityTimeoutMs ?? 2_000,
+      maxReceiveCount: options.maxReceiveCount ?? 5,
+      concurrency: options.concurrency ?? (() => 2),
+      onDeadLetter: options.onDeadLetter,
+      onBatchDone: options.onBatchDone,
+    };
+  }
+
+  private queue(provider: string): ProviderQueue {
+    let queue = this.queues.get(provider);
+    if (!queue) {
+      queue = new ProviderQueue();
+      this.queues.set(provider, queue);
+    }
+    return queue;
+  }
+
+  async enqueue(provider: string, jobs: SyncJob[]): Promise<void> {
+    if (!this.consumers[provider]) throw new Error(`no sync queue configured for provider ${provider}`);
+    const queue = this.queue(provider);
+    const now = Date.now();
+    for (const job of jobs) {
+      queue.messages.push({
+        id: randomUUID(),
+        body: JSON.stringify(job),
+        receiveCount: 0,
+        availableAt: now,
+        sentAt: now,
+      });
+    }
+    queue.stats.enqueued += jobs.length;
+    setImmediate(() => this.pump(provider));
+  }
+
+  /** Delivers the same message again, as SQS may (at-least-once delivery); for tests. */
+  async redeliver(provider: string, job: SyncJob): Promise<void> {
+    await this.enqueue(provider, [job]);
+  }
+
+  stats(provider: string): QueueStats {
+    const queue = this.queue(provider);
+    return { ...queue.stats, waiting: queue.messages.length, inFlight: queue.inFlight };
+  }
+
+  private busy(): boolean {
+    return [...this.queues.values()].some((queue) => queue.messages.length > 0 || queue.inFlight > 0);
+  }
+
+  /** Resolves when every queue is empty and nothing is being processed. */
+  drain(): Promise<void> {
+    if (!this.busy()) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const queue of this.queues.values()) clearTimeout(queue.timer);
+  }
+
+  private settle(): void {
+    if (this.busy()) return;
+    for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+
+  private pump(provider: string): void {
+    if (this.closed) return;
+    const queue = this.queue(provider);
+    const consumer = this.consumers[provider] as Consumer;
+    clearTimeout(queue.timer);
+    while (queue.inFlight < this.options.concurrency(provider)) {
+      const now = Date.now();
+      const ready = queue.messages
+        .filter((message) => message.availableAt <= now)
+        .slice(0, this.options.batchSize);
+      if (ready.length === 0) break;
+      queue.messages = queue.messages.filter((message) => !ready.includes(message));
+      queue.inFlight++;
+      void this.deliver(provider, consumer, ready).finally(() => {
+        queue.inFlight--;
+        this.options.onBatchDone?.(provider, this.stats(provider));
+        this.pump(provider);
+        this.settle();
+      });
+    }
+    const next = Math.min(...queue.messages.map((message) => message.availableAt));
+    if (Number.isFinite(next))
+      queue.timer = setTimeout(() => this.pump(provider), Math.max(0, next - Date.now()));
+  }
+
+  private async deliver(provider: string, consumer: Consumer, batch: Message[]): Promise<void> {
+    const queue = this.queue(provider);
+    for (const message of batch) message.receiveCount++;
+    let failedIds: Set<string>;
+    try {
+      const response = await consumer({ Records: batch.map((message) => toRecord(provider, message)) });
+      failedIds = new Set((response?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier));
+    } catch {
+      failedIds = new Set(batch.map((message) => message.id));
+    }
+    for (const message of batch) {
+      if (!failedIds.has(message.id)) {
+        queue.stats.succeeded++;
+        continue;
+      }
+      if (message.receiveCount >= this.options.maxReceiveCount) {
+        queue.stats.dead++;
+        this.options.onDeadLetter?.(provider, JSON.parse(message.body));
+        continue;
+      }
+      queue.stats.redelivered++;
+      message.availableAt = Date.now() + this.options.visibilityTimeoutMs;
+      queue.messages.push(message);
+    }
+  }
+}
+
+function toRecord(provider: string, message: Message): SQSRecord {
+  return {
+    messageId: message.id,
+    receiptHandle: `local-${message.id}-${message.receiveCount}`,
+    body: message.body,
+    attributes: {
+      ApproximateReceiveCount: String(message.receiveCount),
+      SentTimestamp: String(message.sentAt),
+      SenderId: 'local',
+      ApproximateFirstReceiveTimestamp: String(Date.now()),
+    },
+    messageAttributes: {},
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: `arn:aws:sqs:local:000000000000:${provider}-sync`,
+    awsRegion: 'local',
+  };
+}

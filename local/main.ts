@@ -1,0 +1,193 @@
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { providerManifests } from '../functions/providers/manifests';
+import { API_BASE_PATH } from '../functions/routes';
+import { startLocalApi } from './api-server';
+import { DEMO_TEAM, LOCAL_DIR, SIGNING_KEYS_FILE, localPort } from './config';
+import { ensureTables } from './create-tables';
+import { nextEventBridgeFire } from './cron';
+import { startDynamoDbLocal } from './dynamodb-local';
+import { DEMO_ANTHROPIC_ADMIN_KEY, startFakeAnthropic, type FakeAnthropicServer } from './fakes/anthropic';
+import { createVerifier, issueToken, loadOrCreateSigningKeys } from './jwt';
+import { createLocalRuntime } from './runtime';
+
+const say = (line: string) => process.stdout.write(`${line}\n`);
+
+interface DemoConnection {
+  provider: string;
+  envVar: string;
+  apiKey?: string;
+}
+
+/** Starts everything, connects the demo team on first start, and runs until Ctrl-C. */
+export async function runLocal(): Promise<void> {
+  const startedAt = Date.now();
+  const stops: (() => Promise<void> | void)[] = [];
+  let stopping = false;
+  const shutdown = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    say('\nStopping…');
+    for (const stop of stops.reverse()) await Promise.resolve(stop()).catch(() => undefined);
+    process.exit(code);
+  };
+  process.once('SIGINT', () => void shutdown(0));
+  process.once('SIGTERM', () => void shutdown(0));
+
+  try {
+    say('Starting DynamoDB Local (Java)…');
+    const dynamo = await startDynamoDbLocal({ dbPath: join(LOCAL_DIR, 'dynamodb') });
+    stops.push(() => dynamo.stop());
+    process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamo.endpoint;
+    const tableNames = await ensureTables(new DynamoDBClient({}), 'local-');
+    say(`  DynamoDB Local on ${dynamo.endpoint}, tables ${Object.values(tableNames).join(', ')}`);
+
+    const providerEnv: Record<string, string> = {};
+    const demos: DemoConnection[] = [];
+    let fakeAnthropic: FakeAnthropicServer | undefined;
+    if (process.env.ANTHROPIC_API_BASE_URL) {
+      providerEnv.ANTHROPIC_API_BASE_URL = process.env.ANTHROPIC_API_BASE_URL;
+      demos.push({
+        provider: 'claude-code',
+        envVar: 'ANTHROPIC_API_BASE_URL',
+        apiKey: process.env.ANTHROPIC_ADMIN_KEY,
+      });
+      say(`  Claude Code API: ${process.env.ANTHROPIC_API_BASE_URL}`);
+    } else {
+      fakeAnthropic = await startFakeAnthropic({ developers: 12, historyDays: 120, seed: 'demo' });
+      stops.push(() => fakeAnthropic?.close());
+      providerEnv.ANTHROPIC_API_BASE_URL = fakeAnthropic.url;
+      demos.push({
+        provider: 'claude-code',
+        envVar: 'ANTHROPIC_API_BASE_URL',
+        apiKey: DEMO_ANTHROPIC_ADMIN_KEY,
+      });
+      say(`  Fake Anthropic Admin API on ${fakeAnthropic.url} (12 developers, deterministic data)`);
+    }
+
+    const runtime = createLocalRuntime({
+      tableNames,
+      dataDir: LOCAL_DIR,
+      providerEnv,
+      queue: {
+        onDeadLetter: (provider, job) =>
+          say(`  ! ${provider} sync job moved to the dead-letter list: ${JSON.stringify(job)}`),
+      },
+    });
+    stops.unshift(() => runtime.close());
+
+    const keys = await loadOrCreateSigningKeys(SIGNING_KEYS_FILE);
+    const api = await startLocalApi({
+      handlers: runtime.http,
+      verify: createVerifier(keys),
+      port: localPort(),
+      localRoutes: {
+        'POST /_local/schedule': async () => ({ status: 200, body: { fired: await runtime.schedule() } }),
+      },
+    });
+    stops.unshift(() => api.close());
+    const base = `${api.url}${API_BASE_PATH}`;
+    const adminToken = await issueToken(keys, { teamId: DEMO_TEAM, role: 'admin' });
+
+    for (const demo of demos) {
+      const existing = (await runtime.deps.integrations.list(DEMO_TEAM)).find(
+        (i) => i.provider === demo.provider,
+      );
+      if (existing) {
+        say(
+          `  ${demo.provider}: demo team already connected (${existing.integration_id}); reusing stored data.`,
+        );
+        continue;
+      }
+      if (!demo.apiKey) {
+        say(`  ${demo.provider}: set the provider key (ANTHROPIC_ADMIN_KEY) to connect the demo team.`);
+        continue;
+      }
+      await connectAndBackfill(base, adminToken, demo, runtime);
+    }
+
+    scheduleDaily(runtime, stops);
+    const dashboard = (await (
+      await fetch(`${base}/dashboard?days=90`, { headers: { authorization: `Bearer ${adminToken}` } })
+    ).json()) as { total_interactions: number; active_days: number; top_tool: { name: string } | null };
+    say('');
+    say(`Ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s.`);
+    say(
+      `  Demo dashboard (90 days): ${dashboard.total_interactions} interactions on ${dashboard.active_days} active days, top tool ${dashboard.top_tool?.name ?? 'none'}`,
+    );
+    say(`  API:          ${base}`);
+    say(`  Admin token:  ${adminToken}`);
+    say('');
+    say(`  curl -s -H "Authorization: Bearer $TOKEN" ${base}/dashboard?days=90`);
+    say(
+      `  (TOKEN=$(npm run -s token -- --team ${DEMO_TEAM} --role admin); npm run schedule fires the daily sync)`,
+    );
+    say('Press Ctrl-C to stop.');
+  } catch (error) {
+    say(`\nThe local run could not start: ${(error as Error).message}`);
+    await shutdown(1);
+  }
+}
+
+async function connectAndBackfill(
+  base: string,
+  token: string,
+  demo: DemoConnection,
+  runtime: ReturnType<typeof createLocalRuntime>,
+): Promise<void> {
+  const started = Date.now();
+  const response = await fetch(`${base}/connect`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ provider: demo.provider, api_key: demo.apiKey }),
+  });
+  const body = (await response.json()) as {
+    integration_id?: string;
+    detail?: string;
+    backfill?: { days: number; start_date: string; end_date: string };
+  };
+  if (!response.ok || !body.integration_id || !body.backfill) {
+    throw new Error(
+      `connecting ${demo.provider} failed (${response.status}): ${body.detail ?? JSON.stringify(body)}`,
+    );
+  }
+  const total = body.backfill.days;
+  say(
+    `  ${demo.provider}: connected ${body.integration_id}; backfilling ${total} days (${body.backfill.start_date} → ${body.backfill.end_date})`,
+  );
+  const progress = setInterval(() => void report(), 400);
+  const report = async () => {
+    const ledger = await runtime.deps.usage.getLedger(
+      DEMO_TEAM,
+      body.backfill!.start_date,
+      body.backfill!.end_date,
+      body.integration_id,
+    );
+    const done = ledger.filter((entry) => entry.state !== 'pending').length;
+    process.stdout.write(`\r  ${demo.provider}: backfill ${done}/${total} days`);
+  };
+  await runtime.queue.drain();
+  clearInterval(progress);
+  await report();
+  process.stdout.write(` — done in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+}
+
+function scheduleDaily(runtime: ReturnType<typeof createLocalRuntime>, stops: (() => void)[]): void {
+  for (const manifest of providerManifests) {
+    let timer: NodeJS.Timeout;
+    const arm = () => {
+      const next = nextEventBridgeFire(manifest.scheduleCron, new Date());
+      say(`  ${manifest.id}: daily sync scheduled ${manifest.scheduleCron} → next ${next.toISOString()}`);
+      timer = setTimeout(() => {
+        void runtime.schedule(manifest.id).then(([result]) => {
+          say(
+            `  ${manifest.id}: daily sync queued ${result?.jobs ?? 0} jobs for ${result?.integrations ?? 0} integrations`,
+          );
+          arm();
+        });
+      }, next.getTime() - Date.now());
+    };
+    arm();
+    stops.push(() => clearTimeout(timer));
+  }
+}

@@ -1,0 +1,10 @@
+/** Runs before every test file: handlers log nothing and talk to no real AWS service. */
+process.env.AWS_REGION ??= 'us-east-1';
+process.env.AWS_ACCESS_KEY_ID ??= 'local';
+process.env.AWS_SECRET_ACCESS_KEY ??= 'local';
+process.env.POWERTOOLS_SERVICE_NAME ??= 'ai-usage-test';
+process.env.POWERTOOLS_METRICS_NAMESPACE ??= 'AiUsageTest';
+process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+process.env.POWERTOOLS_TRACE_ENABLED ??= 'false';
+process.env.POWERTOOLS_LOG_LEVEL ??= process.env.TEST_LOG_LEVEL ?? 'SILENT';
+process.env.AWS_XRAY_CONTEXT_MISSING ??= 'IGNORE_ERROR';

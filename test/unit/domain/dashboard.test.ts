@@ -1,0 +1,132 @@
+import { buildDashboard, heatmapState } from '../../../functions/domain/dashboard';
+import { emptyBreakdowns, zeroMetrics } from '../../../functions/domain/metrics';
+import type { DailyRollup, DayState, LedgerEntry } from '../../../functions/domain/model';
+
+const ledger = (
+  date: string,
+  state: DayState,
+  integration = 'int_a',
+  provider = 'claude-code',
+): LedgerEntry => ({
+  team_id: 't',
+  integration_id: integration,
+  provider,
+  date,
+  state,
+  attempts: 1,
+  sync_id: 's',
+  updated_at: '',
+  developers: 0,
+  interactions: 0,
+});
+
+const rollup = (
+  date: string,
+  interactions: number,
+  provider = 'claude-code',
+  integration = 'int_a',
+): DailyRollup => {
+  const metrics = {
+    ...zeroMetrics(),
+    interactions,
+    suggestions_shown: interactions,
+    suggestions_accepted: Math.floor(interactions / 2),
+  };
+  const breakdowns = emptyBreakdowns();
+  breakdowns.editors.vscode = { interactions };
+  return {
+    team_id: 't',
+    integration_id: integration,
+    provider,
+    date,
+    active_developers: interactions > 0 ? 1 : 0,
+    developers: 1,
+    metrics,
+    breakdowns,
+  };
+};
+
+const names = (provider: string) =>
+  ({ 'claude-code': 'Claude Code', 'github-copilot': 'GitHub Copilot' })[provider] ?? provider;
+
+describe('heatmap state of a day', () => {
+  it.each<[DayState[], number, string]>([
+    [[], 0, 'not_fetched'],
+    [['ok'], 5, 'ok'],
+    [['no_activity'], 0, 'no_activity'],
+    [['ok', 'pending'], 5, 'partial'],
+    [['failed', 'pending'], 0, 'failed'],
+    [['pending'], 0, 'pending'],
+    [['not_available'], 0, 'not_available'],
+  ])('%j with count %d → %s', (states, count, expected) => {
+    expect(
+      heatmapState(
+        states.map((state, i) => ledger('2026-01-01', state, `int_${i}`)),
+        count,
+      ),
+    ).toBe(expected);
+  });
+});
+
+describe('dashboard', () => {
+  const today = '2026-01-10';
+  it('has exactly N consecutive days ending today, zero only where fetched with no activity', () => {
+    const dashboard = buildDashboard({
+      today,
+      days: 5,
+      rollups: [rollup('2026-01-07', 4), rollup('2026-01-08', 0)],
+      ledger: [
+        ledger('2026-01-07', 'ok'),
+        ledger('2026-01-08', 'no_activity'),
+        ledger('2026-01-09', 'failed'),
+        ledger('2026-01-10', 'pending'),
+      ],
+      toolName: names,
+    });
+    expect(dashboard.heatmap_data).toEqual([
+      { date: '2026-01-06', count: null, state: 'not_fetched' },
+      { date: '2026-01-07', count: 4, state: 'ok' },
+      { date: '2026-01-08', count: 0, state: 'no_activity' },
+      { date: '2026-01-09', count: null, state: 'failed' },
+      { date: '2026-01-10', count: null, state: 'pending' },
+    ]);
+    expect(dashboard.period).toEqual({ start_date: '2026-01-06', end_date: today, days: 5 });
+    expect(dashboard.sync).toEqual({ days_fetched: 2, days_pending: 1, days_failed: 1, days_not_fetched: 1 });
+  });
+
+  it('totals across tools, picks the top tool and ignores data outside the period', () => {
+    const dashboard = buildDashboard({
+      today,
+      days: 3,
+      rollups: [
+        rollup('2026-01-08', 10),
+        rollup('2026-01-09', 30, 'github-copilot', 'int_b'),
+        rollup('2026-01-10', 5),
+        rollup('2026-01-01', 1000),
+      ],
+      ledger: [
+        ledger('2026-01-08', 'ok'),
+        ledger('2026-01-09', 'ok', 'int_b', 'github-copilot'),
+        ledger('2026-01-10', 'ok'),
+      ],
+      toolName: names,
+    });
+    expect(dashboard.total_interactions).toBe(45);
+    expect(dashboard.active_days).toBe(3);
+    expect(dashboard.top_tool).toEqual({ provider: 'github-copilot', name: 'GitHub Copilot', requests: 30 });
+    expect(dashboard.tools.map((tool) => [tool.provider, tool.interactions, tool.active_days])).toEqual([
+      ['github-copilot', 30, 1],
+      ['claude-code', 15, 2],
+    ]);
+    expect(dashboard.tools[1]?.acceptance_rate).toBeCloseTo(7 / 15, 4);
+    expect(dashboard.breakdowns.editors).toEqual([{ name: 'vscode', interactions: 45 }]);
+    expect(dashboard.acceptance_trend.map((d) => d.date)).toEqual(['2026-01-08', '2026-01-09', '2026-01-10']);
+  });
+
+  it('has no top tool when nothing happened', () => {
+    const dashboard = buildDashboard({ today, days: 1, rollups: [], ledger: [], toolName: names });
+    expect(dashboard.top_tool).toBeNull();
+    expect(dashboard.total_interactions).toBe(0);
+    expect(dashboard.heatmap_data).toHaveLength(1);
+  });
+});
