@@ -51,8 +51,8 @@ export interface LocalRuntime {
 export function createLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
   const env = { ...process.env, ...options.tableNames, ...options.providerEnv };
   const base = awsDependencies(env);
-  let deps: Dependencies;
-  const getDeps = () => deps;
+  // Handlers built below receive a getter: `deps` is defined once the queue that needs them exists.
+  const getDeps = (): Dependencies => deps;
   const persistenceStore = new DynamoDBPersistenceLayer({
     tableName: options.tableNames[idempotencyTable.envVar] as string,
     awsSdkV3Client: new DynamoDBClient({}),
@@ -71,7 +71,7 @@ export function createLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
     concurrency: (provider) => providerManifests.find((m) => m.id === provider)?.limits.maxConcurrency ?? 1,
     ...options.queue,
   });
-  deps = {
+  const deps: Dependencies = {
     ...base,
     secrets: new LocalSecretStore(
       join(options.dataDir, 'secret-store.key'),

@@ -125,11 +125,13 @@ export async function deleteIntegration(
 ): Promise<void> {
   requireAdmin(caller);
   const integration = await getOwned(caller, integrationId, deps);
-  await deps.integrations.delete(caller.teamId, integrationId);
+  // Secret first: if that fails nothing has changed and the caller can retry; the reverse order
+  // could leave a key behind with no integration pointing at it.
   await deps.secrets.remove(integration.secret_ref, {
     teamId: caller.teamId,
     integrationId,
     provider: integration.provider,
   });
+  await deps.integrations.delete(caller.teamId, integrationId);
   deps.log.info('integration deleted', { team_id: caller.teamId, integration_id: integrationId });
 }

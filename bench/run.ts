@@ -1,0 +1,199 @@
+/**
+ * `npm run bench`: figures of the pipeline on real local parts, each beside a baseline run the same way.
+ *  1. dashboard: read from daily rollups (this design) vs. aggregating every developer-day row (baseline),
+ *     for a team whose size grows — the rollup read stays flat, the row scan grows with the team.
+ *  2. backfill: 90 days through the queue, fetcher and DynamoDB Local at the provider's concurrency vs. one at a time.
+ *  3. HTTP dashboard latency through the local API gateway (p50 / p95 / max).
+ *  4. normaliser throughput (records per second).
+ * Nothing here asserts; it prints. Record results in docs/benchmarks.md.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { localProcessEnv } from '../local/runtime';
+
+Object.assign(process.env, { ...localProcessEnv({ POWERTOOLS_LOG_LEVEL: 'SILENT' }), ...process.env });
+
+const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
+const { startDynamoDbLocal } = await import('../local/dynamodb-local');
+const { ensureTables } = await import('../local/create-tables');
+const { createLocalRuntime } = await import('../local/runtime');
+const { startLocalApi } = await import('../local/api-server');
+const { createVerifier, issueToken, loadOrCreateSigningKeys } = await import('../local/jwt');
+const { startFakeAnthropic, DEMO_ANTHROPIC_ADMIN_KEY, generateClaudeCodeRecords } =
+  await import('../local/fakes/anthropic');
+const { normalizeClaudeCodeDay } = await import('../functions/providers/claude-code/normalizer');
+const { buildDashboard } = await import('../functions/domain/dashboard');
+const { buildDeveloperUsage } = await import('../functions/domain/developers');
+const { lastDays } = await import('../functions/domain/dates');
+const { API_BASE_PATH } = await import('../functions/routes');
+
+const NOW = new Date('2026-06-15T12:00:00Z');
+const TODAY = '2026-06-15';
+const fmt = (n: number, digits = 1) => n.toFixed(digits);
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+
+async function time<T>(run: () => Promise<T>): Promise<{ ms: number; value: T }> {
+  const start = performance.now();
+  const value = await run();
+  return { ms: performance.now() - start, value };
+}
+
+async function median(runs: number, run: () => Promise<unknown>): Promise<number> {
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) samples.push((await time(run)).ms);
+  return samples.sort((a, b) => a - b)[Math.floor(runs / 2)] ?? 0;
+}
+
+const dynamo = await startDynamoDbLocal();
+process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamo.endpoint;
+const client = new DynamoDBClient({});
+const cleanups: (() => Promise<void> | void)[] = [() => dynamo.stop()];
+
+async function pipeline(name: string, developers: number, concurrency?: number) {
+  const tableNames = await ensureTables(client, `${name}-`);
+  const fake = await startFakeAnthropic({
+    developers,
+    apiKeyActors: 1,
+    historyDays: 120,
+    seed: 'bench',
+    now: () => NOW,
+  });
+  const dataDir = mkdtempSync(join(tmpdir(), 'ai-usage-bench-'));
+  const runtime = createLocalRuntime({
+    tableNames,
+    dataDir,
+    providerEnv: { ANTHROPIC_API_BASE_URL: fake.url },
+    clock: { now: () => NOW },
+    queue: concurrency ? { concurrency: () => concurrency } : {},
+  });
+  cleanups.push(async () => {
+    runtime.close();
+    await fake.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+  const keys = await loadOrCreateSigningKeys(join(dataDir, 'jwt.json'));
+  const api = await startLocalApi({ handlers: runtime.http, verify: createVerifier(keys), port: 0 });
+  cleanups.push(() => api.close());
+  const token = await issueToken(keys, { teamId: 'bench-team', role: 'admin' });
+  const base = `${api.url}${API_BASE_PATH}`;
+  const backfill = await time(async () => {
+    const response = await fetch(`${base}/connect`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ provider: 'claude-code', api_key: DEMO_ANTHROPIC_ADMIN_KEY }),
+    });
+    if (response.status !== 201)
+      throw new Error(`connect failed: ${response.status} ${await response.text()}`);
+    await runtime.queue.drain();
+  });
+  return { runtime, base, token, backfillMs: backfill.ms, fake };
+}
+
+const rows: string[] = [];
+const print = (line: string) => {
+  rows.push(line);
+  console.log(line);
+};
+
+try {
+  print(`# Benchmarks (${new Date().toISOString().slice(0, 10)}, node ${process.version}, DynamoDB Local)\n`);
+
+  print('## 1. Dashboard (90 days): rollups (this design) vs. aggregating developer rows (baseline)\n');
+  print(
+    '| developers | rollup read, ms (median of 15) | baseline row scan, ms | baseline ÷ rollup | items read rollup / rows |',
+  );
+  print('|---:|---:|---:|---:|---:|');
+  const backfills: { developers: number; ms: number; concurrency: string }[] = [];
+  for (const developers of [10, 50, 200]) {
+    const { runtime, backfillMs } = await pipeline(`dash${developers}`, developers);
+    backfills.push({ developers, ms: backfillMs, concurrency: 'provider limit (2)' });
+    const deps = runtime.deps;
+    const days = lastDays(TODAY, 90);
+    let rollupItems = 0;
+    let rowItems = 0;
+    const rollupMs = await median(15, async () => {
+      const [rollups, ledger] = await Promise.all([
+        deps.usage.getRollups('bench-team', days[0] as string, TODAY),
+        deps.usage.getLedger('bench-team', days[0] as string, TODAY),
+      ]);
+      rollupItems = rollups.length + ledger.length;
+      buildDashboard({ today: TODAY, days: 90, rollups, ledger, toolName: () => 'Claude Code' });
+    });
+    const baselineMs = await median(5, async () => {
+      const all = await deps.usage.getDeveloperDays('bench-team', days);
+      rowItems = all.length;
+      buildDeveloperUsage(all, () => 'Claude Code');
+    });
+    print(
+      `| ${developers} | ${fmt(rollupMs)} | ${fmt(baselineMs)} | ${fmt(baselineMs / rollupMs)}× | ${rollupItems} / ${rowItems} |`,
+    );
+  }
+
+  print('\n## 2. Backfill of 90 days (connect → queue → fetcher → fake API → DynamoDB Local)\n');
+  const serial = await pipeline('serial50', 50, 1);
+  backfills.push({ developers: 50, ms: serial.backfillMs, concurrency: '1 (baseline)' });
+  print('| developers | fetcher concurrency | backfill, s | days/s |');
+  print('|---:|---|---:|---:|');
+  for (const run of backfills) {
+    print(
+      `| ${run.developers} | ${run.concurrency} | ${fmt(run.ms / 1000, 2)} | ${fmt(90 / (run.ms / 1000))} |`,
+    );
+  }
+  const parallel50 = backfills.find((run) => run.developers === 50 && run.concurrency !== '1 (baseline)');
+  if (parallel50)
+    print(`\nConcurrency 2 vs 1 at 50 developers: ${fmt(serial.backfillMs / parallel50.ms, 2)}× faster.`);
+
+  print(
+    '\n## 3. GET /dashboard?days=90 through the local API gateway (50 developers, 200 sequential requests)\n',
+  );
+  const samples: number[] = [];
+  for (let i = 0; i < 200; i++) {
+    const { ms } = await time(async () => {
+      const response = await fetch(`${serial.base}/dashboard?days=90`, {
+        headers: { authorization: `Bearer ${serial.token}` },
+      });
+      await response.arrayBuffer();
+    });
+    samples.push(ms);
+  }
+  samples.sort((a, b) => a - b);
+  const devSamples: number[] = [];
+  for (let i = 0; i < 50; i++) {
+    const { ms } = await time(async () => {
+      const response = await fetch(`${serial.base}/dashboard/developers?days=90`, {
+        headers: { authorization: `Bearer ${serial.token}` },
+      });
+      await response.arrayBuffer();
+    });
+    devSamples.push(ms);
+  }
+  devSamples.sort((a, b) => a - b);
+  print('| endpoint | p50 ms | p95 ms | max ms |');
+  print('|---|---:|---:|---:|');
+  print(
+    `| /dashboard?days=90 | ${fmt(percentile(samples, 50))} | ${fmt(percentile(samples, 95))} | ${fmt(samples[samples.length - 1] ?? 0)} |`,
+  );
+  print(
+    `| /dashboard/developers?days=90 (baseline-style row read) | ${fmt(percentile(devSamples, 50))} | ${fmt(percentile(devSamples, 95))} | ${fmt(devSamples[devSamples.length - 1] ?? 0)} |`,
+  );
+
+  print('\n## 4. Normaliser throughput\n');
+  const records = generateClaudeCodeRecords('2026-06-10', {
+    developers: 1000,
+    apiKeyActors: 5,
+    seed: 'bench',
+    splitRecordRate: 0.1,
+    organizationId: 'org',
+  });
+  const raw = { records };
+  const normMs = await median(9, async () => normalizeClaudeCodeDay(raw, '2026-06-10'));
+  print(
+    `${records.length} records (1,000 developers, one day): ${fmt(normMs, 2)} ms median → ${fmt(records.length / (normMs / 1000), 0)} records/s`,
+  );
+} finally {
+  for (const cleanup of cleanups.reverse()) await Promise.resolve(cleanup()).catch(() => undefined);
+  client.destroy();
+}
