@@ -1,0 +1,143 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { DynamoDBClient, DeleteTableCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { ensureTables } from '../../local/create-tables';
+import { startLocalApi } from '../../local/api-server';
+import { createVerifier, issueToken, loadOrCreateSigningKeys } from '../../local/jwt';
+import { createLocalRuntime, type LocalRuntime } from '../../local/runtime';
+import {
+  startFakeAnthropic,
+  type FakeAnthropicOptions,
+  type FakeAnthropicServer,
+} from '../../local/fakes/anthropic';
+import { API_BASE_PATH } from '../../functions/routes';
+
+/**
+ * The whole pipeline for an integration test: fresh tables in the shared DynamoDB Local, the fake
+ * Anthropic server over real HTTP, the local API gateway and in-process queue, all on one clock.
+ */
+export interface TestPipeline {
+  runtime: LocalRuntime;
+  fake: FakeAnthropicServer;
+  baseUrl: string;
+  clock: { now(): Date; set(iso: string): void; advance(seconds: number): void };
+  token(teamId: string, role?: 'admin' | 'member'): Promise<string>;
+  call(
+    method: string,
+    path: string,
+    options?: { token?: string; body?: unknown; rawBody?: string },
+  ): Promise<ApiResponse>;
+  scanAll(): Promise<string>;
+  /** Every item of one table (by its environment variable), unmarshalled. */
+  scanTable(envVar: string): Promise<Record<string, unknown>[]>;
+  tableNames: Record<string, string>;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+export interface ApiResponse {
+  status: number;
+  headers: Headers;
+  body: Record<string, unknown> & { [key: string]: unknown };
+  text: string;
+}
+
+export async function startPipeline(options: {
+  now: string;
+  fake?: FakeAnthropicOptions;
+}): Promise<TestPipeline> {
+  if (!process.env.AWS_ENDPOINT_URL_DYNAMODB) throw new Error('DynamoDB Local is not running (global setup)');
+  let current = new Date(options.now);
+  const clock = {
+    now: () => new Date(current),
+    set: (iso: string) => void (current = new Date(iso)),
+    advance: (seconds: number) => void (current = new Date(current.getTime() + seconds * 1000)),
+  };
+  const dynamo = new DynamoDBClient({});
+  const prefix = `t${randomUUID().slice(0, 8)}-`;
+  const tableNames = await ensureTables(dynamo, prefix);
+  const fake = await startFakeAnthropic({ now: clock.now, ...options.fake });
+  const dataDir = mkdtempSync(join(tmpdir(), 'ai-usage-test-'));
+  const runtime = createLocalRuntime({
+    tableNames,
+    dataDir,
+    providerEnv: { ANTHROPIC_API_BASE_URL: fake.url },
+    clock,
+    // Waits are real but short: retry-after and backoff behaviour is measured in unit tests.
+    providerContext: { sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.min(ms, 20))) },
+    queue: { visibilityTimeoutMs: 30, maxReceiveCount: 3 },
+  });
+  const keys = await loadOrCreateSigningKeys(join(dataDir, 'jwt.json'));
+  const api = await startLocalApi({ handlers: runtime.http, verify: createVerifier(keys), port: 0 });
+  const baseUrl = `${api.url}${API_BASE_PATH}`;
+
+  return {
+    runtime,
+    fake,
+    baseUrl,
+    clock,
+    tableNames,
+    dataDir,
+    token: (teamId, role = 'admin') => issueToken(keys, { teamId, role }),
+    async call(method, path, callOptions = {}) {
+      const headers: Record<string, string> = {};
+      if (callOptions.token) headers.authorization = `Bearer ${callOptions.token}`;
+      let body: string | undefined = callOptions.rawBody;
+      if (callOptions.body !== undefined) {
+        headers['content-type'] = 'application/json';
+        body = JSON.stringify(callOptions.body);
+      }
+      const response = await fetch(`${baseUrl}${path}`, {
+        method,
+        headers,
+        ...(body !== undefined ? { body } : {}),
+      });
+      const text = await response.text();
+      return {
+        status: response.status,
+        headers: response.headers,
+        text,
+        body: text ? (JSON.parse(text) as ApiResponse['body']) : {},
+      };
+    },
+    async scanTable(envVar) {
+      const items: Record<string, unknown>[] = [];
+      let start: Record<string, unknown> | undefined;
+      do {
+        const page = await dynamo.send(
+          new ScanCommand({ TableName: tableNames[envVar], ExclusiveStartKey: start as never }),
+        );
+        items.push(...(page.Items ?? []).map((item) => unmarshall(item)));
+        start = page.LastEvaluatedKey;
+      } while (start);
+      return items;
+    },
+    /** Every item of every table, as one JSON string (for "the key is stored nowhere" checks). */
+    async scanAll() {
+      const items: unknown[] = [];
+      for (const name of Object.values(tableNames)) {
+        let start: Record<string, unknown> | undefined;
+        do {
+          const page = await dynamo.send(
+            new ScanCommand({ TableName: name, ExclusiveStartKey: start as never }),
+          );
+          items.push(...(page.Items ?? []));
+          start = page.LastEvaluatedKey;
+        } while (start);
+      }
+      return JSON.stringify(items);
+    },
+    async close() {
+      runtime.close();
+      await api.close();
+      await fake.close();
+      for (const name of Object.values(tableNames))
+        await dynamo.send(new DeleteTableCommand({ TableName: name }));
+      dynamo.destroy();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
