@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { localProcessEnv } from '../local/runtime';
+import { localProcessEnv } from '../local/env';
 
 Object.assign(process.env, { ...localProcessEnv({ POWERTOOLS_LOG_LEVEL: 'SILENT' }), ...process.env });
 

@@ -125,15 +125,17 @@ function weightedPick<T>(random: Random, choices: readonly (readonly [T, number]
 // Actors
 // ---------------------------------------------------------------------------------------------
 
-// 20 first names x 19 last names; 21 and 19 are coprime, which makes the pairing below unique.
+// 20 first names x 19 last names; 20 + 1 and 19 are coprime, which makes the pairing below unique.
+// prettier-ignore
 const FIRST_NAMES = [
   'ana', 'ben', 'chloe', 'david', 'elena', 'farid', 'grace', 'hugo', 'ines', 'jonas',
   'kira', 'liam', 'maya', 'noah', 'olga', 'pedro', 'quinn', 'rosa', 'sami', 'tara',
-] as const; // prettier-ignore
+] as const;
+// prettier-ignore
 const LAST_NAMES = [
   'silva', 'becker', 'moreau', 'kowalski', 'okafor', 'tanaka', 'jensen', 'rossi', 'novak', 'haddad',
   'lindqvist', 'murphy', 'garcia', 'petrov', 'nguyen', 'fischer', 'costa', 'sato', 'dubois',
-] as const; // prettier-ignore
+] as const;
 const BOT_NAMES = [
   'ci-bot',
   'release-bot',
