@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { DeveloperDayUsage } from '../domain/metrics';
+import type { DeveloperDayUsage, DeveloperRef } from '../domain/metrics';
 import type { ProviderManifest } from './manifest-types';
 
 /** What a provider needs to talk to its API. Built once per invocation by the fetcher/connect path. */
@@ -30,8 +30,27 @@ export type DayFetchResult =
   | { kind: 'ok'; raw: unknown; requests: number }
   /** The provider has not finished the day yet: try again later, do not draw it as zero. */
   | { kind: 'not_ready'; message: string }
-  /** The provider will not serve this (policy off, plan lacks the feature, day out of range). */
-  | { kind: 'not_available'; message: string };
+  /**
+   * The provider will not serve this. `scope: 'day'` — only this day (out of range, too small to
+   * report); `scope: 'integration'` — nothing at all until someone acts (policy off, no seats): the
+   * integration shows `not_available` with the message and stops being retried.
+   */
+  | { kind: 'not_available'; message: string; scope: 'day' | 'integration' };
+
+/** One licence as the provider reports it (a snapshot of now, not of a day). */
+export interface SeatAssignment {
+  developer: DeveloperRef;
+  assigned_at?: string;
+  last_activity_at?: string | null;
+  last_activity_editor?: string | null;
+  plan_type?: string;
+  pending_cancellation_date?: string | null;
+  assigning_team?: string | null;
+}
+
+export type SeatsFetchResult =
+  | { kind: 'ok'; seats: SeatAssignment[]; requests: number }
+  | { kind: 'not_available'; message: string; scope: 'day' | 'integration' };
 
 /**
  * The provider boundary. A provider is one folder implementing this interface; connect, queues,
@@ -56,4 +75,8 @@ export interface Provider<Options = Record<string, unknown>> {
   ): Promise<DayFetchResult>;
   /** Pure: the raw answer of one day → one row per developer (merged per developer). */
   normalizeDay(raw: unknown, day: string): DeveloperDayUsage[];
+  /** The oldest day the provider serves for these options (e.g. GitHub: 1 year, not before launch). */
+  earliestDay?(options: Options, now: Date): string;
+  /** Providers that sell seats: the current assignments, fetched once per sync. */
+  fetchSeats?(credentials: ProviderCredentials<Options>, ctx: ProviderContext): Promise<SeatsFetchResult>;
 }

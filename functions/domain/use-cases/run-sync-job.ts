@@ -61,6 +61,10 @@ export async function runSyncJob(job: SyncJob, deps: Dependencies): Promise<JobR
   if (job.trigger === 'scheduled' && !integration.sync_enabled) {
     return { ...result, outcome: 'skipped', reason: 'sync_disabled' };
   }
+  if (integration.status === 'not_available' && job.trigger === 'scheduled') {
+    // Stays quiet until re-authorised (connect) or re-synced by hand (POST /sync clears the state).
+    return { ...result, outcome: 'skipped', reason: 'not_available' };
+  }
   if (integration.status === 'invalid_credentials') {
     for (const date of job.dates) {
       await deps.usage.recordDayState({
@@ -139,6 +143,15 @@ export async function runSyncJob(job: SyncJob, deps: Dependencies): Promise<JobR
           reason: fetched.message,
           updated_at: stamp(),
         });
+        if (fetched.scope === 'integration') {
+          // Nothing will come until someone acts (enables a policy, buys seats): say so, stop asking.
+          stop = { state: 'not_available', reason: fetched.message };
+          result.outcome = 'not_available';
+          await deps.integrations.update(job.team_id, job.integration_id, () => ({
+            status: 'not_available',
+            status_message: fetched.message,
+          }));
+        }
         continue;
       }
       result.requests += fetched.requests;
@@ -198,7 +211,7 @@ export async function runSyncJob(job: SyncJob, deps: Dependencies): Promise<JobR
     }
   }
 
-  if (result.outcome !== 'invalid_credentials') {
+  if (result.outcome !== 'invalid_credentials' && result.outcome !== 'not_available') {
     result.outcome = result.days_failed === 0 ? 'ok' : result.days_ok > 0 ? 'partial' : 'failed';
   }
   const lastSync: LastSync = {
