@@ -10,6 +10,7 @@ import {
   type UsageMetrics,
 } from './metrics';
 import type { DailyRollup, DayState, LedgerEntry } from './model';
+import type { SeatSnapshot } from './ports';
 
 /** Pure aggregation of rollups + ledger into what a team page shows (docs/api.md, GET /dashboard). */
 export type HeatmapState =
@@ -42,6 +43,18 @@ export interface ToolSummary {
   pull_requests: number;
   tokens: { input: number; output: number; cache_read: number; cache_creation: number };
   cost_cents: number;
+  /** Licences of seat-based tools (latest snapshot); null for tools without seats. */
+  seats: SeatSummary | null;
+}
+
+export interface SeatSummary {
+  assigned: number;
+  /** Seats whose last activity falls in the period. */
+  active_in_period: number;
+  inactive_in_period: number;
+  never_active: number;
+  utilisation: number | null;
+  taken_at: string;
 }
 
 export interface BreakdownRow extends PartialMetrics {
@@ -78,12 +91,36 @@ export function heatmapState(entries: readonly LedgerEntry[], count: number): He
   return 'not_available';
 }
 
+/** Seat use over the period from the providers' seat snapshots (one per integration). */
+export function seatSummary(snapshots: readonly SeatSnapshot[], periodStart: string): SeatSummary | null {
+  if (snapshots.length === 0) return null;
+  let assigned = 0;
+  let active = 0;
+  let never = 0;
+  for (const snapshot of snapshots) {
+    for (const seat of snapshot.seats) {
+      assigned++;
+      if (!seat.last_activity_at) never++;
+      else if (seat.last_activity_at.slice(0, 10) >= periodStart) active++;
+    }
+  }
+  return {
+    assigned,
+    active_in_period: active,
+    inactive_in_period: assigned - active,
+    never_active: never,
+    utilisation: assigned === 0 ? null : Math.round((active / assigned) * 10_000) / 10_000,
+    taken_at: snapshots.map((snapshot) => snapshot.taken_at).sort()[0] as string,
+  };
+}
+
 function toolSummary(
   provider: string,
   name: string,
   metrics: UsageMetrics,
   activeDays: number,
   maxActive: number,
+  seats: SeatSummary | null,
 ): ToolSummary {
   return {
     provider,
@@ -110,6 +147,7 @@ function toolSummary(
       cache_creation: metrics.tokens_cache_creation,
     },
     cost_cents: metrics.cost_cents,
+    seats,
   };
 }
 
@@ -133,6 +171,7 @@ export function buildDashboard(input: {
   days: number;
   rollups: readonly DailyRollup[];
   ledger: readonly LedgerEntry[];
+  seats?: readonly SeatSnapshot[];
   toolName: (provider: string) => string;
 }): Dashboard {
   const dates = lastDays(input.today, input.days);
@@ -184,9 +223,24 @@ export function buildDashboard(input: {
     return { date, count: known ? count : null, state };
   });
 
+  const seatsByProvider = new Map<string, SeatSnapshot[]>();
+  for (const snapshot of input.seats ?? []) {
+    seatsByProvider.set(snapshot.provider, [...(seatsByProvider.get(snapshot.provider) ?? []), snapshot]);
+    if (!perTool.has(snapshot.provider)) {
+      perTool.set(snapshot.provider, { metrics: zeroMetrics(), days: new Set(), maxActive: 0 });
+    }
+  }
+  const periodStart = dates[0] as string;
   const tools = [...perTool.entries()]
     .map(([provider, tool]) =>
-      toolSummary(provider, input.toolName(provider), tool.metrics, tool.days.size, tool.maxActive),
+      toolSummary(
+        provider,
+        input.toolName(provider),
+        tool.metrics,
+        tool.days.size,
+        tool.maxActive,
+        seatSummary(seatsByProvider.get(provider) ?? [], periodStart),
+      ),
     )
     .sort((a, b) => b.interactions - a.interactions || a.provider.localeCompare(b.provider));
   const top = tools[0];

@@ -1,5 +1,6 @@
 import type { DailyRollup, Integration, LedgerEntry, StoredDeveloperDay, DayState } from './model';
 import type { SyncJob } from '../schemas/sync-job';
+import type { SeatAssignment } from '../providers/types';
 
 /** Interfaces the use cases need; adapters implement them (DynamoDB, KMS + Secrets Manager, SQS, local). */
 export interface IntegrationRepository {
@@ -40,7 +41,19 @@ export interface DayReplacement {
   raw: unknown;
 }
 
+export interface SeatSnapshot {
+  team_id: string;
+  integration_id: string;
+  provider: string;
+  taken_at: string;
+  seats: SeatAssignment[];
+}
+
 export interface UsageRepository {
+  /** Replaces an integration's seat snapshot (compressed, split in parts like raw answers). */
+  replaceSeats(snapshot: SeatSnapshot): Promise<void>;
+  /** The latest seat snapshot of every integration of a team. */
+  getSeats(teamId: string): Promise<SeatSnapshot[]>;
   /** Makes the stored day exactly `rows` (stale rows removed), then writes rollup + ledger together. */
   replaceDay(replacement: DayReplacement): Promise<void>;
   /** Marks days `pending` where nothing better is known (never downgrades ok/no_activity). */

@@ -4,10 +4,18 @@ import { addDays, chunk, daysBetween, toIsoDay } from './dates';
 import type { SyncTrigger } from './model';
 import type { IdGenerator } from './ports';
 
-/** Which days a sync covers, from the provider's manifest and today's UTC date. */
-export function backfillRange(manifest: ProviderManifest, now: Date): { start: string; end: string } {
+/**
+ * Which days a backfill covers: the manifest's depth ending with the newest day the provider serves,
+ * never before the earliest day it serves (when the provider says).
+ */
+export function backfillRange(
+  manifest: ProviderManifest,
+  now: Date,
+  earliest?: string,
+): { start: string; end: string } {
   const end = addDays(toIsoDay(now), -manifest.sync.newestOffset);
-  return { start: addDays(end, -(manifest.sync.backfillDays - 1)), end };
+  const start = addDays(end, -(manifest.sync.backfillDays - 1));
+  return { start: earliest && earliest > start ? earliest : start, end };
 }
 
 export function dailyDates(manifest: ProviderManifest, now: Date): string[] {
@@ -34,7 +42,7 @@ export function buildJobs(
   const sorted = [...new Set(days)].sort();
   return chunk(sorted, manifest.sync.maxDaysPerJob)
     .reverse()
-    .map((dates) => ({
+    .map((dates, index) => ({
       version: 1,
       job_id: ids.newId('job'),
       sync_id: syncId,
@@ -44,6 +52,7 @@ export function buildJobs(
       trigger,
       dates,
       enqueued_at: now.toISOString(),
+      with_seats: index === 0,
     }));
 }
 

@@ -12,5 +12,7 @@ export const syncJobSchema = z.object({
   trigger: z.enum(['backfill', 'scheduled', 'manual']),
   dates: z.array(z.string().refine(isIsoDay, 'must be a YYYY-MM-DD day')).min(1).max(31),
   enqueued_at: z.string(),
+  /** Also refresh the seat snapshot (set on the newest job of a sync, for seat-based providers). */
+  with_seats: z.boolean().default(false),
 });
 export type SyncJob = z.infer<typeof syncJobSchema>;

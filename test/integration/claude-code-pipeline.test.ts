@@ -176,6 +176,7 @@ describe('Claude Code pipeline', () => {
       trigger: 'manual' as const,
       dates: [addDays(TODAY, -3), addDays(TODAY, -2)],
       enqueued_at: NOW,
+      with_seats: false,
     };
     const requestsBefore = pipeline.fake.requests.length;
     await pipeline.runtime.queue.redeliver('claude-code', job);

@@ -15,6 +15,10 @@ export const keys = {
   raw: (integrationId: string, part: number) => `RAW#${integrationId}#${String(part).padStart(3, '0')}`,
   rawPrefix: (integrationId: string) => `RAW#${integrationId}#`,
 
+  /** The latest seat snapshot of an integration, in parts (a snapshot of now, not of a day). */
+  seats: (integrationId: string, part: number) => `SEATS#${integrationId}#${String(part).padStart(3, '0')}`,
+  seatsPrefix: (integrationId: string) => `SEATS#${integrationId}#`,
+
   rollup: (date: string, integrationId: string) => `ROLLUP#${date}#${integrationId}`,
   rollupFrom: (date: string) => `ROLLUP#${date}`,
   /** Upper bound for a BETWEEN on day-prefixed sort keys ("~" sorts after "#" and every id character). */

@@ -7,13 +7,29 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { DailyRollup, LedgerEntry, StoredDeveloperDay } from '../../domain/model';
-import type { DayReplacement, UsageRepository } from '../../domain/ports';
+import type { DayReplacement, SeatSnapshot, UsageRepository } from '../../domain/ports';
 import { batchWrite, mapLimit } from './batch';
 import { keys } from './keys';
 
 /** Raw answers are gzip-compressed and split into parts well under DynamoDB's 400 KB item limit. */
 export const RAW_PART_BYTES = 300_000;
 const STORAGE_FIELDS = ['pk', 'sk', 'entity'];
+
+/** gzip JSON split into parts that each fit comfortably in one item. */
+function compressParts(value: unknown): Buffer[] {
+  const compressed = gzipSync(Buffer.from(JSON.stringify(value ?? null)));
+  const count = Math.max(1, Math.ceil(compressed.length / RAW_PART_BYTES));
+  return Array.from({ length: count }, (_, part) =>
+    compressed.subarray(part * RAW_PART_BYTES, (part + 1) * RAW_PART_BYTES),
+  );
+}
+
+function decompressParts(items: Record<string, unknown>[]): unknown {
+  const parts = [...items]
+    .sort((a, b) => Number(a.part) - Number(b.part))
+    .map((item) => Buffer.from(item.data as Uint8Array));
+  return JSON.parse(gunzipSync(Buffer.concat(parts)).toString('utf8')) as unknown;
+}
 
 function strip<T>(item: Record<string, unknown>): T {
   const copy = { ...item };
@@ -65,9 +81,9 @@ export class DynamoUsageRepository implements UsageRepository {
       entity: 'usage',
       ...row,
     }));
-    const compressed = gzipSync(Buffer.from(JSON.stringify(day.raw ?? null)));
-    const parts = Math.max(1, Math.ceil(compressed.length / RAW_PART_BYTES));
-    const rawItems = Array.from({ length: parts }, (_, part) => ({
+    const rawParts = compressParts(day.raw);
+    const parts = rawParts.length;
+    const rawItems = rawParts.map((data, part) => ({
       pk,
       sk: keys.raw(day.integrationId, part),
       entity: 'raw',
@@ -78,7 +94,7 @@ export class DynamoUsageRepository implements UsageRepository {
       part,
       parts,
       encoding: 'gzip',
-      data: compressed.subarray(part * RAW_PART_BYTES, (part + 1) * RAW_PART_BYTES),
+      data,
     }));
     const written = new Set([...rowItems, ...rawItems].map((item) => item.sk));
     const stale = ownExisting.filter((item) => !written.has(item.sk));
@@ -256,9 +272,63 @@ export class DynamoUsageRepository implements UsageRepository {
       },
     });
     if (items.length === 0) return undefined;
-    const parts = items
-      .sort((a, b) => Number(a.part) - Number(b.part))
-      .map((item) => Buffer.from(item.data as Uint8Array));
-    return JSON.parse(gunzipSync(Buffer.concat(parts)).toString('utf8')) as unknown;
+    return decompressParts(items);
+  }
+
+  async replaceSeats(snapshot: SeatSnapshot): Promise<void> {
+    const pk = keys.team(snapshot.team_id);
+    const existing = (await this.queryAll({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': pk, ':prefix': keys.seatsPrefix(snapshot.integration_id) },
+      ProjectionExpression: 'pk, sk',
+    })) as Key[];
+    const parts = compressParts(snapshot.seats);
+    const items = parts.map((data, part) => ({
+      pk,
+      sk: keys.seats(snapshot.integration_id, part),
+      entity: 'seats',
+      team_id: snapshot.team_id,
+      integration_id: snapshot.integration_id,
+      provider: snapshot.provider,
+      taken_at: snapshot.taken_at,
+      seat_count: snapshot.seats.length,
+      part,
+      parts: parts.length,
+      data,
+    }));
+    const written = new Set(items.map((item) => item.sk));
+    await batchWrite(
+      this.client,
+      this.tableName,
+      items.map((Item) => ({ PutRequest: { Item } })),
+    );
+    await batchWrite(
+      this.client,
+      this.tableName,
+      existing.filter((key) => !written.has(key.sk)).map((key) => ({ DeleteRequest: { Key: key } })),
+    );
+  }
+
+  async getSeats(teamId: string): Promise<SeatSnapshot[]> {
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': keys.team(teamId), ':prefix': 'SEATS#' },
+    });
+    const byIntegration = new Map<string, Record<string, unknown>[]>();
+    for (const item of items) {
+      const list = byIntegration.get(String(item.integration_id)) ?? [];
+      list.push(item);
+      byIntegration.set(String(item.integration_id), list);
+    }
+    return [...byIntegration.values()].map((parts) => {
+      const first = parts[0] as Record<string, unknown>;
+      return {
+        team_id: teamId,
+        integration_id: String(first.integration_id),
+        provider: String(first.provider),
+        taken_at: String(first.taken_at),
+        seats: decompressParts(parts) as SeatSnapshot['seats'],
+      };
+    });
   }
 }

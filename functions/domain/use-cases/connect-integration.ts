@@ -72,7 +72,11 @@ export async function connectIntegration(
   };
   await deps.integrations.save(integration);
 
-  const range = backfillRange(provider.manifest, now);
+  const range = backfillRange(
+    provider.manifest,
+    now,
+    provider.earliestDay?.(parsedOptions.data as never, now),
+  );
   const days = daysBetween(range.start, range.end);
   const syncId = deps.ids.newId('sync');
   const target = { teamId: caller.teamId, integrationId, provider: provider.manifest.id };

@@ -17,13 +17,14 @@ export async function readDashboard(
 ): Promise<Dashboard & { team_id: string }> {
   const today = toIsoDay(deps.clock.now());
   const start = addDays(today, -(days - 1));
-  const [rollups, ledger] = await Promise.all([
+  const [rollups, ledger, seats] = await Promise.all([
     deps.usage.getRollups(caller.teamId, start, today),
     deps.usage.getLedger(caller.teamId, start, today),
+    deps.usage.getSeats(caller.teamId),
   ]);
   return {
     team_id: caller.teamId,
-    ...buildDashboard({ today, days, rollups, ledger, toolName: toolName(deps) }),
+    ...buildDashboard({ today, days, rollups, ledger, seats, toolName: toolName(deps) }),
   };
 }
 

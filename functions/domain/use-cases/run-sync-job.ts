@@ -1,5 +1,6 @@
 import { ProviderHttpError } from '../../providers/http-client';
 import type { SyncJob } from '../../schemas/sync-job';
+import type { Provider, ProviderContext, ProviderCredentials } from '../../providers/types';
 import type { LastSync, LedgerEntry, StoredDeveloperDay, SyncOutcome } from '../model';
 import { summarizeDay } from '../rollup';
 import type { Dependencies } from './dependencies';
@@ -15,6 +16,49 @@ export class RetryLaterError extends Error {
   }
 }
 
+/**
+ * Refreshes the integration's seat snapshot. A token that may read usage but not seats is not an
+ * invalid credential: the snapshot is skipped and the reason kept in the result.
+ */
+async function refreshSeats(
+  job: SyncJob,
+  provider: Provider<never>,
+  credentials: ProviderCredentials<never>,
+  ctx: ProviderContext,
+  deps: Dependencies,
+  result: JobResult,
+): Promise<RetryLaterError | undefined> {
+  try {
+    const seats = await (provider.fetchSeats as NonNullable<Provider<never>['fetchSeats']>)(credentials, ctx);
+    if (seats.kind === 'ok') {
+      result.requests += seats.requests;
+      result.seats = seats.seats.length;
+      await deps.usage.replaceSeats({
+        team_id: job.team_id,
+        integration_id: job.integration_id,
+        provider: job.provider,
+        taken_at: deps.clock.now().toISOString(),
+        seats: seats.seats,
+      });
+      return undefined;
+    }
+    result.reason = seats.message;
+    if (seats.scope === 'integration') {
+      result.outcome = 'not_available';
+      await deps.integrations.update(job.team_id, job.integration_id, () => ({
+        status: 'not_available',
+        status_message: seats.message,
+      }));
+    }
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof ProviderHttpError)) throw error;
+    result.reason = `seats: ${error.kind} (${error.status}): ${error.message}`;
+    deps.log.warn('seat snapshot not refreshed', { job_id: job.job_id, reason: result.reason });
+    return error.retryable ? new RetryLaterError(result.reason, error.retryAfterSeconds) : undefined;
+  }
+}
+
 export interface JobResult {
   job_id: string;
   outcome: SyncOutcome | 'skipped';
@@ -22,6 +66,7 @@ export interface JobResult {
   days_failed: number;
   days_pending: number;
   requests: number;
+  seats?: number;
   reason?: string;
 }
 
@@ -209,6 +254,10 @@ export async function runSyncJob(job: SyncJob, deps: Dependencies): Promise<JobR
       }
       deps.log.error('day could not be stored', { job_id: job.job_id, date, reason });
     }
+  }
+
+  if (job.with_seats && provider.fetchSeats && !stop) {
+    retryLater = (await refreshSeats(job, provider, credentials, ctx, deps, result)) ?? retryLater;
   }
 
   if (result.outcome !== 'invalid_credentials' && result.outcome !== 'not_available') {

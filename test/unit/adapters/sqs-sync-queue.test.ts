@@ -13,6 +13,7 @@ const job = (i: number): SyncJob => ({
   trigger: 'scheduled',
   dates: ['2026-01-01'],
   enqueued_at: '2026-01-02T00:00:00Z',
+  with_seats: false,
 });
 
 describe('SQS sync queue', () => {

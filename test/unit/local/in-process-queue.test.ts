@@ -12,6 +12,7 @@ const job = (id: string): SyncJob => ({
   trigger: 'manual',
   dates: ['2026-01-01'],
   enqueued_at: '',
+  with_seats: false,
 });
 
 describe('in-process queue', () => {
