@@ -62,7 +62,8 @@ export async function connectIntegration(
     account,
     options: parsedOptions.data as Record<string, unknown>,
     status: 'active',
-    sync_enabled: true,
+    // Reconnecting (a new key) re-authorises; it does not undo an admin's choice to pause syncs.
+    sync_enabled: existing?.sync_enabled ?? true,
     secret_ref: secretRef,
     created_at: existing?.created_at ?? now.toISOString(),
     created_by: existing?.created_by ?? caller.subject,

@@ -1,0 +1,103 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * `npm start` as a newcomer runs it: the real entry point in a child process, with its own data
+ * folder. First start connects the demo team and backfills; the dashboard answers over HTTP; Ctrl-C
+ * leaves no DynamoDB Local behind; a second start reuses the data without a second backfill.
+ */
+const ROOT = process.cwd();
+
+interface Started {
+  child: ChildProcessWithoutNullStreams;
+  output: () => string;
+  api: string;
+  token: string;
+  dynamoPort: number;
+}
+
+function start(dataDir: string): Promise<Started> {
+  const child = spawn(join(ROOT, 'node_modules/.bin/tsx'), ['bin/local.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, LOCAL_DATA_DIR: dataDir, PORT: '0', POWERTOOLS_LOG_LEVEL: 'ERROR' },
+  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`npm start did not get ready:\n${output}`)), 90_000);
+    child.on('exit', (code) => reject(new Error(`exited early (${code}):\n${output}`)));
+    const poll = setInterval(() => {
+      if (!output.includes('Press Ctrl-C to stop.')) return;
+      clearInterval(poll);
+      clearTimeout(timer);
+      child.removeAllListeners('exit');
+      resolve({
+        child,
+        output: () => output,
+        api: /API:\s+(\S+)/.exec(output)?.[1] ?? '',
+        token: /Admin token:\s+(\S+)/.exec(output)?.[1] ?? '',
+        dynamoPort: Number(/DynamoDB Local on http:\/\/127\.0\.0\.1:(\d+)/.exec(output)?.[1]),
+      });
+    }, 100);
+  });
+}
+
+function stop(child: ChildProcessWithoutNullStreams): Promise<number | null> {
+  return new Promise((resolve) => {
+    child.once('exit', (code) => resolve(code));
+    child.kill('SIGINT');
+  });
+}
+
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ port, host: '127.0.0.1' });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+describe('npm start', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'ai-usage-start-'));
+  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+
+  it('backfills the demo team, serves its dashboard, stops cleanly, and reuses the data on restart', async () => {
+    const first = await start(dataDir);
+    expect(first.output()).toMatch(/backfill 90\/90 days — done in/);
+    const response = await fetch(`${first.api}/dashboard?days=90`, {
+      headers: { authorization: `Bearer ${first.token}` },
+    });
+    const dashboard = (await response.json()) as {
+      total_interactions: number;
+      heatmap_data: unknown[];
+      top_tool: { name: string };
+    };
+    expect(response.status).toBe(200);
+    expect(dashboard.total_interactions).toBeGreaterThan(0);
+    expect(dashboard.heatmap_data).toHaveLength(90);
+    expect(dashboard.top_tool.name).toBe('Claude Code');
+    expect(await portOpen(first.dynamoPort)).toBe(true);
+
+    expect(await stop(first.child)).toBe(0);
+    expect(await portOpen(first.dynamoPort)).toBe(false);
+
+    const second = await start(dataDir);
+    expect(second.output()).toMatch(/reusing stored data/);
+    expect(second.output()).not.toMatch(/backfilling/);
+    const again = await fetch(`${second.api}/dashboard?days=90`, {
+      headers: { authorization: `Bearer ${second.token}` },
+    });
+    expect(((await again.json()) as { total_interactions: number }).total_interactions).toBe(
+      dashboard.total_interactions,
+    );
+    expect(await stop(second.child)).toBe(0);
+    expect(await portOpen(second.dynamoPort)).toBe(false);
+  }, 180_000);
+});
