@@ -31,6 +31,27 @@ function decompressParts(items: Record<string, unknown>[]): unknown {
   return JSON.parse(gunzipSync(Buffer.concat(parts)).toString('utf8')) as unknown;
 }
 
+/** The SET clause and values that every ledger write repeats: what the entry is about. */
+const LEDGER_IDENTITY =
+  'entity = :entity, team_id = :team, integration_id = :integration, provider = :provider, #date = :date, ' +
+  'sync_id = :sync, updated_at = :at, developers = if_not_exists(developers, :zero), ' +
+  'interactions = if_not_exists(interactions, :zero)';
+
+function ledgerIdentityValues(
+  entry: Omit<LedgerEntry, 'state' | 'attempts' | 'developers' | 'interactions'>,
+) {
+  return {
+    ':entity': 'ledger',
+    ':team': entry.team_id,
+    ':integration': entry.integration_id,
+    ':provider': entry.provider,
+    ':date': entry.date,
+    ':sync': entry.sync_id,
+    ':at': entry.updated_at,
+    ':zero': 0,
+  };
+}
+
 function strip<T>(item: Record<string, unknown>): T {
   const copy = { ...item };
   for (const field of STORAGE_FIELDS) delete copy[field];
@@ -146,24 +167,14 @@ export class DynamoUsageRepository implements UsageRepository {
           new UpdateCommand({
             TableName: this.tableName,
             Key: { pk: keys.team(entry.team_id), sk: keys.ledger(entry.date, entry.integration_id) },
-            UpdateExpression:
-              'SET entity = :entity, team_id = :team, integration_id = :integration, provider = :provider, #date = :date, ' +
-              '#state = :pending, sync_id = :sync, updated_at = :at, attempts = if_not_exists(attempts, :zero), ' +
-              'developers = if_not_exists(developers, :zero), interactions = if_not_exists(interactions, :zero)',
+            UpdateExpression: `SET ${LEDGER_IDENTITY}, #state = :pending, attempts = if_not_exists(attempts, :zero)`,
             // Never downgrade a day whose data is known (ok / no_activity) or that the provider does not serve.
             ConditionExpression: 'attribute_not_exists(sk) OR #state IN (:pending, :failed)',
             ExpressionAttributeNames: { '#state': 'state', '#date': 'date' },
             ExpressionAttributeValues: {
-              ':entity': 'ledger',
-              ':team': entry.team_id,
-              ':integration': entry.integration_id,
-              ':provider': entry.provider,
-              ':date': entry.date,
+              ...ledgerIdentityValues(entry),
               ':pending': 'pending',
               ':failed': 'failed',
-              ':sync': entry.sync_id,
-              ':at': entry.updated_at,
-              ':zero': 0,
             },
           }),
         );
@@ -180,25 +191,14 @@ export class DynamoUsageRepository implements UsageRepository {
         new UpdateCommand({
           TableName: this.tableName,
           Key: key,
-          UpdateExpression:
-            'SET entity = :entity, team_id = :team, integration_id = :integration, provider = :provider, #date = :date, ' +
-            '#state = :state, reason = :reason, sync_id = :sync, updated_at = :at, ' +
-            'developers = if_not_exists(developers, :zero), interactions = if_not_exists(interactions, :zero) ' +
-            'ADD attempts :one',
+          UpdateExpression: `SET ${LEDGER_IDENTITY}, #state = :state, reason = :reason ADD attempts :one`,
           // A failed re-fetch must not hide data already stored for the day.
           ConditionExpression: 'attribute_not_exists(sk) OR NOT (#state IN (:ok, :no_activity))',
           ExpressionAttributeNames: { '#state': 'state', '#date': 'date' },
           ExpressionAttributeValues: {
-            ':entity': 'ledger',
-            ':team': entry.team_id,
-            ':integration': entry.integration_id,
-            ':provider': entry.provider,
-            ':date': entry.date,
+            ...ledgerIdentityValues(entry),
             ':state': entry.state,
             ':reason': entry.reason ?? null,
-            ':sync': entry.sync_id,
-            ':at': entry.updated_at,
-            ':zero': 0,
             ':one': 1,
             ':ok': 'ok',
             ':no_activity': 'no_activity',
