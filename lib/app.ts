@@ -1,4 +1,5 @@
-import { App, Tags, Validations, type Environment } from 'aws-cdk-lib';
+import type { App } from 'aws-cdk-lib';
+import { Tags, Validations, type Environment } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { StageConfig } from './config';
 import { StatefulStack } from './stacks/stateful-stack';
