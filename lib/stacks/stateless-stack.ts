@@ -18,6 +18,7 @@ import {
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import {
+  ClientAttributes,
   FeaturePlan,
   StandardThreatProtectionMode,
   Mfa,
@@ -316,8 +317,9 @@ export class StatelessStack extends Stack {
       idTokenValidity: config.tokenValidity,
       accessTokenValidity: config.tokenValidity,
       preventUserExistenceErrors: true,
-      // Members may read their team and role; only admins (outside the app) change them.
-      readAttributes: undefined,
+      // Users must never write their own team or role (that would be a tenant escape): the client
+      // may write standard attributes only; operators set custom:team_id / custom:role with admin APIs.
+      writeAttributes: new ClientAttributes().withStandardAttributes({ email: true, fullname: true }),
     });
     return { userPool, client };
   }

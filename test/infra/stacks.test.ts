@@ -260,6 +260,11 @@ describe('API', () => {
       ]),
     });
     prod.stateless.hasResourceProperties('AWS::Cognito::UserPool', { UserPoolTier: 'PLUS' });
+    // A user who could write custom:role or custom:team_id could make themselves admin of any team.
+    const [client] = Object.values(dev.stateless.findResources('AWS::Cognito::UserPoolClient'));
+    const writable = client?.Properties.WriteAttributes as string[];
+    expect(writable.length).toBeGreaterThan(0);
+    expect(writable.some((attribute) => attribute.startsWith('custom:'))).toBe(false);
   });
 });
 
