@@ -6,6 +6,11 @@ import type { Construct } from 'constructs';
 import type { StageConfig } from '../config';
 import { tableDefinitions, type TableDefinition } from '../table-definitions';
 
+/** Role tag that reserves direct use of the secrets key (see the key policy below). */
+export const SECRETS_ROLE_TAG = 'ai-usage-secrets-role';
+export const SECRETS_ROLE_ENCRYPT = 'encrypt';
+export const SECRETS_ROLE_DECRYPT = 'decrypt';
+
 export interface StatefulStackProps extends StackProps {
   config: StageConfig;
 }
@@ -66,6 +71,30 @@ export class StatefulStack extends Stack {
         },
       }),
     );
+
+    // Direct use of the secrets key (not through Secrets Manager's envelope) is reserved by role tag:
+    // only roles tagged "encrypt" (the connect function) may encrypt, only roles tagged "decrypt"
+    // (the fetchers) may decrypt. Tags, not role ARNs, so the stacks do not reference each other.
+    for (const [actions, tag] of [
+      [['kms:Encrypt', 'kms:GenerateDataKey*', 'kms:ReEncrypt*'], SECRETS_ROLE_ENCRYPT],
+      [['kms:Decrypt'], SECRETS_ROLE_DECRYPT],
+    ] as const) {
+      this.secretsKey.addToResourcePolicy(
+        new PolicyStatement({
+          sid: `Only${tag === SECRETS_ROLE_ENCRYPT ? 'Connect' : 'Fetchers'}${tag === SECRETS_ROLE_ENCRYPT ? 'Encrypt' : 'Decrypt'}`,
+          effect: Effect.DENY,
+          principals: [new AnyPrincipal()],
+          actions: [...actions],
+          resources: ['*'],
+          conditions: {
+            StringNotEquals: {
+              [`aws:PrincipalTag/${SECRETS_ROLE_TAG}`]: tag,
+              'kms:ViaService': `secretsmanager.${this.region}.amazonaws.com`,
+            },
+          },
+        }),
+      );
+    }
 
     this.tables = Object.fromEntries(
       tableDefinitions.map((definition) => [definition.id, this.table(definition, config)]),

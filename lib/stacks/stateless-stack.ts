@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, Tags, type StackProps, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   HttpApi,
@@ -38,6 +38,7 @@ import { API_BASE_PATH, functionEntries, httpRoutes, type HttpFunctionName } fro
 import type { StageConfig } from '../config';
 import { ProviderPipeline } from '../constructs/provider-pipeline';
 import { ServiceFunction } from '../constructs/service-function';
+import { SECRETS_ROLE_DECRYPT, SECRETS_ROLE_ENCRYPT, SECRETS_ROLE_TAG } from './stateful-stack';
 import { idempotencyTable, integrationsTable, usageTable } from '../table-definitions';
 
 export interface StatelessStackProps extends StackProps {
@@ -166,6 +167,7 @@ export class StatelessStack extends Stack {
     };
     const allQueues = Object.values(this.pipelines).map((pipeline) => pipeline.queue.queue);
 
+    Tags.of(connect.role).add(SECRETS_ROLE_TAG, SECRETS_ROLE_ENCRYPT);
     // connect: create/replace the secret, encrypt the key under the integration's context, queue the backfill.
     this.grantTable(connect.role, integrationsTable.id, ['dynamodb:GetItem', 'dynamodb:PutItem']);
     this.grantTable(connect.role, usageTable.id, ['dynamodb:UpdateItem']);
@@ -243,6 +245,7 @@ export class StatelessStack extends Stack {
         'dynamodb:BatchWriteItem',
       ]);
       this.grantTable(fetcher.role, idempotencyTable.id, [...READ, ...WRITE, 'dynamodb:DeleteItem']);
+      Tags.of(fetcher.role).add(SECRETS_ROLE_TAG, SECRETS_ROLE_DECRYPT);
       fetcher.role.addToPrincipalPolicy(
         new PolicyStatement({
           actions: ['secretsmanager:GetSecretValue'],

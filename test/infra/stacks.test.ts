@@ -58,6 +58,64 @@ describe('stateful stack', () => {
   });
 });
 
+describe('secrets key reserved by role tag', () => {
+  it('denies direct encrypt to all but the connect role and direct decrypt to all but fetchers', () => {
+    const key = Object.values(dev.stateful.findResources('AWS::KMS::Key')).find((k) =>
+      JSON.stringify(k.Properties.Description).includes('provider API keys'),
+    );
+    const statements = (
+      key?.Properties.KeyPolicy as { Statement: { Sid?: string; Effect: string; Condition?: unknown }[] }
+    ).Statement;
+    const byTag = (value: string) =>
+      statements.find(
+        (s) =>
+          s.Effect === 'Deny' &&
+          JSON.stringify(s.Condition).includes(`"aws:PrincipalTag/ai-usage-secrets-role":"${value}"`),
+      );
+    expect(byTag('encrypt')).toBeDefined();
+    expect(byTag('decrypt')).toBeDefined();
+    const roles = Object.values(dev.stateless.findResources('AWS::IAM::Role'));
+    const tagged = (value: string) =>
+      roles.filter((r) =>
+        ((r.Properties.Tags ?? []) as { Key: string; Value: string }[]).some(
+          (t) => t.Key === 'ai-usage-secrets-role' && t.Value === value,
+        ),
+      );
+    expect(tagged('encrypt')).toHaveLength(1);
+    expect(tagged('encrypt')[0]?.Properties.Description).toMatch(/POST \/connect/);
+    expect(tagged('decrypt')).toHaveLength(providerManifests.length);
+    for (const role of tagged('decrypt')) expect(role.Properties.Description).toMatch(/fetch/);
+  });
+});
+
+describe('one table definition for the stack and the local run', () => {
+  it('CloudFormation tables match the CreateTable requests the local run sends', async () => {
+    const { createTableInput } = await import('../../local/create-tables');
+    const tables = Object.values(dev.stateful.findResources('AWS::DynamoDB::Table'));
+    for (const definition of tableDefinitions) {
+      const local = createTableInput(definition, definition.id);
+      const deployed = tables.find(
+        (t) =>
+          JSON.stringify(t.Properties.KeySchema) === JSON.stringify(local.KeySchema) &&
+          JSON.stringify(
+            t.Properties.GlobalSecondaryIndexes?.map((g: { IndexName: string }) => g.IndexName) ?? [],
+          ) === JSON.stringify(local.GlobalSecondaryIndexes?.map((g) => g.IndexName) ?? []),
+      );
+      expect(deployed).toBeDefined();
+      const sortByName = (list: { AttributeName?: string }[]) =>
+        [...list].sort((a, b) => String(a.AttributeName).localeCompare(String(b.AttributeName)));
+      expect(sortByName(deployed?.Properties.AttributeDefinitions)).toEqual(
+        sortByName(local.AttributeDefinitions ?? []),
+      );
+      expect(deployed?.Properties.GlobalSecondaryIndexes ?? []).toEqual(
+        (local.GlobalSecondaryIndexes ?? []).map((g) =>
+          expect.objectContaining({ IndexName: g.IndexName, KeySchema: g.KeySchema }),
+        ),
+      );
+    }
+  });
+});
+
 describe('provider pipelines (one per registry manifest)', () => {
   it.each(providerManifests.map((m) => [m.id, m] as const))(
     '%s: rule → scheduler → queue + DLQ → fetcher',
