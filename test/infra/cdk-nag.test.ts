@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
@@ -13,10 +13,15 @@ interface Acknowledged {
 }
 
 /** cdk-nag (AwsSolutions) over the whole app: no unacknowledged finding; every acknowledgement explains itself. */
+const outdirs: string[] = [];
+afterAll(() => outdirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
 function synthesize(stage: StageName, tamper?: (app: App) => void) {
+  const outdir = mkdtempSync(join(tmpdir(), `cdk-nag-${stage}-`));
+  outdirs.push(outdir);
   const app = new App({
     context: { 'aws:cdk:bundling-stacks': [] },
-    outdir: mkdtempSync(join(tmpdir(), `cdk-nag-${stage}-`)),
+    outdir,
   });
   buildApp(app, stageConfig(stage));
   tamper?.(app);
