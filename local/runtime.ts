@@ -3,7 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { SQSEvent } from 'aws-lambda';
 import { idempotencyTable } from '../lib/table-definitions';
-import { awsDependencies } from '../functions/adapters/aws-dependencies';
+import { coreDependencies } from '../functions/adapters/core-dependencies';
 import { providerContextFactory } from '../functions/adapters/provider-context';
 import type { Clock } from '../functions/domain/ports';
 import type { Dependencies } from '../functions/domain/use-cases/dependencies';
@@ -50,7 +50,7 @@ export interface LocalRuntime {
 
 export function createLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
   const env = { ...process.env, ...options.tableNames, ...options.providerEnv };
-  const base = awsDependencies(env);
+  const base = coreDependencies(env);
   // Handlers built below receive a getter: `deps` is defined once the queue that needs them exists.
   const getDeps = (): Dependencies => deps;
   const persistenceStore = new DynamoDBPersistenceLayer({

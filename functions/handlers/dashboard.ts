@@ -1,6 +1,6 @@
 import type { Dependencies } from '../domain/use-cases/dependencies';
 import { readDashboard, readDeveloperUsage } from '../domain/use-cases/read-dashboard';
-import { awsDependencies, lazy } from '../adapters/aws-dependencies';
+import { lazy, readOnlyDependencies } from '../adapters/core-dependencies';
 import { daysQuerySchema } from '../schemas/api';
 import { callerFromEvent } from '../shared/auth';
 import { httpHandler, json, parseWith } from '../shared/http';
@@ -17,4 +17,4 @@ export function createDashboardHandler(deps: () => Dependencies) {
   });
 }
 
-export const handler = createDashboardHandler(lazy(() => awsDependencies()));
+export const handler = createDashboardHandler(lazy(() => readOnlyDependencies()));

@@ -6,7 +6,8 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { EventBridgeEvent } from 'aws-lambda';
 import type { Dependencies } from '../domain/use-cases/dependencies';
 import { scheduleProvider } from '../domain/use-cases/schedule-provider';
-import { awsDependencies, lazy } from '../adapters/aws-dependencies';
+import { lazy } from '../adapters/core-dependencies';
+import { queueingDependencies } from '../adapters/queue-dependencies';
 import { requireEnv } from '../shared/env';
 import { logger, metrics, tracer } from '../shared/observability';
 
@@ -28,6 +29,6 @@ export function createSchedulerHandler(deps: () => Dependencies, providerId: () 
 }
 
 export const handler = createSchedulerHandler(
-  lazy(() => awsDependencies()),
+  lazy(() => queueingDependencies()),
   lazy(() => requireEnv('PROVIDER_ID')),
 );

@@ -1,6 +1,7 @@
 import type { Dependencies } from '../domain/use-cases/dependencies';
 import { requestSync } from '../domain/use-cases/request-sync';
-import { awsDependencies, lazy } from '../adapters/aws-dependencies';
+import { lazy } from '../adapters/core-dependencies';
+import { queueingDependencies } from '../adapters/queue-dependencies';
 import { syncBodySchema } from '../schemas/api';
 import { callerFromEvent } from '../shared/auth';
 import { httpHandler, json, parseBody } from '../shared/http';
@@ -19,4 +20,4 @@ export function createSyncHandler(deps: () => Dependencies) {
   });
 }
 
-export const handler = createSyncHandler(lazy(() => awsDependencies()));
+export const handler = createSyncHandler(lazy(() => queueingDependencies()));
