@@ -7,17 +7,11 @@ import { DEMO_TEAM, LOCAL_DIR, SIGNING_KEYS_FILE, localPort } from './config';
 import { ensureTables } from './create-tables';
 import { nextEventBridgeFire } from './cron';
 import { startDynamoDbLocal } from './dynamodb-local';
-import { DEMO_ANTHROPIC_ADMIN_KEY, startFakeAnthropic, type FakeAnthropicServer } from './fakes/anthropic';
+import { prepareDemoProviders, type DemoConnection } from './demo-providers';
 import { createVerifier, issueToken, loadOrCreateSigningKeys } from './jwt';
 import { createLocalRuntime } from './runtime';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
-
-interface DemoConnection {
-  provider: string;
-  envVar: string;
-  apiKey?: string;
-}
 
 /** Starts everything, connects the demo team on first start, and runs until Ctrl-C. */
 export async function runLocal(): Promise<void> {
@@ -42,28 +36,7 @@ export async function runLocal(): Promise<void> {
     const tableNames = await ensureTables(new DynamoDBClient({}), 'local-');
     say(`  DynamoDB Local on ${dynamo.endpoint}, tables ${Object.values(tableNames).join(', ')}`);
 
-    const providerEnv: Record<string, string> = {};
-    const demos: DemoConnection[] = [];
-    let fakeAnthropic: FakeAnthropicServer | undefined;
-    if (process.env.ANTHROPIC_API_BASE_URL) {
-      providerEnv.ANTHROPIC_API_BASE_URL = process.env.ANTHROPIC_API_BASE_URL;
-      demos.push({
-        provider: 'claude-code',
-        envVar: 'ANTHROPIC_API_BASE_URL',
-        apiKey: process.env.ANTHROPIC_ADMIN_KEY,
-      });
-      say(`  Claude Code API: ${process.env.ANTHROPIC_API_BASE_URL}`);
-    } else {
-      fakeAnthropic = await startFakeAnthropic({ developers: 12, historyDays: 120, seed: 'demo' });
-      stops.push(() => fakeAnthropic?.close());
-      providerEnv.ANTHROPIC_API_BASE_URL = fakeAnthropic.url;
-      demos.push({
-        provider: 'claude-code',
-        envVar: 'ANTHROPIC_API_BASE_URL',
-        apiKey: DEMO_ANTHROPIC_ADMIN_KEY,
-      });
-      say(`  Fake Anthropic Admin API on ${fakeAnthropic.url} (12 developers, deterministic data)`);
-    }
+    const { providerEnv, demos } = await prepareDemoProviders(process.env, say, (stop) => stops.push(stop));
 
     const runtime = createLocalRuntime({
       tableNames,
@@ -100,7 +73,7 @@ export async function runLocal(): Promise<void> {
         continue;
       }
       if (!demo.apiKey) {
-        say(`  ${demo.provider}: set the provider key (ANTHROPIC_ADMIN_KEY) to connect the demo team.`);
+        say(`  ${demo.provider}: set ${demo.keyEnv} to connect the demo team to the real API.`);
         continue;
       }
       await connectAndBackfill(base, adminToken, demo, runtime);
@@ -139,7 +112,7 @@ async function connectAndBackfill(
   const response = await fetch(`${base}/connect`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ provider: demo.provider, api_key: demo.apiKey }),
+    body: JSON.stringify({ provider: demo.provider, api_key: demo.apiKey, ...demo.options }),
   });
   const body = (await response.json()) as {
     integration_id?: string;
