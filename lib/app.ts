@@ -1,30 +1,39 @@
-import type { App } from 'aws-cdk-lib';
-import { Tags, Validations, type Environment } from 'aws-cdk-lib';
+import { Tags, Validations, type App, type Environment } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import type { ProviderManifest } from '../functions/providers/manifest-types';
+import { providerManifests } from '../functions/providers/manifests';
 import type { StageConfig } from './config';
 import { StatefulStack } from './stacks/stateful-stack';
 import { StatelessStack } from './stacks/stateless-stack';
 
-/** Builds the whole application for one stage under cdk-nag's AwsSolutions checks. */
-export function buildApp(app: App, config: StageConfig, env?: Environment) {
-  // References between the two stacks are strong: the stateful stack cannot drop what the other uses.
-  if (app.node.tryGetContext('@aws-cdk/core:defaultCrossStackReferences') === undefined) {
-    app.node.setContext('@aws-cdk/core:defaultCrossStackReferences', 'strong');
-  }
+export interface BuildOptions {
+  /** Account and region; omitted, the stacks are environment-agnostic (offline synth). */
+  env?: Environment;
+  /** Providers to build a pipeline for; the registry's manifests unless a test passes its own. */
+  providers?: readonly ProviderManifest[];
+}
+
+/** Builds the whole application for one stage, tagged, under cdk-nag's AwsSolutions checks. */
+export function buildApp(app: App, config: StageConfig, options: BuildOptions = {}) {
   const prefix = `AiUsage-${config.stage}`;
+  const env = options.env ? { env: options.env } : {};
   const stateful = new StatefulStack(app, `${prefix}-Stateful`, {
+    ...env,
     config,
-    ...(env ? { env } : {}),
-    description: `AI usage analytics (${config.stage}): tables and keys`,
-    terminationProtection: config.stage === 'prod',
+    description: `AI usage analytics (${config.stage}): tables, keys, user pool`,
+    terminationProtection: config.protectFromDeletion,
   });
   const stateless = new StatelessStack(app, `${prefix}-Stateless`, {
+    ...env,
     config,
-    ...(env ? { env } : {}),
     description: `AI usage analytics (${config.stage}): API, functions, schedules, alarms`,
+    terminationProtection: config.protectFromDeletion,
+    providers: options.providers ?? providerManifests,
     tables: stateful.tables,
     dataKey: stateful.dataKey,
     secretsKey: stateful.secretsKey,
+    userPool: stateful.userPool,
+    userPoolClient: stateful.userPoolClient,
   });
   for (const stack of [stateful, stateless]) {
     Tags.of(stack).add('project', 'ai-usage-analytics');

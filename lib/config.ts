@@ -4,42 +4,67 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 /** Everything that differs between stages, typed. bin/app.ts picks one with `-c stage=dev|prod`. */
 export type StageName = 'dev' | 'prod';
 
+export const STAGE_NAMES: readonly StageName[] = ['dev', 'prod'];
+
 export interface StageConfig {
   stage: StageName;
-  /** Tables and keys: destroyed with a dev stack, kept (RETAIN) anywhere else. */
+  /**
+   * What happens to data (tables, keys, user pool, log groups) when the stack is deleted or a resource
+   * replaced: DESTROY in dev (a dev stage is disposable), RETAIN anywhere else.
+   */
   removalPolicy: RemovalPolicy;
+  /** Deletion protection on tables and the user pool, termination protection on the stacks. */
+  protectFromDeletion: boolean;
+  /** Days a scheduled KMS key deletion waits (7-30); only reached when removalPolicy is DESTROY. */
+  keyPendingWindow: Duration;
   logRetention: RetentionDays;
+  /** Stage-wide API throttling (requests per second, burst). */
   apiThrottle: { rateLimit: number; burstLimit: number };
-  /** Cognito threat protection needs the Plus feature plan (billed per user). */
+  /** Cognito MFA (TOTP): required, or offered to users who want it. */
+  mfaRequired: boolean;
+  /** Cognito threat protection needs the Plus feature plan (billed per monthly active user). */
   threatProtection: boolean;
-  /** Receives alarm notifications when set. */
-  alarmEmail?: string;
-  /** How long an ID token lives. */
+  /** How long ID and access tokens live. */
   tokenValidity: Duration;
+  /** Receives alarm notifications when set (`-c alarmEmail=ops@example.com`). */
+  alarmEmail?: string;
 }
 
 export const stageConfigs: Record<StageName, StageConfig> = {
   dev: {
     stage: 'dev',
     removalPolicy: RemovalPolicy.DESTROY,
+    protectFromDeletion: false,
+    keyPendingWindow: Duration.days(7),
     logRetention: RetentionDays.ONE_WEEK,
     apiThrottle: { rateLimit: 20, burstLimit: 40 },
+    mfaRequired: true,
     threatProtection: false,
     tokenValidity: Duration.hours(8),
   },
   prod: {
     stage: 'prod',
     removalPolicy: RemovalPolicy.RETAIN,
+    protectFromDeletion: true,
+    keyPendingWindow: Duration.days(30),
     logRetention: RetentionDays.THREE_MONTHS,
     apiThrottle: { rateLimit: 100, burstLimit: 200 },
+    mfaRequired: true,
     threatProtection: true,
     tokenValidity: Duration.hours(1),
   },
 };
 
-export function stageConfig(name: unknown, overrides: Partial<StageConfig> = {}): StageConfig {
-  if (name !== 'dev' && name !== 'prod') {
-    throw new Error(`Unknown stage "${String(name)}": use -c stage=dev or -c stage=prod`);
+/** The configuration of a stage by name; an unknown name fails with the names that exist. */
+export function stageConfig(name: unknown, overrides: Partial<Omit<StageConfig, 'stage'>> = {}): StageConfig {
+  if (!STAGE_NAMES.includes(name as StageName)) {
+    throw new Error(`Unknown stage "${String(name)}": use -c stage=${STAGE_NAMES.join('|')}`);
   }
-  return { ...stageConfigs[name], ...overrides };
+  return { ...stageConfigs[name as StageName], ...overrides };
 }
+
+/** Where Secrets Manager keeps a stage's provider keys: `${prefix}/${teamId}/${integrationId}`. */
+export const secretNamePrefix = (config: StageConfig): string => `ai-usage/${config.stage}`;
+
+/** CloudWatch namespace of the functions' custom metrics (Powertools). */
+export const METRICS_NAMESPACE = 'AiUsage';

@@ -15,6 +15,7 @@ import { createIntegrationsHandler } from '../functions/handlers/integrations';
 import { createSchedulerHandler, type ScheduleEvent } from '../functions/handlers/scheduler';
 import { createSyncHandler } from '../functions/handlers/sync';
 import { providerManifests } from '../functions/providers/manifests';
+import { FETCHER_BATCH_SIZE } from '../functions/providers/manifest-types';
 import type { ProviderContext } from '../functions/providers/types';
 import type { HttpFunctionName } from '../functions/routes';
 import type { LambdaHttpHandler } from './api-server';
@@ -67,7 +68,9 @@ export function createLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
       ];
     }),
   );
+  // Same delivery shape as the stack: FETCHER_BATCH_SIZE jobs per invocation, at most maxConcurrency at once.
   const queue = new InProcessQueue(consumers, {
+    batchSize: FETCHER_BATCH_SIZE,
     concurrency: (provider) => providerManifests.find((m) => m.id === provider)?.limits.maxConcurrency ?? 1,
     ...options.queue,
   });

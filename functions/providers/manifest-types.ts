@@ -31,3 +31,10 @@ export interface ProviderManifest {
     maxRetryAfterSeconds: number;
   };
 }
+
+/**
+ * Sync jobs per fetcher invocation. One: Powertools processes a batch's records in parallel, so a
+ * larger batch would multiply the calls in flight to a provider beyond its `maxConcurrency`.
+ * The stack's event source and the local in-process queue both use this.
+ */
+export const FETCHER_BATCH_SIZE = 1;

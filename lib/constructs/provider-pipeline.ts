@@ -1,26 +1,39 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack, type RemovalPolicy } from 'aws-cdk-lib';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { ProviderManifest } from '../../functions/providers/manifest-types';
+import { FETCHER_BATCH_SIZE, type ProviderManifest } from '../../functions/providers/manifest-types';
 import { functionEntries } from '../../functions/routes';
 import { ServiceFunction } from './service-function';
 import { SyncQueue } from './sync-queue';
 
+/** Lambda's SQS event source polls with at least this many concurrent invocations. */
+export const MIN_EVENT_SOURCE_CONCURRENCY = 2;
+
 export interface ProviderPipelineProps {
   manifest: ProviderManifest;
-  environment: Record<string, string>;
+  /** Environment of the scheduler; PROVIDER_ID and SYNC_QUEUE_URLS (its own queue only) are added here. */
+  schedulerEnvironment: Record<string, string>;
+  /** Environment of the fetcher; PROVIDER_ID is added here. */
+  fetcherEnvironment: Record<string, string>;
   logRetention: RetentionDays;
+  logRemovalPolicy: RemovalPolicy;
 }
 
 /**
- * One provider's daily sync: EventBridge rule (the manifest's cron) → scheduler function → SQS queue
- * (with DLQ) → fetcher function. The fetcher's concurrency is capped by the manifest's rate limit.
- * Built from the provider registry's manifests, so a new provider needs no CDK code.
+ * One provider's daily sync, built from its manifest alone (so a new provider adds no CDK code):
+ * EventBridge rule (the manifest's cron) → scheduler function → SQS queue (+ DLQ) → fetcher function.
+ *
+ * The fetcher runs at most `limits.maxConcurrency` at once (reserved concurrency, and the event source's
+ * maximum concurrency so SQS never hands it more than it may run). Each invocation takes one job (batch size
+ * 1): the fetcher processes a batch's records in parallel, so a larger batch would multiply the calls made to
+ * the provider beyond the cap. Failed jobs are reported per record (partial batch response) and retried by
+ * SQS until the DLQ takes them.
  */
 export class ProviderPipeline extends Construct {
+  readonly manifest: ProviderManifest;
   readonly scheduler: ServiceFunction;
   readonly fetcher: ServiceFunction;
   readonly queue: SyncQueue;
@@ -29,7 +42,16 @@ export class ProviderPipeline extends Construct {
   constructor(scope: Construct, id: string, props: ProviderPipelineProps) {
     super(scope, id);
     const { manifest } = props;
-    const fetcherTimeout = Duration.seconds(manifest.limits.fetcherTimeoutSeconds);
+    this.manifest = manifest;
+    const { maxConcurrency, fetcherTimeoutSeconds } = manifest.limits;
+    if (!Number.isInteger(maxConcurrency) || maxConcurrency < MIN_EVENT_SOURCE_CONCURRENCY) {
+      // With fewer reserved executions than the event source polls with, Lambda throttles deliveries and SQS
+      // counts each as a receive: healthy jobs would end in the DLQ.
+      throw new Error(
+        `Provider ${manifest.id}: limits.maxConcurrency must be an integer ≥ ${MIN_EVENT_SOURCE_CONCURRENCY} (got ${maxConcurrency}).`,
+      );
+    }
+    const fetcherTimeout = Duration.seconds(fetcherTimeoutSeconds);
     this.queue = new SyncQueue(this, 'Sync', { consumerTimeout: fetcherTimeout });
 
     this.scheduler = new ServiceFunction(this, 'Scheduler', {
@@ -38,7 +60,12 @@ export class ProviderPipeline extends Construct {
       serviceName: `${manifest.id}-scheduler`,
       timeout: Duration.minutes(5),
       logRetention: props.logRetention,
-      environment: { ...props.environment, PROVIDER_ID: manifest.id },
+      logRemovalPolicy: props.logRemovalPolicy,
+      environment: {
+        ...props.schedulerEnvironment,
+        PROVIDER_ID: manifest.id,
+        SYNC_QUEUE_URLS: Stack.of(this).toJsonString({ [manifest.id]: this.queue.queue.queueUrl }),
+      },
     });
     this.fetcher = new ServiceFunction(this, 'Fetcher', {
       entry: functionEntries.fetcher,
@@ -46,20 +73,18 @@ export class ProviderPipeline extends Construct {
       serviceName: `${manifest.id}-fetcher`,
       timeout: fetcherTimeout,
       memorySize: 1024,
-      reservedConcurrentExecutions: manifest.limits.maxConcurrency,
+      reservedConcurrentExecutions: maxConcurrency,
       logRetention: props.logRetention,
-      environment: { ...props.environment, PROVIDER_ID: manifest.id },
+      logRemovalPolicy: props.logRemovalPolicy,
+      environment: { ...props.fetcherEnvironment, PROVIDER_ID: manifest.id },
     });
     this.fetcher.function.addEventSource(
       new SqsEventSource(this.queue.queue, {
-        batchSize: 10,
-        maxBatchingWindow: Duration.seconds(5),
+        batchSize: FETCHER_BATCH_SIZE,
         reportBatchItemFailures: true,
-        // SQS polls no faster than the fetchers may run (minimum 2).
-        maxConcurrency: Math.max(2, manifest.limits.maxConcurrency),
+        maxConcurrency,
       }),
     );
-    this.queue.queue.grantSendMessages(this.scheduler.role);
 
     this.rule = new Rule(this, 'Daily', {
       description: `${manifest.displayName}: daily usage sync`,

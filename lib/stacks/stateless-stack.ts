@@ -1,67 +1,63 @@
-import { CfnOutput, Duration, Stack, Tags, type StackProps, Validations } from 'aws-cdk-lib';
+import { Aws, CfnOutput, Duration, Stack, Tags, Validations, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import {
-  HttpApi,
-  HttpMethod,
-  HttpStage,
-  LogGroupLogDestination,
-  type IHttpRouteAuthorizer,
-} from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import {
-  Alarm,
-  ComparisonOperator,
-  Metric,
-  TreatMissingData,
-  type IMetric,
-} from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
-import {
-  ClientAttributes,
-  FeaturePlan,
-  StandardThreatProtectionMode,
-  Mfa,
-  StringAttribute,
-  UserPool,
-  type UserPoolClient,
-} from 'aws-cdk-lib/aws-cognito';
-import type { Table } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement, type IRole } from 'aws-cdk-lib/aws-iam';
-import type { Key } from 'aws-cdk-lib/aws-kms';
+import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
-import { Topic } from 'aws-cdk-lib/aws-sns';
-import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { providerManifests } from '../../functions/providers/manifests';
+import type { ProviderManifest } from '../../functions/providers/manifest-types';
 import { API_BASE_PATH, functionEntries, httpRoutes, type HttpFunctionName } from '../../functions/routes';
-import type { StageConfig } from '../config';
+import { secretNamePrefix, type StageConfig } from '../config';
+import { OperatorAlarms } from '../constructs/alarms';
 import { ProviderPipeline } from '../constructs/provider-pipeline';
+import {
+  SECRET_CONTEXT_KEYS,
+  SECRETS_PROVIDER_TAG,
+  SECRETS_ROLE_DECRYPT,
+  SECRETS_ROLE_ENCRYPT,
+  SECRETS_ROLE_TAG,
+} from '../constructs/provider-secrets-key';
 import { ServiceFunction } from '../constructs/service-function';
-import { SECRETS_ROLE_DECRYPT, SECRETS_ROLE_ENCRYPT, SECRETS_ROLE_TAG } from './stateful-stack';
-import { idempotencyTable, integrationsTable, usageTable } from '../table-definitions';
+import { idempotencyTable, integrationsTable, usageTable, type TableDefinition } from '../table-definitions';
 
 export interface StatelessStackProps extends StackProps {
   config: StageConfig;
-  tables: Record<string, Table>;
-  dataKey: Key;
-  secretsKey: Key;
+  /** One pipeline per manifest (the provider registry's `providerManifests` in the app). */
+  providers: readonly ProviderManifest[];
+  /** The stateful stack's tables by TableDefinition.id. */
+  tables: Readonly<Record<string, ITable>>;
+  dataKey: IKey;
+  secretsKey: IKey;
+  userPool: IUserPool;
+  userPoolClient: IUserPoolClient;
 }
 
-/** DynamoDB actions by intent; each function gets only the intents it needs. */
-const READ = ['dynamodb:GetItem', 'dynamodb:Query'];
-const WRITE = ['dynamodb:PutItem', 'dynamodb:UpdateItem'];
+/** DynamoDB actions a function may take on one table (or on one of its indexes). */
+interface TableAccess {
+  table: TableDefinition;
+  actions: string[];
+  index?: string;
+}
+
+const READ_ACTIONS = new Set(['dynamodb:GetItem', 'dynamodb:Query']);
 
 /**
- * Functions, API, schedules and alarms. Every permission is written out per function (see
- * `grant*` below) so the infra tests can assert what each may and may not do.
+ * Functions, API, schedules and alarms: everything that can be replaced without losing data.
+ *
+ * Every permission is written out per function in `grant()` below (instead of CDK's grantReadWriteData and
+ * friends, which add Scan, BatchGetItem, ConditionCheckItem, …) so the infra tests can assert exactly what
+ * each function may and may not do.
  */
 export class StatelessStack extends Stack {
   readonly api: HttpApi;
-  readonly userPool: UserPool;
-  readonly userPoolClient: UserPoolClient;
-  readonly functions: Record<HttpFunctionName, ServiceFunction>;
-  readonly pipelines: Record<string, ProviderPipeline>;
+  readonly functions: Readonly<Record<HttpFunctionName, ServiceFunction>>;
+  readonly pipelines: readonly ProviderPipeline[];
+  readonly alarms: OperatorAlarms;
 
   private readonly props: StatelessStackProps;
 
@@ -69,271 +65,253 @@ export class StatelessStack extends Stack {
     super(scope, id, props);
     this.props = props;
     const { config } = props;
-    const secretPrefix = `ai-usage/${config.stage}`;
-    const tableEnv = {
-      [integrationsTable.envVar]: this.table(integrationsTable.id).tableName,
-      [usageTable.envVar]: this.table(usageTable.id).tableName,
-      [idempotencyTable.envVar]: this.table(idempotencyTable.id).tableName,
-    };
+    const secretPrefix = secretNamePrefix(config);
+    const tableNames = (...definitions: TableDefinition[]) =>
+      Object.fromEntries(definitions.map((d) => [d.envVar, this.table(d).tableName]));
+    // Every function that reads data wires both repositories at start-up (functions/adapters/core-dependencies).
+    const dataEnv = tableNames(integrationsTable, usageTable);
 
-    // Per provider: rule → scheduler → queue (+DLQ) → fetcher, from the registry's manifests.
-    this.pipelines = Object.fromEntries(
-      providerManifests.map((manifest) => [
-        manifest.id,
+    this.pipelines = props.providers.map(
+      (manifest) =>
         new ProviderPipeline(this, `Provider-${manifest.id}`, {
           manifest,
           logRetention: config.logRetention,
-          environment: { ...tableEnv, SECRET_NAME_PREFIX: secretPrefix },
+          logRemovalPolicy: config.removalPolicy,
+          schedulerEnvironment: dataEnv,
+          fetcherEnvironment: {
+            ...dataEnv,
+            ...tableNames(idempotencyTable),
+            KMS_KEY_ID: props.secretsKey.keyArn,
+            SECRET_NAME_PREFIX: secretPrefix,
+          },
         }),
-      ]),
     );
-    const queueUrls = Object.fromEntries(
-      Object.entries(this.pipelines).map(([provider, pipeline]) => [provider, pipeline.queue.queue.queueUrl]),
+    const allQueueUrls = this.toJsonString(
+      Object.fromEntries(this.pipelines.map((p) => [p.manifest.id, p.queue.queue.queueUrl])),
     );
-    const httpEnv = {
-      ...tableEnv,
-      SECRET_NAME_PREFIX: secretPrefix,
-      KMS_KEY_ID: props.secretsKey.keyArn,
-      SYNC_QUEUE_URLS: this.toJsonString(queueUrls),
-    };
+
     const make = (name: HttpFunctionName, description: string, environment: Record<string, string>) =>
       new ServiceFunction(this, `${name[0]?.toUpperCase()}${name.slice(1)}Function`, {
         entry: functionEntries[name],
         description,
         serviceName: name,
+        // connect checks the key with a live call to the provider; API Gateway waits at most 30 s.
         timeout: Duration.seconds(name === 'connect' ? 29 : 10),
         logRetention: config.logRetention,
+        logRemovalPolicy: config.removalPolicy,
         environment,
       });
     this.functions = {
       health: make('health', 'GET /health', {}),
-      connect: make('connect', 'POST /connect: check, encrypt and store a provider key', httpEnv),
-      sync: make('sync', 'POST /sync: queue a manual sync', httpEnv),
-      integrations: make('integrations', 'GET/PATCH/DELETE /integrations', httpEnv),
-      dashboard: make('dashboard', 'GET /dashboard: read-only usage', tableEnv),
+      connect: make('connect', 'POST /connect: check, encrypt and store a provider key', {
+        ...dataEnv,
+        KMS_KEY_ID: props.secretsKey.keyArn,
+        SECRET_NAME_PREFIX: secretPrefix,
+        SYNC_QUEUE_URLS: allQueueUrls,
+      }),
+      sync: make('sync', 'POST /sync: queue a manual sync', { ...dataEnv, SYNC_QUEUE_URLS: allQueueUrls }),
+      integrations: make('integrations', 'GET/PATCH/DELETE /integrations', {
+        ...dataEnv,
+        SECRET_NAME_PREFIX: secretPrefix,
+      }),
+      dashboard: make('dashboard', 'GET /dashboard: read-only usage', dataEnv),
     };
 
-    this.grantPermissions(secretPrefix);
-    ({ userPool: this.userPool, client: this.userPoolClient } = this.cognito());
+    this.grant(secretPrefix);
     this.api = this.httpApi();
-    this.alarms();
+    this.alarms = new OperatorAlarms(this, 'Alarms', {
+      stage: config.stage,
+      ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
+      topicKey: props.dataKey,
+      api: this.api,
+      functions: this.functions,
+      pipelines: this.pipelines,
+    });
 
     new CfnOutput(this, 'ApiUrl', { value: `${this.api.apiEndpoint}${API_BASE_PATH}` });
-    new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
-    new CfnOutput(this, 'UserPoolClientId', { value: this.userPoolClient.userPoolClientId });
   }
 
-  private table(id: string): Table {
-    const table = this.props.tables[id];
-    if (!table) throw new Error(`no table ${id}`);
+  private table(definition: TableDefinition): ITable {
+    const table = this.props.tables[definition.id];
+    if (!table) throw new Error(`The stateful stack has no table ${definition.id}`);
     return table;
   }
 
-  /** DynamoDB actions on a table (and its indexes when asked), plus use of the table key via DynamoDB only. */
-  private grantTable(
-    role: IRole,
-    tableId: string,
-    actions: string[],
-    options: { index?: string } = {},
-  ): void {
-    const table = this.table(tableId);
-    role.addToPrincipalPolicy(
-      new PolicyStatement({
-        actions,
-        resources: options.index ? [`${table.tableArn}/index/${options.index}`] : [table.tableArn],
-      }),
-    );
-    const writes = actions.some((action) => !READ.includes(action));
+  /** DynamoDB actions on tables (or indexes), and the table key through DynamoDB only. */
+  private grantTables(role: Role, access: TableAccess[]): void {
+    for (const { table, actions, index } of access) {
+      const arn = this.table(table).tableArn;
+      role.addToPrincipalPolicy(
+        new PolicyStatement({ actions, resources: [index ? `${arn}/index/${index}` : arn] }),
+      );
+    }
+    const writes = access.some(({ actions }) => actions.some((action) => !READ_ACTIONS.has(action)));
     role.addToPrincipalPolicy(
       new PolicyStatement({
         actions: writes
           ? ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey']
           : ['kms:Decrypt', 'kms:DescribeKey'],
         resources: [this.props.dataKey.keyArn],
-        conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${this.region}.amazonaws.com` } },
+        conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${Aws.REGION}.amazonaws.com` } },
       }),
     );
   }
 
-  private secretArns(prefix: string): string[] {
-    return [`arn:${this.partition}:secretsmanager:${this.region}:${this.account}:secret:${prefix}/*`];
+  private grantSend(role: Role, queues: IQueue[]): void {
+    // SendMessageBatch is authorised as sqs:SendMessage. Queues use SSE-SQS: no KMS permission needed.
+    role.addToPrincipalPolicy(
+      new PolicyStatement({ actions: ['sqs:SendMessage'], resources: queues.map((q) => q.queueArn) }),
+    );
   }
 
-  private grantPermissions(secretPrefix: string): void {
+  private grantSecrets(role: Role, actions: string[], prefix: string): void {
+    role.addToPrincipalPolicy(
+      new PolicyStatement({
+        actions,
+        resources: [`arn:${Aws.PARTITION}:secretsmanager:${Aws.REGION}:${Aws.ACCOUNT_ID}:secret:${prefix}/*`],
+      }),
+    );
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${prefix}/*]`,
+      reason:
+        "Provider keys are secrets created at run time, one per integration (<prefix>/<team>/<integration>); the wildcard is confined to this stage's prefix.",
+    });
+  }
+
+  /** What each function may do, and nothing more. The infra tests hold the same list. */
+  private grant(secretPrefix: string): void {
     const { connect, sync, integrations, dashboard } = this.functions;
     const secretsKey = this.props.secretsKey.keyArn;
     const viaSecretsManager = {
-      StringEquals: { 'kms:ViaService': `secretsmanager.${this.region}.amazonaws.com` },
+      StringEquals: { 'kms:ViaService': `secretsmanager.${Aws.REGION}.amazonaws.com` },
     };
-    const allQueues = Object.values(this.pipelines).map((pipeline) => pipeline.queue.queue);
+    const allQueues = this.pipelines.map((p) => p.queue.queue);
+    const scheduleIndex = integrationsTable.globalSecondaryIndexes[0]?.indexName;
+    if (!scheduleIndex)
+      throw new Error('The Integrations table definition has no schedulable-by-provider index');
 
+    // connect: store the integration, mark backfill days pending, encrypt the key under the integration's
+    // context, keep the ciphertext in a secret of its own, queue the backfill.
     Tags.of(connect.role).add(SECRETS_ROLE_TAG, SECRETS_ROLE_ENCRYPT);
-    // connect: create/replace the secret, encrypt the key under the integration's context, queue the backfill.
-    this.grantTable(connect.role, integrationsTable.id, ['dynamodb:GetItem', 'dynamodb:PutItem']);
-    this.grantTable(connect.role, usageTable.id, ['dynamodb:UpdateItem']);
-    connect.role.addToPrincipalPolicy(
-      new PolicyStatement({
-        actions: [
-          'secretsmanager:CreateSecret',
-          'secretsmanager:PutSecretValue',
-          'secretsmanager:RestoreSecret',
-          'secretsmanager:TagResource',
-        ],
-        resources: this.secretArns(secretPrefix),
-      }),
+    this.grantTables(connect.role, [
+      { table: integrationsTable, actions: ['dynamodb:GetItem', 'dynamodb:PutItem'] },
+      { table: usageTable, actions: ['dynamodb:UpdateItem'] },
+    ]);
+    this.grantSecrets(
+      connect.role,
+      [
+        'secretsmanager:CreateSecret',
+        'secretsmanager:PutSecretValue',
+        'secretsmanager:RestoreSecret',
+        'secretsmanager:TagResource',
+      ],
+      secretPrefix,
     );
     connect.role.addToPrincipalPolicy(
       new PolicyStatement({
         actions: ['kms:Encrypt'],
         resources: [secretsKey],
         conditions: {
-          'ForAllValues:StringEquals': {
-            'kms:EncryptionContextKeys': ['team_id', 'integration_id', 'provider'],
-          },
-          Null: { 'kms:EncryptionContext:team_id': 'false' },
+          // Exactly the integration's context: no other key, and each of the three present.
+          'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': [...SECRET_CONTEXT_KEYS] },
+          Null: Object.fromEntries(
+            SECRET_CONTEXT_KEYS.map((key) => [`kms:EncryptionContext:${key}`, 'false']),
+          ),
         },
       }),
     );
     connect.role.addToPrincipalPolicy(
       new PolicyStatement({
-        // Secrets Manager's envelope encryption of the stored ciphertext, on the caller's behalf.
+        // Secrets Manager's envelope encryption of the secret it stores for connect (CreateSecret/PutSecretValue).
         actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
         resources: [secretsKey],
         conditions: viaSecretsManager,
       }),
     );
-    for (const queue of allQueues) queue.grantSendMessages(connect.role);
+    this.grantSend(connect.role, allQueues);
 
-    // sync: record the manual sync, mark days pending, queue jobs. No secrets.
-    this.grantTable(sync.role, integrationsTable.id, [
-      'dynamodb:GetItem',
-      'dynamodb:PutItem',
-      'dynamodb:UpdateItem',
+    // sync: claim the manual-sync slot, mark days pending, queue jobs. No secrets, no provider keys.
+    this.grantTables(sync.role, [
+      { table: integrationsTable, actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'] },
+      { table: usageTable, actions: ['dynamodb:UpdateItem'] },
     ]);
-    this.grantTable(sync.role, usageTable.id, ['dynamodb:UpdateItem']);
-    for (const queue of allQueues) queue.grantSendMessages(sync.role);
+    this.grantSend(sync.role, allQueues);
 
-    // integrations: list/get/patch/delete; reading the ledger; deleting the secret. Never reading it.
-    this.grantTable(integrations.role, integrationsTable.id, [
-      ...READ,
-      'dynamodb:PutItem',
-      'dynamodb:DeleteItem',
+    // integrations: list/get/patch/delete integrations, read the ledger, delete a disconnected key's secret.
+    // Never reads or decrypts a key.
+    this.grantTables(integrations.role, [
+      {
+        table: integrationsTable,
+        actions: ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+      },
+      { table: usageTable, actions: ['dynamodb:Query'] },
     ]);
-    this.grantTable(integrations.role, usageTable.id, ['dynamodb:Query']);
-    integrations.role.addToPrincipalPolicy(
-      new PolicyStatement({
-        actions: ['secretsmanager:DeleteSecret'],
-        resources: this.secretArns(secretPrefix),
-      }),
-    );
+    this.grantSecrets(integrations.role, ['secretsmanager:DeleteSecret'], secretPrefix);
 
     // dashboard: read usage, nothing else.
-    this.grantTable(dashboard.role, usageTable.id, ['dynamodb:Query']);
+    this.grantTables(dashboard.role, [{ table: usageTable, actions: ['dynamodb:Query'] }]);
 
-    for (const [provider, pipeline] of Object.entries(this.pipelines)) {
-      const { scheduler, fetcher } = pipeline;
-      this.grantTable(scheduler.role, integrationsTable.id, ['dynamodb:Query'], {
-        index: integrationsTable.globalSecondaryIndexes[0]?.indexName ?? 'missing-index',
-      });
-      this.grantTable(scheduler.role, usageTable.id, ['dynamodb:UpdateItem']);
+    // health: nothing beyond its logs and traces.
 
-      this.grantTable(fetcher.role, integrationsTable.id, ['dynamodb:GetItem', 'dynamodb:PutItem']);
-      this.grantTable(fetcher.role, usageTable.id, [
-        ...READ,
-        ...WRITE,
-        'dynamodb:DeleteItem',
-        'dynamodb:BatchWriteItem',
+    for (const { manifest, scheduler, fetcher, queue } of this.pipelines) {
+      // scheduler: active integrations of its provider from the sparse index, days pending, its own queue.
+      this.grantTables(scheduler.role, [
+        { table: integrationsTable, actions: ['dynamodb:Query'], index: scheduleIndex },
+        { table: usageTable, actions: ['dynamodb:UpdateItem'] },
       ]);
-      this.grantTable(fetcher.role, idempotencyTable.id, [...READ, ...WRITE, 'dynamodb:DeleteItem']);
+      this.grantSend(scheduler.role, [queue.queue]);
+
+      // fetcher: read the integration and its key, replace days of usage, remember finished jobs.
       Tags.of(fetcher.role).add(SECRETS_ROLE_TAG, SECRETS_ROLE_DECRYPT);
+      Tags.of(fetcher.role).add(SECRETS_PROVIDER_TAG, manifest.id);
+      this.grantTables(fetcher.role, [
+        { table: integrationsTable, actions: ['dynamodb:GetItem', 'dynamodb:PutItem'] },
+        {
+          table: usageTable,
+          // PutItem also covers the TransactWriteItems of rollup + ledger; BatchWriteItem the day's rows.
+          actions: [
+            'dynamodb:Query',
+            'dynamodb:PutItem',
+            'dynamodb:UpdateItem',
+            'dynamodb:DeleteItem',
+            'dynamodb:BatchWriteItem',
+          ],
+        },
+        {
+          table: idempotencyTable,
+          actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+        },
+      ]);
+      this.grantSecrets(fetcher.role, ['secretsmanager:GetSecretValue'], secretPrefix);
       fetcher.role.addToPrincipalPolicy(
         new PolicyStatement({
-          actions: ['secretsmanager:GetSecretValue'],
-          resources: this.secretArns(secretPrefix),
-        }),
-      );
-      fetcher.role.addToPrincipalPolicy(
-        new PolicyStatement({
-          // Only keys encrypted for this fetcher's provider.
+          // Only ciphertexts encrypted for this fetcher's provider (the key policy enforces it too).
           actions: ['kms:Decrypt'],
           resources: [secretsKey],
-          conditions: { StringEquals: { 'kms:EncryptionContext:provider': provider } },
+          conditions: { StringEquals: { 'kms:EncryptionContext:provider': manifest.id } },
         }),
       );
       fetcher.role.addToPrincipalPolicy(
         new PolicyStatement({
+          // Secrets Manager opening its envelope for GetSecretValue.
           actions: ['kms:Decrypt'],
           resources: [secretsKey],
           conditions: viaSecretsManager,
         }),
       );
     }
-
-    for (const role of [
-      connect.role,
-      integrations.role,
-      ...Object.values(this.pipelines).map((p) => p.fetcher.role),
-    ]) {
-      Validations.of(role).acknowledge({
-        id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${secretPrefix}/*]`,
-        reason:
-          "Provider keys are secrets created at run time, one per integration (<prefix>/<team>/<integration>); the wildcard is confined to this stage's prefix.",
-      });
-    }
-  }
-
-  private cognito(): { userPool: UserPool; client: UserPoolClient } {
-    const { config } = this.props;
-    const userPool = new UserPool(this, 'Users', {
-      selfSignUpEnabled: false,
-      signInAliases: { email: true },
-      mfa: Mfa.REQUIRED,
-      mfaSecondFactor: { otp: true, sms: false },
-      passwordPolicy: {
-        minLength: 12,
-        requireDigits: true,
-        requireLowercase: true,
-        requireUppercase: true,
-        requireSymbols: true,
-      },
-      customAttributes: {
-        team_id: new StringAttribute({ minLen: 1, maxLen: 64, mutable: false }),
-        role: new StringAttribute({ minLen: 5, maxLen: 6, mutable: true }),
-      },
-      featurePlan: config.threatProtection ? FeaturePlan.PLUS : FeaturePlan.ESSENTIALS,
-      ...(config.threatProtection
-        ? { standardThreatProtectionMode: StandardThreatProtectionMode.FULL_FUNCTION }
-        : {}),
-      removalPolicy: config.removalPolicy,
-      deletionProtection: config.stage === 'prod',
-    });
-    if (!config.threatProtection) {
-      Validations.of(userPool).acknowledge({
-        id: 'AwsSolutions::AwsSolutions-COG8',
-        reason:
-          'Dev stage only: threat protection needs the Cognito Plus plan (billed per user); prod enables it (stageConfigs.prod.threatProtection).',
-      });
-    }
-    const client = userPool.addClient('Web', {
-      generateSecret: false,
-      authFlows: { userSrp: true },
-      idTokenValidity: config.tokenValidity,
-      accessTokenValidity: config.tokenValidity,
-      preventUserExistenceErrors: true,
-      // Users must never write their own team or role (that would be a tenant escape): the client
-      // may write standard attributes only; operators set custom:team_id / custom:role with admin APIs.
-      writeAttributes: new ClientAttributes().withStandardAttributes({ email: true, fullname: true }),
-    });
-    return { userPool, client };
   }
 
   private httpApi(): HttpApi {
     const { config } = this.props;
     const api = new HttpApi(this, 'Api', {
-      description: 'AI usage analytics API',
+      description: `AI usage analytics API (${config.stage})`,
       createDefaultStage: false,
     });
-    const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: config.logRetention });
+    const accessLogs = new LogGroup(this, 'ApiAccessLogs', {
+      retention: config.logRetention,
+      removalPolicy: config.removalPolicy,
+    });
     new HttpStage(this, 'DefaultStage', {
       httpApi: api,
       stageName: '$default',
@@ -348,16 +326,20 @@ export class StatelessStack extends Stack {
             requestTime: '$context.requestTime',
             routeKey: '$context.routeKey',
             status: '$context.status',
+            responseLength: '$context.responseLength',
             latency: '$context.responseLatency',
+            integrationLatency: '$context.integrationLatency',
             integrationError: '$context.integrationErrorMessage',
             authorizerError: '$context.authorizer.error',
-            team: '$context.authorizer.claims.custom:team_id',
+            user: '$context.authorizer.claims.sub',
           }),
         ),
       },
     });
-    const authorizer: IHttpRouteAuthorizer = new HttpUserPoolAuthorizer('CognitoAuthorizer', this.userPool, {
-      userPoolClients: [this.userPoolClient],
+    // A JWT authorizer on the Cognito pool; the audience is the web client, so ID tokens (which carry the
+    // custom:team_id and custom:role claims the handlers read) are what callers send.
+    const authorizer = new HttpUserPoolAuthorizer('CognitoAuthorizer', this.props.userPool, {
+      userPoolClients: [this.props.userPoolClient],
     });
     const integrations = new Map<HttpFunctionName, HttpLambdaIntegration>();
     for (const route of httpRoutes) {
@@ -378,81 +360,10 @@ export class StatelessStack extends Stack {
       if (!route.authenticated && created) {
         Validations.of(created).acknowledge({
           id: 'AwsSolutions::AwsSolutions-APIG4',
-          reason:
-            'GET /health is a liveness probe that reads nothing; every other route requires the Cognito JWT authorizer.',
+          reason: `${route.method} ${route.path} is a liveness probe that reads no data; every other route requires the Cognito JWT authorizer.`,
         });
       }
     }
     return api;
-  }
-
-  private alarms(): void {
-    const { config } = this.props;
-    const topic = new Topic(this, 'Alarms', {
-      displayName: `AI usage ${config.stage} alarms`,
-      masterKey: this.props.dataKey,
-      enforceSSL: true,
-    });
-    if (config.alarmEmail) topic.addSubscription(new EmailSubscription(config.alarmEmail));
-    const action = new SnsAction(topic);
-    const alarm = (id: string, metric: IMetric, threshold: number, description: string) =>
-      new Alarm(this, id, {
-        metric,
-        threshold,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-        alarmDescription: description,
-      }).addAlarmAction(action);
-
-    for (const [provider, pipeline] of Object.entries(this.pipelines)) {
-      alarm(
-        `${provider}-DeadLetters`,
-        pipeline.queue.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-          period: Duration.minutes(5),
-        }),
-        1,
-        `${provider}: sync jobs gave up after every retry and wait in the dead-letter queue.`,
-      );
-      alarm(
-        `${provider}-FetcherErrors`,
-        pipeline.fetcher.function.metricErrors({ period: Duration.minutes(5) }),
-        1,
-        `${provider}: the fetcher failed whole invocations.`,
-      );
-      alarm(
-        `${provider}-DaysFailed`,
-        new Metric({
-          namespace: 'AiUsage',
-          metricName: 'DaysFailed',
-          dimensionsMap: { service: `${provider}-fetcher` },
-          statistic: 'Sum',
-          period: Duration.hours(1),
-        }),
-        1,
-        `${provider}: days could not be fetched (see the integration ledger for reasons).`,
-      );
-    }
-    const allFunctions = [
-      ...Object.entries(this.functions).map(([name, fn]) => [name, fn] as const),
-      ...Object.entries(this.pipelines).flatMap(([provider, pipeline]) => [
-        [`${provider}-scheduler`, pipeline.scheduler] as const,
-        [`${provider}-fetcher`, pipeline.fetcher] as const,
-      ]),
-    ];
-    for (const [name, fn] of allFunctions) {
-      alarm(
-        `${name}-Throttles`,
-        fn.function.metricThrottles({ period: Duration.minutes(5) }),
-        1,
-        `${name}: Lambda throttled invocations.`,
-      );
-    }
-    alarm(
-      'Api-5xx',
-      this.api.metricServerError({ period: Duration.minutes(5) }),
-      5,
-      'The API answered 5xx five times or more in 5 minutes.',
-    );
   }
 }

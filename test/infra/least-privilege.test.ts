@@ -1,0 +1,281 @@
+import { providerManifests } from '../../functions/providers/manifests';
+import { secretNamePrefix, stageConfig } from '../../lib/config';
+import {
+  SECRETS_PROVIDER_TAG,
+  SECRETS_ROLE_DECRYPT,
+  SECRETS_ROLE_ENCRYPT,
+  SECRETS_ROLE_TAG,
+} from '../../lib/constructs/provider-secrets-key';
+import { environmentOf, grantsOf, resourcesOf, synthStage } from './helpers';
+
+/**
+ * What each function may do, written out here from what its code does (functions/adapters, handlers) rather
+ * than read back from the stack: the template must match exactly, so an added or a missing permission fails.
+ */
+const { statelessTemplate: t } = synthStage('dev');
+const secretArns = `arn:<partition>:secretsmanager:<region>:<account>:secret:${secretNamePrefix(stageConfig('dev'))}/*`;
+const via = (service: string) => `if StringEquals(kms:ViaService=${service}.<region>.amazonaws.com)`;
+const on = (resource: string, ...actions: string[]) => actions.map((action) => `${action} ${resource}`);
+const ownLogsAndTraces = [
+  ...on('<own logs>', 'logs:CreateLogStream', 'logs:PutLogEvents'),
+  ...on('<own logs>:*', 'logs:CreateLogStream', 'logs:PutLogEvents'),
+  ...on('*', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments'),
+];
+const dataKeyRead = on('<DataKey>', 'kms:Decrypt', 'kms:DescribeKey').map((g) => `${g} ${via('dynamodb')}`);
+const dataKeyWrite = [
+  ...dataKeyRead,
+  ...on('<DataKey>', 'kms:Encrypt', 'kms:GenerateDataKey').map((g) => `${g} ${via('dynamodb')}`),
+];
+const sendToEveryQueue = providerManifests.map((m) => `sqs:SendMessage <queue:${m.id}>`);
+const sorted = (grants: string[]) => [...grants].sort();
+
+const expected: Record<string, string[]> = {
+  'GET /health': ownLogsAndTraces,
+  'GET /dashboard': [...ownLogsAndTraces, ...on('<UsageTable>', 'dynamodb:Query'), ...dataKeyRead],
+  'POST /connect': [
+    ...ownLogsAndTraces,
+    ...on('<IntegrationsTable>', 'dynamodb:GetItem', 'dynamodb:PutItem'),
+    ...on('<UsageTable>', 'dynamodb:UpdateItem'),
+    ...dataKeyWrite,
+    ...on(
+      secretArns,
+      'secretsmanager:CreateSecret',
+      'secretsmanager:PutSecretValue',
+      'secretsmanager:RestoreSecret',
+      'secretsmanager:TagResource',
+    ),
+    'kms:Encrypt <SecretsKey> if ForAllValues:StringEquals(kms:EncryptionContextKeys=team_id,integration_id,provider) ' +
+      'Null(kms:EncryptionContext:team_id=false kms:EncryptionContext:integration_id=false kms:EncryptionContext:provider=false)',
+    `kms:GenerateDataKey <SecretsKey> ${via('secretsmanager')}`,
+    `kms:Decrypt <SecretsKey> ${via('secretsmanager')}`,
+    ...sendToEveryQueue,
+  ],
+  'POST /sync': [
+    ...ownLogsAndTraces,
+    ...on('<IntegrationsTable>', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'),
+    ...on('<UsageTable>', 'dynamodb:UpdateItem'),
+    ...dataKeyWrite,
+    ...sendToEveryQueue,
+  ],
+  'GET/PATCH/DELETE /integrations': [
+    ...ownLogsAndTraces,
+    ...on(
+      '<IntegrationsTable>',
+      'dynamodb:Query',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:DeleteItem',
+    ),
+    ...on('<UsageTable>', 'dynamodb:Query'),
+    ...dataKeyWrite,
+    ...on(secretArns, 'secretsmanager:DeleteSecret'),
+  ],
+  ...Object.fromEntries(
+    providerManifests.flatMap((m) => [
+      [
+        `${m.displayName}: daily sync`,
+        [
+          ...ownLogsAndTraces,
+          ...on('<IntegrationsTable>/index/schedulable-by-provider', 'dynamodb:Query'),
+          ...on('<UsageTable>', 'dynamodb:UpdateItem'),
+          ...dataKeyWrite,
+          `sqs:SendMessage <queue:${m.id}>`,
+        ],
+      ],
+      [
+        `${m.displayName}: fetch`,
+        [
+          ...ownLogsAndTraces,
+          ...on('<IntegrationsTable>', 'dynamodb:GetItem', 'dynamodb:PutItem'),
+          ...on(
+            '<UsageTable>',
+            'dynamodb:Query',
+            'dynamodb:PutItem',
+            'dynamodb:UpdateItem',
+            'dynamodb:DeleteItem',
+            'dynamodb:BatchWriteItem',
+          ),
+          ...on(
+            '<IdempotencyTable>',
+            'dynamodb:GetItem',
+            'dynamodb:PutItem',
+            'dynamodb:UpdateItem',
+            'dynamodb:DeleteItem',
+          ),
+          ...dataKeyWrite,
+          ...on(secretArns, 'secretsmanager:GetSecretValue'),
+          `kms:Decrypt <SecretsKey> if StringEquals(kms:EncryptionContext:provider=${m.id})`,
+          `kms:Decrypt <SecretsKey> ${via('secretsmanager')}`,
+          // The SQS event source polls the provider's queue.
+          ...on(
+            `<queue:${m.id}>`,
+            'sqs:ReceiveMessage',
+            'sqs:DeleteMessage',
+            'sqs:ChangeMessageVisibility',
+            'sqs:GetQueueAttributes',
+            'sqs:GetQueueUrl',
+          ),
+        ],
+      ],
+    ]),
+  ),
+};
+const granted = Object.fromEntries(Object.keys(expected).map((fn) => [fn, grantsOf(t, fn)]));
+const all = Object.entries(granted);
+const holders = (pattern: RegExp) =>
+  all.filter(([, grants]) => grants.some((g) => pattern.test(g))).map(([fn]) => fn);
+const fetchers = providerManifests.map((m) => `${m.displayName}: fetch`);
+
+describe('least privilege: each function may do exactly what its code needs', () => {
+  it('covers every function in the stack', () => {
+    expect(Object.values(resourcesOf(t)).filter((r) => r.Type === 'AWS::Lambda::Function')).toHaveLength(
+      Object.keys(expected).length,
+    );
+  });
+
+  it.each(Object.keys(expected))('%s', (fn) => {
+    expect(granted[fn]).toEqual(sorted(expected[fn] ?? []));
+  });
+});
+
+describe('least privilege: what functions may not do', () => {
+  it('the dashboard only reads usage: no writes, no other table, no secrets, no queues, no provider keys', () => {
+    const grants = granted['GET /dashboard'] ?? [];
+    expect(grants.filter((g) => /^dynamodb:(Put|Update|Delete|BatchWrite)/.test(g))).toEqual([]);
+    expect(grants.filter((g) => /Integrations|Idempotency|secretsmanager|sqs:|SecretsKey/.test(g))).toEqual(
+      [],
+    );
+  });
+
+  it('only connect encrypts provider keys, and only under the full integration context', () => {
+    expect(
+      holders(
+        /^kms:(Encrypt|GenerateDataKey|ReEncrypt)\S* <SecretsKey>(?! if StringEquals\(kms:ViaService=secretsmanager)/,
+      ),
+    ).toEqual(['POST /connect']);
+  });
+
+  it('connect cannot decrypt provider keys itself (only Secrets Manager opens its own envelope)', () => {
+    const decrypts = (granted['POST /connect'] ?? []).filter((g) => g.startsWith('kms:Decrypt <SecretsKey>'));
+    expect(decrypts).toEqual([`kms:Decrypt <SecretsKey> ${via('secretsmanager')}`]);
+    expect(granted['POST /connect']?.some((g) => g.startsWith('secretsmanager:GetSecretValue'))).toBe(false);
+  });
+
+  it("only fetchers decrypt provider keys, each only its own provider's", () => {
+    const direct = /^kms:Decrypt <SecretsKey>(?! if StringEquals\(kms:ViaService=secretsmanager)/;
+    expect(holders(direct).sort()).toEqual([...fetchers].sort());
+    for (const manifest of providerManifests) {
+      expect(granted[`${manifest.displayName}: fetch`]?.filter((g) => direct.test(g))).toEqual([
+        `kms:Decrypt <SecretsKey> if StringEquals(kms:EncryptionContext:provider=${manifest.id})`,
+      ]);
+    }
+  });
+
+  it('only connect creates or writes secrets, only fetchers read them, only integrations deletes them', () => {
+    expect(holders(/^secretsmanager:(CreateSecret|PutSecretValue|RestoreSecret) /)).toEqual([
+      'POST /connect',
+    ]);
+    expect(holders(/^secretsmanager:GetSecretValue /).sort()).toEqual([...fetchers].sort());
+    expect(holders(/^secretsmanager:DeleteSecret /)).toEqual(['GET/PATCH/DELETE /integrations']);
+  });
+
+  it('the table key is usable only through DynamoDB', () => {
+    for (const [, grants] of all) {
+      for (const grant of grants.filter((g) => g.includes('<DataKey>'))) {
+        expect(grant).toContain(via('dynamodb'));
+      }
+    }
+  });
+
+  it('no wildcard action, no Deny, and Resource "*" only for X-Ray', () => {
+    for (const [, grants] of all) {
+      expect(grants.filter((g) => g.split(' ')[0]?.includes('*'))).toEqual([]);
+      expect(grants.filter((g) => g.startsWith('DENY'))).toEqual([]);
+      expect(grants.filter((g) => / \*( |$)/.test(g) && !g.startsWith('xray:'))).toEqual([]);
+    }
+  });
+});
+
+describe('role tags that the secrets key policy relies on', () => {
+  const roles = Object.values(resourcesOf(t)).filter((r) => r.Type === 'AWS::IAM::Role');
+  const tagged = (key: string, value: string) =>
+    roles
+      .filter((r) =>
+        ((r.Properties.Tags ?? []) as { Key: string; Value: string }[]).some(
+          (tag) => tag.Key === key && tag.Value === value,
+        ),
+      )
+      .map((r) => String(r.Properties.Description));
+
+  it('tags only the connect role "encrypt" and only the fetcher roles "decrypt", each with its provider', () => {
+    expect(tagged(SECRETS_ROLE_TAG, SECRETS_ROLE_ENCRYPT)).toEqual([
+      expect.stringMatching(/^POST \/connect/),
+    ]);
+    expect(tagged(SECRETS_ROLE_TAG, SECRETS_ROLE_DECRYPT)).toHaveLength(providerManifests.length);
+    for (const manifest of providerManifests) {
+      expect(tagged(SECRETS_PROVIDER_TAG, manifest.id)).toEqual([
+        expect.stringMatching(new RegExp(`^${manifest.displayName}: fetch`)),
+      ]);
+    }
+  });
+});
+
+describe('environment: each function gets what its handler reads, and no more', () => {
+  const base = {
+    NODE_OPTIONS: '--enable-source-maps',
+    POWERTOOLS_METRICS_NAMESPACE: 'AiUsage',
+  };
+  const data = { INTEGRATIONS_TABLE: '<IntegrationsTable>', USAGE_TABLE: '<UsageTable>' };
+  const prefix = secretNamePrefix(stageConfig('dev'));
+  const everyQueue = Object.fromEntries(providerManifests.map((m) => [m.id, `<queue:${m.id}>`]));
+  const json = (value: string | undefined) => JSON.parse(value ?? 'null') as unknown;
+
+  it('API functions', () => {
+    expect(environmentOf(t, 'GET /health')).toEqual({ ...base, POWERTOOLS_SERVICE_NAME: 'health' });
+    expect(environmentOf(t, 'GET /dashboard')).toEqual({
+      ...base,
+      ...data,
+      POWERTOOLS_SERVICE_NAME: 'dashboard',
+    });
+    const { SYNC_QUEUE_URLS: connectQueues, ...connect } = environmentOf(t, 'POST /connect');
+    expect(connect).toEqual({
+      ...base,
+      ...data,
+      POWERTOOLS_SERVICE_NAME: 'connect',
+      KMS_KEY_ID: '<SecretsKey>',
+      SECRET_NAME_PREFIX: prefix,
+    });
+    expect(json(connectQueues)).toEqual(everyQueue);
+    const { SYNC_QUEUE_URLS: syncQueues, ...sync } = environmentOf(t, 'POST /sync');
+    expect(sync).toEqual({ ...base, ...data, POWERTOOLS_SERVICE_NAME: 'sync' });
+    expect(json(syncQueues)).toEqual(everyQueue);
+    expect(environmentOf(t, 'GET/PATCH/DELETE /integrations')).toEqual({
+      ...base,
+      ...data,
+      POWERTOOLS_SERVICE_NAME: 'integrations',
+      SECRET_NAME_PREFIX: prefix,
+    });
+  });
+
+  it.each(providerManifests.map((m) => [m.id, m] as const))('%s scheduler and fetcher', (_id, manifest) => {
+    const { SYNC_QUEUE_URLS: queues, ...scheduler } = environmentOf(t, `${manifest.displayName}: daily sync`);
+    expect(scheduler).toEqual({
+      ...base,
+      ...data,
+      POWERTOOLS_SERVICE_NAME: `${manifest.id}-scheduler`,
+      PROVIDER_ID: manifest.id,
+    });
+    // Its own queue only.
+    expect(json(queues)).toEqual({ [manifest.id]: `<queue:${manifest.id}>` });
+    expect(environmentOf(t, `${manifest.displayName}: fetch`)).toEqual({
+      ...base,
+      ...data,
+      POWERTOOLS_SERVICE_NAME: `${manifest.id}-fetcher`,
+      PROVIDER_ID: manifest.id,
+      IDEMPOTENCY_TABLE: '<IdempotencyTable>',
+      // The handler passes it as KeyId to Decrypt: it must be the secrets key.
+      KMS_KEY_ID: '<SecretsKey>',
+      SECRET_NAME_PREFIX: prefix,
+    });
+  });
+});

@@ -1,0 +1,190 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { Runtime } from 'aws-cdk-lib/aws-lambda';
+import { providerManifests } from '../../functions/providers/manifests';
+import { API_BASE_PATH, httpRoutes, type HttpFunctionName } from '../../functions/routes';
+import { stageConfigs } from '../../lib/config';
+import { NODE_RUNTIME } from '../../lib/constructs/service-function';
+import { functionNamed, render, resourcesOf, synthStage, type Resource } from './helpers';
+
+const dev = synthStage('dev');
+const prod = synthStage('prod');
+const t = dev.statelessTemplate;
+const resources = resourcesOf(t);
+const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+
+/** Function descriptions by HTTP function name (ServiceFunction descriptions start with these). */
+const descriptionOf: Record<HttpFunctionName, string> = {
+  health: 'GET /health',
+  connect: 'POST /connect',
+  sync: 'POST /sync',
+  integrations: 'GET/PATCH/DELETE /integrations',
+  dashboard: 'GET /dashboard',
+};
+
+describe('functions: the defaults of the one function construct', () => {
+  const functions = ofType('AWS::Lambda::Function');
+
+  it('use the newest Node.js runtime aws-cdk-lib offers', () => {
+    const newest = Object.values(Runtime)
+      .filter((r): r is Runtime => r instanceof Runtime && /^nodejs\d+\.x$/.test(r.name))
+      .map((r) => r.name)
+      .sort((a, b) => Number(/\d+/.exec(b)?.[0]) - Number(/\d+/.exec(a)?.[0]))[0];
+    expect(NODE_RUNTIME.name).toBe(newest);
+  });
+
+  it('all run ARM64 with active tracing, source maps, and a log group of their own with the stage retention', () => {
+    expect(functions).toHaveLength(5 + 2 * providerManifests.length);
+    const logGroups = new Set<string>();
+    for (const [, fn] of functions) {
+      expect(fn.Properties).toMatchObject({
+        Runtime: NODE_RUNTIME.name,
+        Architectures: ['arm64'],
+        TracingConfig: { Mode: 'Active' },
+        Handler: 'index.handler',
+        Environment: { Variables: expect.objectContaining({ NODE_OPTIONS: '--enable-source-maps' }) },
+      });
+      const logGroup = (fn.Properties.LoggingConfig as { LogGroup: { Ref: string } }).LogGroup.Ref;
+      expect(resources[logGroup]?.Properties.RetentionInDays).toBe(dev.config.logRetention);
+      logGroups.add(logGroup);
+    }
+    expect(logGroups.size).toBe(functions.length);
+    prod.statelessTemplate.allResourcesProperties('AWS::Logs::LogGroup', {
+      RetentionInDays: prod.config.logRetention,
+    });
+  });
+
+  it('no manifest base URL is set: the default public URL applies in AWS', () => {
+    for (const [, fn] of functions) {
+      const variables = Object.keys((fn.Properties.Environment as { Variables: object }).Variables);
+      for (const manifest of providerManifests) expect(variables).not.toContain(manifest.baseUrlEnv);
+    }
+  });
+});
+
+describe('HTTP API', () => {
+  const routes = ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r);
+  const integrationTarget = (route: Resource) => {
+    const integrationId = /integrations\/(.+)$/
+      .exec(render(route.Properties.Target))?.[1]
+      ?.replace(/[<>]/g, '');
+    return render(resources[integrationId ?? '']?.Properties.IntegrationUri);
+  };
+
+  it('has exactly the routes of the shared route table, each on its function, all but /health behind the JWT authorizer', () => {
+    expect(routes).toHaveLength(httpRoutes.length);
+    const [authorizerId] = ofType('AWS::ApiGatewayV2::Authorizer')[0] ?? [];
+    for (const route of httpRoutes) {
+      const found = routes.filter(
+        (r) => r.Properties.RouteKey === `${route.method} ${API_BASE_PATH}${route.path}`,
+      );
+      expect(found).toHaveLength(1);
+      const [fnId] = functionNamed(t, descriptionOf[route.function]);
+      expect(integrationTarget(found[0] as Resource)).toBe(`<${fnId}>`);
+      if (route.authenticated) {
+        expect(found[0]?.Properties).toMatchObject({
+          AuthorizationType: 'JWT',
+          AuthorizerId: { Ref: authorizerId },
+        });
+      } else {
+        expect(found[0]?.Properties.AuthorizationType).toBe('NONE');
+      }
+    }
+  });
+
+  it('verifies Cognito ID tokens: issuer is the user pool, audience the web client', () => {
+    const [[, authorizer] = []] = ofType('AWS::ApiGatewayV2::Authorizer');
+    expect(authorizer?.Properties).toMatchObject({
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+    });
+    const jwt = authorizer?.Properties.JwtConfiguration as { Audience: unknown[]; Issuer: unknown };
+    expect(jwt.Audience.map((a) => render(a))).toEqual(['<DirectoryUsersWeb>']);
+    expect(render(jwt.Issuer)).toBe('https://cognito-idp.<region>.amazonaws.com/<DirectoryUsers>');
+  });
+
+  it.each([dev, prod])('throttles the stage and writes JSON access logs ($config.stage)', (stage) => {
+    const [[, stageResource] = []] = Object.entries(resourcesOf(stage.statelessTemplate)).filter(
+      ([, r]) => r.Type === 'AWS::ApiGatewayV2::Stage',
+    );
+    const { rateLimit, burstLimit } = stageConfigs[stage.config.stage].apiThrottle;
+    expect(stageResource?.Properties).toMatchObject({
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: rateLimit, ThrottlingBurstLimit: burstLimit },
+    });
+    const logs = stageResource?.Properties.AccessLogSettings as { DestinationArn: unknown; Format: string };
+    expect(render(logs.DestinationArn)).toMatch(/^<ApiAccessLogs/);
+    expect(JSON.parse(logs.Format)).toMatchObject({
+      requestId: '$context.requestId',
+      routeKey: '$context.routeKey',
+      status: '$context.status',
+      integrationError: '$context.integrationErrorMessage',
+    });
+  });
+
+  it('publishes its URL', () => {
+    t.hasOutput('ApiUrl', { Value: Match.objectLike({ 'Fn::Join': Match.anyValue() }) });
+  });
+});
+
+describe('alarms an operator needs', () => {
+  const alarms = ofType('AWS::CloudWatch::Alarm').map(([, a]) => a);
+  const [topicId, topic] = ofType('AWS::SNS::Topic')[0] ?? [];
+  const watching = (metric: string, dimension: string, value: string) =>
+    alarms.filter(
+      (a) =>
+        a.Properties.MetricName === metric &&
+        (a.Properties.Dimensions as { Name: string; Value: unknown }[]).some(
+          (d) => d.Name === dimension && render(d.Value) === value,
+        ),
+    );
+
+  it.each(providerManifests.map((m) => [m.id, m] as const))(
+    '%s: dead letters, fetcher errors, scheduler errors, failed days',
+    (_id, manifest) => {
+      expect(
+        watching('ApproximateNumberOfMessagesVisible', 'QueueName', `<dlq:${manifest.id}>`),
+      ).toHaveLength(1);
+      const [fetcherId] = functionNamed(t, `${manifest.displayName}: fetch`);
+      const [schedulerId] = functionNamed(t, `${manifest.displayName}: daily sync`);
+      expect(watching('Errors', 'FunctionName', `<${fetcherId}>`)).toHaveLength(1);
+      expect(watching('Errors', 'FunctionName', `<${schedulerId}>`)).toHaveLength(1);
+      const daysFailed = watching('DaysFailed', 'service', `${manifest.id}-fetcher`);
+      expect(daysFailed).toHaveLength(1);
+      expect(daysFailed[0]?.Properties.Namespace).toBe('AiUsage');
+    },
+  );
+
+  it('throttles of every function and the API 5xx', () => {
+    for (const [fnId] of ofType('AWS::Lambda::Function')) {
+      expect(watching('Throttles', 'FunctionName', `<${fnId}>`)).toHaveLength(1);
+    }
+    const [apiId] = ofType('AWS::ApiGatewayV2::Api')[0] ?? [];
+    expect(watching('5xx', 'ApiId', `<${apiId}>`)).toHaveLength(1);
+  });
+
+  it('all notify one topic encrypted with the data key, TLS only', () => {
+    expect(alarms.length).toBeGreaterThan(0);
+    for (const alarm of alarms) {
+      expect(alarm.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
+      expect(alarm.Properties.TreatMissingData).toBe('notBreaching');
+    }
+    expect(render(topic?.Properties.KmsMasterKeyId)).toBe('<DataKey>');
+    t.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  it('mail an operator only when an address is configured', () => {
+    t.resourceCountIs('AWS::SNS::Subscription', 0);
+    const mailed = synthStage({ ...stageConfigs.dev, alarmEmail: 'ops@example.com' });
+    mailed.statelessTemplate.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@example.com',
+    });
+  });
+});
