@@ -18,6 +18,8 @@ export default {
       ...common,
       displayName: 'integration',
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+      // Backfills run through DynamoDB Local on a 2-core machine: allow a loaded CI run its time.
+      testTimeout: 60_000,
       globalSetup: '<rootDir>/test/helpers/global-setup.ts',
       globalTeardown: '<rootDir>/test/helpers/global-teardown.ts',
     },
