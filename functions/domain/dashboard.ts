@@ -1,7 +1,6 @@
 import { lastDays } from './dates';
 import {
   BREAKDOWN_DIMENSIONS,
-  METRIC_NAMES,
   acceptanceRate,
   addMetrics,
   zeroMetrics,
@@ -279,5 +278,3 @@ export function buildDashboard(input: {
     },
   };
 }
-
-export { METRIC_NAMES };

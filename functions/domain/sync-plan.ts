@@ -1,6 +1,6 @@
 import type { ProviderManifest } from '../providers/manifest-types';
 import type { SyncJob } from '../schemas/sync-job';
-import { addDays, chunk, daysBetween, toIsoDay } from './dates';
+import { addDays, chunk, toIsoDay } from './dates';
 import type { SyncTrigger } from './model';
 import type { IdGenerator } from './ports';
 
@@ -55,5 +55,3 @@ export function buildJobs(
       with_seats: index === 0,
     }));
 }
-
-export { daysBetween };

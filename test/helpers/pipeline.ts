@@ -74,6 +74,19 @@ export async function startPipeline(options: {
   const api = await startLocalApi({ handlers: runtime.http, verify: createVerifier(keys), port: 0 });
   const baseUrl = `${api.url}${API_BASE_PATH}`;
 
+  const scanTable = async (envVar: string) => {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await dynamo.send(
+        new ScanCommand({ TableName: tableNames[envVar], ExclusiveStartKey: start as never }),
+      );
+      items.push(...(page.Items ?? []).map((item) => unmarshall(item)));
+      start = page.LastEvaluatedKey;
+    } while (start);
+    return items;
+  };
+
   return {
     runtime,
     fake,
@@ -103,32 +116,11 @@ export async function startPipeline(options: {
         body: text ? (JSON.parse(text) as ApiResponse['body']) : {},
       };
     },
-    async scanTable(envVar) {
-      const items: Record<string, unknown>[] = [];
-      let start: Record<string, unknown> | undefined;
-      do {
-        const page = await dynamo.send(
-          new ScanCommand({ TableName: tableNames[envVar], ExclusiveStartKey: start as never }),
-        );
-        items.push(...(page.Items ?? []).map((item) => unmarshall(item)));
-        start = page.LastEvaluatedKey;
-      } while (start);
-      return items;
-    },
+    scanTable,
     /** Every item of every table, as one JSON string (for "the key is stored nowhere" checks). */
     async scanAll() {
-      const items: unknown[] = [];
-      for (const name of Object.values(tableNames)) {
-        let start: Record<string, unknown> | undefined;
-        do {
-          const page = await dynamo.send(
-            new ScanCommand({ TableName: name, ExclusiveStartKey: start as never }),
-          );
-          items.push(...(page.Items ?? []));
-          start = page.LastEvaluatedKey;
-        } while (start);
-      }
-      return JSON.stringify(items);
+      const tables = await Promise.all(Object.keys(tableNames).map(scanTable));
+      return JSON.stringify(tables.flat());
     },
     async close() {
       runtime.close();

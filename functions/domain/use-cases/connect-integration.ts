@@ -1,7 +1,8 @@
 import { ValidationError } from '../errors';
 import { integrationIdFor } from '../integration-id';
 import type { Caller, Integration } from '../model';
-import { backfillRange, buildJobs, daysBetween } from '../sync-plan';
+import { daysBetween } from '../dates';
+import { backfillRange, buildJobs } from '../sync-plan';
 import type { Dependencies } from './dependencies';
 import { requireAdmin } from './authorization';
 

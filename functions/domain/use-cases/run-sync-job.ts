@@ -95,6 +95,9 @@ export async function runSyncJob(job: SyncJob, deps: Dependencies): Promise<JobR
     sync_id: job.sync_id,
   };
   const stamp = () => deps.clock.now().toISOString();
+  /** Records what is known of a day that could not be stored as data. */
+  const markDay = (date: string, state: 'pending' | 'failed' | 'not_available', reason: string) =>
+    deps.usage.recordDayState({ ...base, date, state, reason, updated_at: stamp() });
 
   if (!integration || integration.provider !== job.provider) {
     deps.log.warn('sync job skipped: integration no longer exists', {
@@ -112,13 +115,7 @@ export async function runSyncJob(job: SyncJob, deps: Dependencies): Promise<JobR
   }
   if (integration.status === 'invalid_credentials') {
     for (const date of job.dates) {
-      await deps.usage.recordDayState({
-        ...base,
-        date,
-        state: 'failed',
-        reason: 'invalid_credentials: reconnect with a valid key',
-        updated_at: stamp(),
-      });
+      await markDay(date, 'failed', 'invalid_credentials: reconnect with a valid key');
     }
     return {
       ...result,
@@ -152,13 +149,7 @@ export async function runSyncJob(job: SyncJob, deps: Dependencies): Promise<JobR
 
   for (const date of sorted) {
     if (stop) {
-      await deps.usage.recordDayState({
-        ...base,
-        date,
-        state: stop.state,
-        reason: stop.reason,
-        updated_at: stamp(),
-      });
+      await markDay(date, stop.state, stop.reason);
       if (stop.state === 'failed') result.days_failed++;
       continue;
     }
@@ -170,24 +161,12 @@ export async function runSyncJob(job: SyncJob, deps: Dependencies): Promise<JobR
     try {
       const fetched = await provider.fetchDay(credentials, date, ctx);
       if (fetched.kind === 'not_ready') {
-        await deps.usage.recordDayState({
-          ...base,
-          date,
-          state: 'pending',
-          reason: fetched.message,
-          updated_at: stamp(),
-        });
+        await markDay(date, 'pending', fetched.message);
         result.days_pending++;
         continue;
       }
       if (fetched.kind === 'not_available') {
-        await deps.usage.recordDayState({
-          ...base,
-          date,
-          state: 'not_available',
-          reason: fetched.message,
-          updated_at: stamp(),
-        });
+        await markDay(date, 'not_available', fetched.message);
         if (fetched.scope === 'integration') {
           // Nothing will come until someone acts (enables a policy, buys seats): say so, stop asking.
           stop = { state: 'not_available', reason: fetched.message };
@@ -231,7 +210,7 @@ export async function runSyncJob(job: SyncJob, deps: Dependencies): Promise<JobR
     } catch (error) {
       if (error instanceof ProviderHttpError && (error.kind === 'auth' || error.kind === 'forbidden')) {
         const reason = `invalid_credentials: the provider refused the key (${error.status}: ${error.message})`;
-        await deps.usage.recordDayState({ ...base, date, state: 'failed', reason, updated_at: stamp() });
+        await markDay(date, 'failed', reason);
         result.days_failed++;
         stop = { state: 'failed', reason };
         await deps.integrations.update(job.team_id, job.integration_id, () => ({
@@ -245,7 +224,7 @@ export async function runSyncJob(job: SyncJob, deps: Dependencies): Promise<JobR
         error instanceof ProviderHttpError
           ? `${error.kind} (${error.status}): ${error.message}`
           : `error: ${(error as Error).message}`;
-      await deps.usage.recordDayState({ ...base, date, state: 'failed', reason, updated_at: stamp() });
+      await markDay(date, 'failed', reason);
       result.days_failed++;
       if (error instanceof ProviderHttpError && error.retryable) {
         // The provider is limiting or down: stop asking, leave later days pending, let the queue redeliver.
