@@ -18,8 +18,7 @@ export default {
       ...common,
       displayName: 'integration',
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
-      // Backfills run through DynamoDB Local on a 2-core machine: allow a loaded CI run its time.
-      testTimeout: 60_000,
+      setupFilesAfterEnv: ['<rootDir>/test/helpers/integration-timeout.ts'],
       globalSetup: '<rootDir>/test/helpers/global-setup.ts',
       globalTeardown: '<rootDir>/test/helpers/global-teardown.ts',
     },

@@ -1,4 +1,5 @@
 import { DEMO_ANTHROPIC_ADMIN_KEY, startFakeAnthropic } from './fakes/anthropic';
+import { DEMO_GITHUB_TOKEN, startFakeGitHub } from './fakes/github';
 
 /**
  * The providers the local run connects for the demo team. Each uses its fake server unless its
@@ -33,6 +34,24 @@ export const demoProviders: DemoProvider[] = [
         apiKey: DEMO_ANTHROPIC_ADMIN_KEY,
         options: {},
         label: 'Fake Anthropic Admin API (12 developers, deterministic data)',
+        close: () => fake.close(),
+      };
+    },
+  },
+  {
+    provider: 'github-copilot',
+    baseUrlEnv: 'GITHUB_API_BASE_URL',
+    keyEnv: 'GITHUB_TOKEN',
+    // A real organisation (GITHUB_ORG) or enterprise (GITHUB_ENTERPRISE).
+    optionsFromEnv: (env): Record<string, string> =>
+      env.GITHUB_ENTERPRISE ? { enterprise: env.GITHUB_ENTERPRISE } : { org: env.GITHUB_ORG ?? '' },
+    async startFake() {
+      const fake = await startFakeGitHub({ developers: 15, historyDays: 120, seed: 'demo' });
+      return {
+        url: fake.url,
+        apiKey: DEMO_GITHUB_TOKEN,
+        options: { org: fake.organization.login },
+        label: `Fake GitHub API, Copilot org "${fake.organization.login}" (15 seats, reports with signed NDJSON links)`,
         close: () => fake.close(),
       };
     },

@@ -8,6 +8,8 @@ export interface DeveloperUsage {
   interactions: number;
   acceptance_rate: number | null;
   cost_cents: number;
+  /** Provider teams seen for the developer in the period (GitHub team slugs); empty when none say. */
+  teams: string[];
   tools: { provider: string; name: string; active_days: number; metrics: UsageMetrics }[];
 }
 
@@ -21,14 +23,21 @@ export function buildDeveloperUsage(
 ): DeveloperUsage[] {
   const byDeveloper = new Map<
     string,
-    { ref: DeveloperRef; days: Set<string>; tools: Map<string, { days: Set<string>; metrics: UsageMetrics }> }
+    {
+      ref: DeveloperRef;
+      days: Set<string>;
+      teams: Set<string>;
+      tools: Map<string, { days: Set<string>; metrics: UsageMetrics }>;
+    }
   >();
   for (const row of rows) {
     const entry = byDeveloper.get(row.developer.key) ?? {
       ref: row.developer,
       days: new Set(),
+      teams: new Set(),
       tools: new Map(),
     };
+    for (const team of row.teams ?? []) entry.teams.add(team);
     const tool = entry.tools.get(row.provider) ?? { days: new Set<string>(), metrics: zeroMetrics() };
     addMetrics(tool.metrics, row.metrics);
     if (row.active) {
@@ -39,7 +48,7 @@ export function buildDeveloperUsage(
     byDeveloper.set(row.developer.key, entry);
   }
   return [...byDeveloper.values()]
-    .map(({ ref, days, tools }) => {
+    .map(({ ref, days, teams, tools }) => {
       const total = zeroMetrics();
       for (const tool of tools.values()) addMetrics(total, tool.metrics);
       return {
@@ -48,6 +57,7 @@ export function buildDeveloperUsage(
         interactions: total.interactions,
         acceptance_rate: acceptanceRate(total),
         cost_cents: total.cost_cents,
+        teams: [...teams].sort(),
         tools: [...tools.entries()]
           .map(([provider, tool]) => ({
             provider,

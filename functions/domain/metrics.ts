@@ -53,6 +53,8 @@ export interface DeveloperDayUsage {
   breakdowns: Breakdowns;
   /** Provider-specific figures that have no place in the vocabulary (kept, never summed blindly). */
   extras: Record<string, ExtraValue>;
+  /** The provider's teams the developer belonged to that day (GitHub team slugs), where it says. */
+  teams?: string[];
 }
 
 export const zeroMetrics = (): UsageMetrics =>

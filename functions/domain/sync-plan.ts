@@ -5,16 +5,17 @@ import type { SyncTrigger } from './model';
 import type { IdGenerator } from './ports';
 
 /**
- * Which days a backfill covers: the manifest's depth ending with the newest day the provider serves,
- * never before the earliest day it serves (when the provider says).
+ * Which days a backfill covers: `days` (default: the manifest's depth) ending with the newest day the
+ * provider serves, never before the earliest day it serves (when the provider says).
  */
 export function backfillRange(
   manifest: ProviderManifest,
   now: Date,
   earliest?: string,
+  days: number = manifest.sync.backfillDays,
 ): { start: string; end: string } {
   const end = addDays(toIsoDay(now), -manifest.sync.newestOffset);
-  const start = addDays(end, -(manifest.sync.backfillDays - 1));
+  const start = addDays(end, -(days - 1));
   return { start: earliest && earliest > start ? earliest : start, end };
 }
 

@@ -10,8 +10,12 @@ import { httpHandler, json, parseBody } from '../shared/http';
 export function createConnectHandler(deps: () => Dependencies) {
   return httpHandler(async (event) => {
     const caller = callerFromEvent(event);
-    const { provider, api_key, name, ...options } = parseBody(event, connectBodySchema);
-    const result = await connectIntegration(caller, { provider, apiKey: api_key, name, options }, deps());
+    const { provider, api_key, name, backfill_days, ...options } = parseBody(event, connectBodySchema);
+    const result = await connectIntegration(
+      caller,
+      { provider, apiKey: api_key, name, options, backfillDays: backfill_days },
+      deps(),
+    );
     return json(
       result.created ? 201 : 200,
       {

@@ -52,6 +52,12 @@ export interface JsonResponse {
   body: unknown;
 }
 
+export interface TextResponse {
+  status: number;
+  headers: Headers;
+  text: string;
+}
+
 export interface RequestOptions {
   headers: Record<string, string>;
   policy?: Partial<RetryPolicy>;
@@ -61,6 +67,13 @@ export interface RequestOptions {
   rateLimitWaitSeconds?: (headers: Headers, now: Date) => number | undefined;
   /** Statuses the caller wants back as answers rather than errors (e.g. 204 or 404 with meaning). */
   acceptStatuses?: readonly number[];
+  /**
+   * Provider-specific reading of an error answer, e.g. GitHub's 403 that is a rate limit. Return
+   * undefined to keep the default classification by status.
+   */
+  classify?: (status: number, headers: Headers, body: unknown) => ProviderErrorKind | undefined;
+  /** Accept header; default application/json. */
+  accept?: string;
 }
 
 /** Parses a retry-after header: delta seconds or an HTTP date. */
@@ -102,18 +115,38 @@ async function readBody(response: Response): Promise<unknown> {
   }
 }
 
+/** GET with retries; answers JSON (text that is not JSON comes back as a string of at most 500 chars). */
 export async function requestJson(
   ctx: ProviderContext,
   url: string,
   options: RequestOptions,
 ): Promise<JsonResponse> {
+  const response = await send(ctx, url, options);
+  return { status: response.status, headers: response.headers, body: await readBody(response) };
+}
+
+/** GET with retries; answers the body as text, whole (for NDJSON files and other downloads). */
+export async function requestText(
+  ctx: ProviderContext,
+  url: string,
+  options: RequestOptions,
+): Promise<TextResponse> {
+  const response = await send(ctx, url, options);
+  return { status: response.status, headers: response.headers, text: await response.text() };
+}
+
+async function send(ctx: ProviderContext, url: string, options: RequestOptions): Promise<Response> {
   const policy = { ...defaultRetryPolicy, ...options.policy };
   for (let attempt = 1; ; attempt++) {
     let response: Response;
     try {
       response = await ctx.fetch(url, {
         method: 'GET',
-        headers: { 'user-agent': ctx.userAgent, accept: 'application/json', ...options.headers },
+        headers: {
+          'user-agent': ctx.userAgent,
+          accept: options.accept ?? 'application/json',
+          ...options.headers,
+        },
         signal: AbortSignal.timeout(policy.timeoutMs),
       });
     } catch (error) {
@@ -132,18 +165,16 @@ export async function requestJson(
       continue;
     }
 
-    if (response.ok || options.acceptStatuses?.includes(response.status)) {
-      return { status: response.status, headers: response.headers, body: await readBody(response) };
-    }
+    if (response.ok || options.acceptStatuses?.includes(response.status)) return response;
 
     const body = await readBody(response);
-    const kind = classify(response.status);
+    const kind = options.classify?.(response.status, response.headers, body) ?? classify(response.status);
     const now = ctx.now();
     const retryAfter =
       parseRetryAfter(response.headers.get('retry-after'), now) ??
       options.rateLimitWaitSeconds?.(response.headers, now);
     const detail = options.describeError?.(body) ?? `HTTP ${response.status}`;
-    const retryableStatus = policy.retryStatuses.includes(response.status);
+    const retryableStatus = policy.retryStatuses.includes(response.status) || kind === 'rate_limited';
 
     if (!retryableStatus || attempt >= policy.maxAttempts) {
       throw new ProviderHttpError(detail, kind, response.status, attempt, retryAfter);

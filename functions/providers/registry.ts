@@ -1,12 +1,16 @@
 import { ValidationError } from '../domain/errors';
 import { claudeCodeProvider } from './claude-code';
+import { githubCopilotProvider } from './github-copilot';
 import type { Provider } from './types';
 
 /**
  * The provider registry: the only place that lists provider implementations. Everything else
  * (connect, scheduler, fetcher, ledger, CDK via manifests.ts) asks here.
  */
-const providers: readonly Provider<never>[] = [claudeCodeProvider as Provider<never>];
+const providers: readonly Provider<never>[] = [
+  claudeCodeProvider as Provider<never>,
+  githubCopilotProvider as Provider<never>,
+];
 
 export interface ProviderRegistry {
   ids(): string[];

@@ -6,6 +6,12 @@ export const connectBodySchema = z.looseObject({
   provider: z.string().min(1, 'name the provider, e.g. "claude-code"'),
   api_key: z.string().min(1, 'paste the provider key').max(4096, 'is too long to be a provider key'),
   name: z.string().trim().min(1).max(100).optional(),
+  backfill_days: z
+    .number()
+    .int('must be a whole number of days')
+    .min(1, 'must be at least 1')
+    .max(365, 'must be at most 365')
+    .optional(),
 });
 export type ConnectBody = z.infer<typeof connectBodySchema>;
 

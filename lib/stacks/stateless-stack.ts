@@ -248,8 +248,11 @@ export class StatelessStack extends Stack {
     ]);
     this.grantSecrets(integrations.role, ['secretsmanager:DeleteSecret'], secretPrefix);
 
-    // dashboard: read usage, nothing else.
-    this.grantTables(dashboard.role, [{ table: usageTable, actions: ['dynamodb:Query'] }]);
+    // dashboard: read usage, and list integrations (which days a connected tool has not published yet).
+    this.grantTables(dashboard.role, [
+      { table: integrationsTable, actions: ['dynamodb:Query'] },
+      { table: usageTable, actions: ['dynamodb:Query'] },
+    ]);
 
     // health: nothing beyond its logs and traces.
 

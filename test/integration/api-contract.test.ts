@@ -248,7 +248,7 @@ describe('API contract', () => {
   it('GET /health answers without a token', async () => {
     const response = await pipeline.call('GET', '/health');
     expect(response.status).toBe(200);
-    expect(response.body).toMatchObject({ status: 'ok', providers: ['claude-code'] });
+    expect(response.body).toMatchObject({ status: 'ok', providers: ['claude-code', 'github-copilot'] });
   });
 
   it('unknown routes and methods are problems too', async () => {

@@ -11,6 +11,8 @@ export interface ConnectInput {
   apiKey: string;
   name?: string;
   options: Record<string, unknown>;
+  /** Days to backfill instead of the provider's default; never before the earliest day it serves. */
+  backfillDays?: number | undefined;
 }
 
 export interface ConnectResult {
@@ -78,6 +80,7 @@ export async function connectIntegration(
     provider.manifest,
     now,
     provider.earliestDay?.(parsedOptions.data as never, now),
+    input.backfillDays,
   );
   const days = daysBetween(range.start, range.end);
   const syncId = deps.ids.newId('sync');

@@ -1,12 +1,49 @@
 import { addDays, lastDays, toIsoDay } from '../dates';
 import { buildDashboard, type Dashboard } from '../dashboard';
 import { buildDeveloperUsage, type DeveloperUsage } from '../developers';
-import type { Caller } from '../model';
+import type { Caller, Integration, LedgerEntry } from '../model';
 import type { Dependencies } from './dependencies';
 
 function toolName(deps: Dependencies) {
   return (provider: string) =>
     deps.registry.has(provider) ? deps.registry.get(provider).manifest.displayName : provider;
+}
+
+/**
+ * Past days a provider has not published yet (GitHub: up to two days behind) have no ledger entry,
+ * because nothing asks for them. They count as pending for each active integration, so the heatmap
+ * shows them as partial or pending rather than as complete with another tool's figures alone.
+ */
+export function unpublishedDays(
+  integrations: readonly Integration[],
+  ledger: readonly LedgerEntry[],
+  today: string,
+  start: string,
+  newestOffset: (provider: string) => number,
+): LedgerEntry[] {
+  const known = new Set(ledger.map((entry) => `${entry.integration_id}|${entry.date}`));
+  const entries: LedgerEntry[] = [];
+  for (const integration of integrations) {
+    if (integration.status !== 'active') continue;
+    for (let back = 1; back < newestOffset(integration.provider); back++) {
+      const date = addDays(today, -back);
+      if (date < start || known.has(`${integration.integration_id}|${date}`)) continue;
+      entries.push({
+        team_id: integration.team_id,
+        integration_id: integration.integration_id,
+        provider: integration.provider,
+        date,
+        state: 'pending',
+        reason: 'the provider has not published this day yet',
+        attempts: 0,
+        sync_id: 'none',
+        updated_at: today,
+        developers: 0,
+        interactions: 0,
+      });
+    }
+  }
+  return entries;
 }
 
 /** The team page over the `days` UTC days ending today: O(days × integrations) items read. */
@@ -17,11 +54,15 @@ export async function readDashboard(
 ): Promise<Dashboard & { team_id: string }> {
   const today = toIsoDay(deps.clock.now());
   const start = addDays(today, -(days - 1));
-  const [rollups, ledger, seats] = await Promise.all([
+  const [rollups, stored, seats, integrations] = await Promise.all([
     deps.usage.getRollups(caller.teamId, start, today),
     deps.usage.getLedger(caller.teamId, start, today),
     deps.usage.getSeats(caller.teamId),
+    deps.integrations.list(caller.teamId),
   ]);
+  const newestOffset = (provider: string) =>
+    deps.registry.has(provider) ? deps.registry.get(provider).manifest.sync.newestOffset : 1;
+  const ledger = [...stored, ...unpublishedDays(integrations, stored, today, start, newestOffset)];
   return {
     team_id: caller.teamId,
     ...buildDashboard({ today, days, rollups, ledger, seats, toolName: toolName(deps) }),

@@ -215,7 +215,7 @@ export async function runSyncJob(job: SyncJob, deps: Dependencies): Promise<JobR
         stop = { state: 'failed', reason };
         await deps.integrations.update(job.team_id, job.integration_id, () => ({
           status: 'invalid_credentials',
-          status_message: `${provider.manifest.displayName} refused the stored key (${error.status}). Connect again with a valid key.`,
+          status_message: `${provider.manifest.displayName} refused the stored key (${error.status}: ${error.message}). Connect again with a valid key.`,
         }));
         result.outcome = 'invalid_credentials';
         continue;

@@ -1,0 +1,26 @@
+import type { ProviderManifest } from '../manifest-types';
+
+export const githubCopilotManifest: ProviderManifest = {
+  id: 'github-copilot',
+  displayName: 'GitHub Copilot',
+  // GitHub Enterprise Server: https://HOST/api/v3; GHE.com data residency: https://api.SUBDOMAIN.ghe.com.
+  baseUrlEnv: 'GITHUB_API_BASE_URL',
+  defaultBaseUrl: 'https://api.github.com',
+  // 06:30 UTC: GitHub publishes a day's reports within two full UTC days after it ends.
+  scheduleCron: 'cron(30 6 * * ? *)',
+  sync: {
+    backfillDays: 100,
+    // The newest day GitHub may have finished, then three more in case its processing ran late.
+    dailyOffsets: [2, 3, 4, 5],
+    newestOffset: 2,
+    // A day costs two report calls and their downloads (about four to six requests).
+    maxDaysPerJob: 10,
+  },
+  limits: {
+    // 5,000 requests/hour per token; a daily run needs a few dozen. Two fetchers keep bursts polite.
+    maxConcurrency: 2,
+    fetcherTimeoutSeconds: 300,
+    maxAttempts: 5,
+    maxRetryAfterSeconds: 60,
+  },
+};

@@ -1,0 +1,87 @@
+/**
+ * Faults a test (or a person, through POST /__fake/faults) queues to make the fake GitHub misbehave
+ * the ways the real one can. Each applies to the next `times` matching requests (default 1).
+ */
+export type GitHubFault =
+  /** An error answer on API paths containing `path` (default: every API path), optionally for one `day`. */
+  | {
+      kind: 'status';
+      status: 403 | 404 | 429 | 500 | 502 | 503;
+      path?: string;
+      day?: string;
+      /** 403/429 as GitHub sends rate limits: primary (remaining 0 + reset) or secondary (message + retry-after). */
+      rateLimit?: 'primary' | 'secondary';
+      retryAfterSeconds?: number;
+      times?: number;
+    }
+  /** Report calls hand out links that have already expired. */
+  | { kind: 'expired_link'; times?: number }
+  /** Downloads stop in the middle of a record (the file is cut short). */
+  | { kind: 'truncated_file'; times?: number }
+  /** Downloads carry one line that is not JSON, in the middle of the file. */
+  | { kind: 'bad_line'; times?: number };
+
+const STATUSES = [403, 404, 429, 500, 502, 503];
+
+export function checkFault(input: unknown): GitHubFault | string {
+  if (typeof input !== 'object' || input === null || Array.isArray(input))
+    return 'a fault must be a JSON object';
+  const fault = { ...(input as Record<string, unknown>) };
+  if (fault.times === 'Infinity') fault.times = Infinity;
+  const times = fault.times;
+  if (times !== undefined && times !== Infinity && !(Number.isInteger(times) && (times as number) >= 1)) {
+    return 'times must be a positive integer or "Infinity"';
+  }
+  switch (fault.kind) {
+    case 'status':
+      if (!STATUSES.includes(fault.status as number)) return `status must be one of ${STATUSES.join(', ')}`;
+      if (fault.rateLimit !== undefined && fault.rateLimit !== 'primary' && fault.rateLimit !== 'secondary') {
+        return 'rateLimit must be "primary" or "secondary"';
+      }
+      return fault as GitHubFault;
+    case 'expired_link':
+    case 'truncated_file':
+    case 'bad_line':
+      return fault as GitHubFault;
+    default:
+      return 'kind must be one of status, expired_link, truncated_file, bad_line';
+  }
+}
+
+export class GitHubFaultQueue {
+  private entries: { fault: GitHubFault; remaining: number }[] = [];
+
+  add(fault: GitHubFault): void {
+    const checked = checkFault(fault);
+    if (typeof checked === 'string') throw new TypeError(`Invalid fault: ${checked}`);
+    this.entries.push({ fault: checked, remaining: checked.times ?? 1 });
+  }
+
+  clear(): void {
+    this.entries = [];
+  }
+
+  pending(): number {
+    return this.entries.reduce((sum, entry) => sum + entry.remaining, 0);
+  }
+
+  /** The first fault of this kind that matches, counted as used. */
+  take<K extends GitHubFault['kind']>(
+    kind: K,
+    target: { path: string; day?: string | undefined } = { path: '' },
+  ): Extract<GitHubFault, { kind: K }> | undefined {
+    const index = this.entries.findIndex(({ fault }) => {
+      if (fault.kind !== kind) return false;
+      if (fault.kind !== 'status') return true;
+      return (
+        (fault.path === undefined || target.path.includes(fault.path)) &&
+        (fault.day === undefined || fault.day === target.day)
+      );
+    });
+    const entry = this.entries[index];
+    if (!entry) return undefined;
+    entry.remaining -= 1;
+    if (entry.remaining <= 0) this.entries.splice(index, 1);
+    return entry.fault as Extract<GitHubFault, { kind: K }>;
+  }
+}
