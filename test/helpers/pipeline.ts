@@ -13,15 +13,17 @@ import {
   type FakeAnthropicOptions,
   type FakeAnthropicServer,
 } from '../../local/fakes/anthropic';
+import { startFakeGitHub, type FakeGitHubOptions, type FakeGitHubServer } from '../../local/fakes/github';
 import { API_BASE_PATH } from '../../functions/routes';
 
 /**
  * The whole pipeline for an integration test: fresh tables in the shared DynamoDB Local, the fake
- * Anthropic server over real HTTP, the local API gateway and in-process queue, all on one clock.
+ * Anthropic and GitHub servers over real HTTP, the local API gateway and in-process queue, all on one clock.
  */
 export interface TestPipeline {
   runtime: LocalRuntime;
   fake: FakeAnthropicServer;
+  github: FakeGitHubServer;
   baseUrl: string;
   clock: { now(): Date; set(iso: string): void; advance(seconds: number): void };
   token(teamId: string, role?: 'admin' | 'member'): Promise<string>;
@@ -48,6 +50,7 @@ export interface ApiResponse {
 export async function startPipeline(options: {
   now: string;
   fake?: FakeAnthropicOptions;
+  github?: FakeGitHubOptions;
 }): Promise<TestPipeline> {
   if (!process.env.AWS_ENDPOINT_URL_DYNAMODB) throw new Error('DynamoDB Local is not running (global setup)');
   let current = new Date(options.now);
@@ -60,11 +63,12 @@ export async function startPipeline(options: {
   const prefix = `t${randomUUID().slice(0, 8)}-`;
   const tableNames = await ensureTables(dynamo, prefix);
   const fake = await startFakeAnthropic({ now: clock.now, ...options.fake });
+  const github = await startFakeGitHub({ now: clock.now, ...options.github });
   const dataDir = mkdtempSync(join(tmpdir(), 'ai-usage-test-'));
   const runtime = createLocalRuntime({
     tableNames,
     dataDir,
-    providerEnv: { ANTHROPIC_API_BASE_URL: fake.url },
+    providerEnv: { ANTHROPIC_API_BASE_URL: fake.url, GITHUB_API_BASE_URL: github.url },
     clock,
     // Waits are real but short: retry-after and backoff behaviour is measured in unit tests.
     providerContext: { sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.min(ms, 20))) },
@@ -90,6 +94,7 @@ export async function startPipeline(options: {
   return {
     runtime,
     fake,
+    github,
     baseUrl,
     clock,
     tableNames,
@@ -126,6 +131,7 @@ export async function startPipeline(options: {
       runtime.close();
       await api.close();
       await fake.close();
+      await github.close();
       for (const name of Object.values(tableNames))
         await dynamo.send(new DeleteTableCommand({ TableName: name }));
       dynamo.destroy();

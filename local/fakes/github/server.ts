@@ -39,6 +39,8 @@ export interface FakeGitHubOptions {
   now?: () => Date;
   /** Days before today that have reports; default 120. */
   historyDays?: number;
+  /** A day's reports appear this many days after it (GitHub: within two full UTC days); default 2. */
+  publishLagDays?: number;
   /** Days for which GitHub publishes no report (too few users): the report call answers 204. */
   withheldDays?: string[];
   /** Lines per NDJSON file: a bigger report is split over several links; default 50. */
@@ -81,6 +83,8 @@ export interface FakeGitHubServer {
   /** Whether a report exists for the day (published, in range, not withheld, seats assigned). */
   published(day: string): boolean;
   revokeToken(token: string): void;
+  /** Accepts a token (again), e.g. after revokeToken. */
+  allowToken(token: string): void;
   close(): Promise<void>;
 }
 
@@ -142,7 +146,8 @@ function sign(context: Context, id: string, expires: number): string {
 function published(context: Context, day: string): boolean {
   if (!isValidDay(day) || context.settings.seats === 0) return false;
   const today = utcDayOf(context.now());
-  if (day > addDays(today, -2) || day < addDays(today, -context.options.historyDays)) return false;
+  const lag = context.options.publishLagDays ?? 2;
+  if (day > addDays(today, -lag) || day < addDays(today, -context.options.historyDays)) return false;
   return !(context.options.withheldDays ?? []).includes(day);
 }
 
@@ -518,6 +523,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       published(context, day) ? userTeamsReport(day, seated(context), context.generator(scope)) : [],
     published: (day) => published(context, day),
     revokeToken: (token) => void context.tokens.delete(token),
+    allowToken: (token) => void context.tokens.add(token),
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
