@@ -70,7 +70,8 @@ describe('npm start', () => {
 
   it('backfills the demo team, serves its dashboard, stops cleanly, and reuses the data on restart', async () => {
     const first = await start(dataDir);
-    expect(first.output()).toMatch(/backfill 90\/90 days — done in/);
+    expect(first.output()).toMatch(/claude-code: backfill 90\/90 days — done in/);
+    expect(first.output()).toMatch(/github-copilot: backfill 100\/100 days — done in/);
     const response = await fetch(`${first.api}/dashboard?days=90`, {
       headers: { authorization: `Bearer ${first.token}` },
     });
@@ -78,11 +79,18 @@ describe('npm start', () => {
       total_interactions: number;
       heatmap_data: unknown[];
       top_tool: { name: string };
+      tools: { name: string; interactions: number; seats: { assigned: number } | null }[];
     };
     expect(response.status).toBe(200);
     expect(dashboard.total_interactions).toBeGreaterThan(0);
     expect(dashboard.heatmap_data).toHaveLength(90);
-    expect(dashboard.top_tool.name).toBe('Claude Code');
+    // Copilot beside Claude Code, both through the real pipeline from their fake APIs.
+    expect(dashboard.tools.map((tool) => tool.name).sort()).toEqual(['Claude Code', 'GitHub Copilot']);
+    expect(dashboard.tools.every((tool) => tool.interactions > 0)).toBe(true);
+    expect(dashboard.tools.find((tool) => tool.name === 'GitHub Copilot')?.seats?.assigned).toBe(15);
+    expect(dashboard.top_tool.name).toBe(
+      [...dashboard.tools].sort((a, b) => b.interactions - a.interactions)[0]?.name,
+    );
     expect(await portOpen(first.dynamoPort)).toBe(true);
 
     expect(await stop(first.child)).toBe(0);

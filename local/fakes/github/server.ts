@@ -134,7 +134,7 @@ function rateHeaders(context: Context): Record<string, string> {
     'x-ratelimit-limit': String(RATE_LIMIT),
     'x-ratelimit-remaining': String(Math.max(0, RATE_LIMIT - context.used)),
     'x-ratelimit-used': String(context.used),
-    'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 3600),
+    'x-ratelimit-reset': String(Math.floor(context.now().getTime() / 1000) + 3600),
     'x-ratelimit-resource': 'core',
   };
 }
@@ -246,8 +246,9 @@ function serveApi(context: Context, request: IncomingMessage, url: URL, response
     let message = fault.status >= 500 ? 'Server Error' : fault.status === 404 ? 'Not Found' : 'Forbidden';
     if (fault.rateLimit === 'primary') {
       faultHeaders['x-ratelimit-remaining'] = '0';
+      // On the fake's clock, which is the clock its clients read in tests.
       faultHeaders['x-ratelimit-reset'] = String(
-        Math.floor(Date.now() / 1000) + (fault.retryAfterSeconds ?? 1),
+        Math.floor(context.now().getTime() / 1000) + (fault.retryAfterSeconds ?? 1),
       );
       message = 'API rate limit exceeded for user ID 1.';
     } else if (fault.rateLimit === 'secondary') {
