@@ -5,6 +5,8 @@
  *  2. backfill: 90 days through the queue, fetcher and DynamoDB Local at the provider's concurrency vs. one at a time.
  *  3. HTTP dashboard latency through the local API gateway (p50 / p95 / max).
  *  4. normaliser throughput (records per second).
+ *  5. a Copilot day of 1,000 users: report → signed links → NDJSON over HTTP, split over 20 files vs one file;
+ *     reading the NDJSON checked line by line vs a bare JSON.parse per line; normalising.
  * Nothing here asserts; it prints. Record results in docs/benchmarks.md.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -24,6 +26,10 @@ const { createVerifier, issueToken, loadOrCreateSigningKeys } = await import('..
 const { startFakeAnthropic, DEMO_ANTHROPIC_ADMIN_KEY, generateClaudeCodeRecords } =
   await import('../local/fakes/anthropic');
 const { normalizeClaudeCodeDay } = await import('../functions/providers/claude-code/normalizer');
+const { startFakeGitHub, DEMO_GITHUB_TOKEN } = await import('../local/fakes/github');
+const { githubCopilotProvider } = await import('../functions/providers/github-copilot');
+const { parseReportFile } = await import('../functions/providers/github-copilot/ndjson');
+const { copilotUserRecordSchema } = await import('../functions/providers/github-copilot/schemas');
 const { buildDashboard } = await import('../functions/domain/dashboard');
 const { buildDeveloperUsage } = await import('../functions/domain/developers');
 const { lastDays } = await import('../functions/domain/dates');
@@ -201,6 +207,57 @@ try {
   const normMs = await median(9, async () => normalizeClaudeCodeDay(raw, '2026-06-10'));
   print(
     `${records.length} records (1,000 developers, one day): ${fmt(normMs, 2)} ms median → ${fmt(records.length / (normMs / 1000), 0)} records/s`,
+  );
+
+  print('\n## 5. GitHub Copilot: one day of 1,000 users\n');
+  const day = '2026-06-10';
+  const copilotRun = async (linesPerFile: number) => {
+    const github = await startFakeGitHub({ now: () => NOW, developers: 1000, seed: 'bench', linesPerFile });
+    try {
+      const ctx = {
+        baseUrl: github.url,
+        fetch: globalThis.fetch.bind(globalThis),
+        sleep: async () => {},
+        now: () => NOW,
+        userAgent: 'bench',
+      };
+      const credentials = { apiKey: DEMO_GITHUB_TOKEN, options: { org: github.organization.login } };
+      await githubCopilotProvider.fetchDay(credentials, day, ctx); // warm-up
+      const ms = await median(7, () => githubCopilotProvider.fetchDay(credentials, day, ctx));
+      return { ms, users: github.usersFor(day).length };
+    } finally {
+      await github.close();
+    }
+  };
+  const split = await copilotRun(50);
+  const single = await copilotRun(100_000);
+  const github = await startFakeGitHub({ now: () => NOW, developers: 1000, seed: 'bench' });
+  const users = github.usersFor(day);
+  await github.close();
+  const ndjson = `${users.map((record) => JSON.stringify(record)).join('\n')}\n`;
+  const checkedMs = await median(9, async () =>
+    parseReportFile(ndjson, 'users-1-day', copilotUserRecordSchema),
+  );
+  const bareMs = await median(9, async () =>
+    ndjson
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => JSON.parse(line) as unknown),
+  );
+  const normCopilotMs = await median(9, async () =>
+    githubCopilotProvider.normalizeDay({ users, user_teams: [] }, day),
+  );
+  print(`${split.users} user records, ${fmt(ndjson.length / 1024 / 1024, 2)} MB of NDJSON\n`);
+  print('| step | this design | baseline | ratio |');
+  print('| --- | ---: | ---: | ---: |');
+  print(
+    `| fetchDay over HTTP (users + teams reports), ms | ${fmt(split.ms)} (files of 50 lines) | ${fmt(single.ms)} (one file) | ${fmt(split.ms / single.ms, 2)}× |`,
+  );
+  print(
+    `| read NDJSON, ms | ${fmt(checkedMs, 2)} (checked per line) | ${fmt(bareMs, 2)} (bare JSON.parse) | ${fmt(checkedMs / bareMs, 2)}× |`,
+  );
+  print(
+    `| normalise, ms | ${fmt(normCopilotMs, 2)} | — | ${fmt(users.length / (normCopilotMs / 1000), 0)} records/s |`,
   );
 } finally {
   for (const cleanup of cleanups.reverse()) await Promise.resolve(cleanup()).catch(() => undefined);
