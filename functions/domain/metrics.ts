@@ -84,3 +84,33 @@ export function acceptanceRate(metrics: PartialMetrics): number | null {
   if (shown === 0) return null;
   return Math.round(((metrics.suggestions_accepted ?? 0) / shown) * 10_000) / 10_000;
 }
+
+/** Numbers add up, flags are true if either is, other values keep the first seen. */
+export function mergeExtras(target: Record<string, ExtraValue>, source: Record<string, ExtraValue>): void {
+  for (const [key, value] of Object.entries(source)) {
+    const current = target[key];
+    if (typeof current === 'number' && typeof value === 'number') target[key] = current + value;
+    else if (typeof current === 'boolean' && typeof value === 'boolean') target[key] = current || value;
+    else target[key] = current ?? value;
+  }
+}
+
+/**
+ * One row per developer: providers may report one developer in several records a day (per terminal,
+ * per report file); figures, breakdowns, extras and teams are merged. Sorted by developer key.
+ */
+export function mergeByDeveloper(rows: readonly DeveloperDayUsage[]): DeveloperDayUsage[] {
+  const byDeveloper = new Map<string, DeveloperDayUsage>();
+  for (const usage of rows) {
+    const existing = byDeveloper.get(usage.developer.key);
+    if (!existing) {
+      byDeveloper.set(usage.developer.key, usage);
+      continue;
+    }
+    addMetrics(existing.metrics, usage.metrics);
+    mergeBreakdowns(existing.breakdowns, usage.breakdowns);
+    mergeExtras(existing.extras, usage.extras);
+    if (usage.teams) existing.teams = [...new Set([...(existing.teams ?? []), ...usage.teams])].sort();
+  }
+  return [...byDeveloper.values()].sort((a, b) => a.developer.key.localeCompare(b.developer.key));
+}

@@ -1,7 +1,7 @@
 import {
   addMetrics,
   emptyBreakdowns,
-  mergeBreakdowns,
+  mergeByDeveloper,
   zeroMetrics,
   type DeveloperDayUsage,
   type ExtraValue,
@@ -65,17 +65,9 @@ function recordToUsage(record: ClaudeCodeRecord, day: string): DeveloperDayUsage
   return { date: day, developer: claudeCodeDeveloper(record), active: true, metrics, breakdowns, extras };
 }
 
-function mergeExtras(target: Record<string, ExtraValue>, source: Record<string, ExtraValue>): void {
-  for (const [key, value] of Object.entries(source)) {
-    const current = target[key];
-    target[key] =
-      typeof current === 'number' && typeof value === 'number' ? current + value : (current ?? value);
-  }
-}
-
 export function normalizeClaudeCodeDay(raw: unknown, day: string): DeveloperDayUsage[] {
   const { records } = claudeCodeRawDaySchema.parse(raw);
-  const byDeveloper = new Map<string, DeveloperDayUsage>();
+  const rows: DeveloperDayUsage[] = [];
   records.forEach((value, index) => {
     const parsed = claudeCodeRecordSchema.safeParse(value);
     if (!parsed.success) {
@@ -87,14 +79,7 @@ export function normalizeClaudeCodeDay(raw: unknown, day: string): DeveloperDayU
     if (recordDay !== day)
       throw new Error(`Claude Code record ${index + 1} is for ${recordDay}, expected ${day}`);
     const usage = recordToUsage(parsed.data, day);
-    const existing = byDeveloper.get(usage.developer.key);
-    if (!existing) {
-      byDeveloper.set(usage.developer.key, usage);
-      return;
-    }
-    addMetrics(existing.metrics, usage.metrics);
-    mergeBreakdowns(existing.breakdowns, usage.breakdowns);
-    mergeExtras(existing.extras, usage.extras);
+    rows.push(usage);
   });
-  return [...byDeveloper.values()].sort((a, b) => a.developer.key.localeCompare(b.developer.key));
+  return mergeByDeveloper(rows);
 }

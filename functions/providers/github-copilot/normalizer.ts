@@ -1,7 +1,7 @@
 import {
   addMetrics,
   emptyBreakdowns,
-  mergeBreakdowns,
+  mergeByDeveloper,
   zeroMetrics,
   type DeveloperDayUsage,
   type ExtraValue,
@@ -95,15 +95,6 @@ function recordToUsage(record: CopilotUserRecord, day: string, teams: string[]):
   };
 }
 
-function mergeExtras(target: Record<string, ExtraValue>, source: Record<string, ExtraValue>): void {
-  for (const [key, value] of Object.entries(source)) {
-    const current = target[key];
-    if (typeof current === 'number' && typeof value === 'number') target[key] = current + value;
-    else if (typeof current === 'boolean' && typeof value === 'boolean') target[key] = current || value;
-    else target[key] = current ?? value;
-  }
-}
-
 /** user id → team slugs of the day (GitHub leaves out teams with fewer than five Copilot users). */
 function teamsByUser(records: unknown[], day: string): Map<string, string[]> {
   const teams = new Map<string, Set<string>>();
@@ -125,7 +116,7 @@ function teamsByUser(records: unknown[], day: string): Map<string, string[]> {
 export function normalizeCopilotDay(raw: unknown, day: string): DeveloperDayUsage[] {
   const parsedRaw = copilotRawDaySchema.parse(raw);
   const teams = teamsByUser(parsedRaw.user_teams, day);
-  const byDeveloper = new Map<string, DeveloperDayUsage>();
+  const rows: DeveloperDayUsage[] = [];
   parsedRaw.users.forEach((value, index) => {
     const parsed = copilotUserRecordSchema.safeParse(value);
     if (!parsed.success) {
@@ -138,14 +129,7 @@ export function normalizeCopilotDay(raw: unknown, day: string): DeveloperDayUsag
       throw new Error(`users-1-day record ${index + 1} is for ${parsed.data.day}, expected ${day}`);
     }
     const usage = recordToUsage(parsed.data, day, teams.get(parsed.data.user_id) ?? []);
-    const existing = byDeveloper.get(usage.developer.key);
-    if (!existing) {
-      byDeveloper.set(usage.developer.key, usage);
-      return;
-    }
-    addMetrics(existing.metrics, usage.metrics);
-    mergeBreakdowns(existing.breakdowns, usage.breakdowns);
-    mergeExtras(existing.extras, usage.extras);
+    rows.push(usage);
   });
-  return [...byDeveloper.values()].sort((a, b) => a.developer.key.localeCompare(b.developer.key));
+  return mergeByDeveloper(rows);
 }

@@ -227,17 +227,26 @@ function matchScope(context: Context, path: string): Route | 'unknown_account' |
   return { scope: kind === 'orgs' ? 'organization' : 'enterprise', name, rest: rest ?? '' };
 }
 
+/** GitHub's error body; answers the status for the request log. */
+function githubError(
+  response: ServerResponse,
+  status: number,
+  message: string,
+  headers: Record<string, string>,
+): number {
+  send(response, status, { message, documentation_url: DOCS, status: String(status) }, headers);
+  return status;
+}
+
 function notFound(response: ServerResponse, headers: Record<string, string>): number {
-  send(response, 404, { message: 'Not Found', documentation_url: DOCS, status: '404' }, headers);
-  return 404;
+  return githubError(response, 404, 'Not Found', headers);
 }
 
 function serveApi(context: Context, request: IncomingMessage, url: URL, response: ServerResponse): number {
   const headers = rateHeaders(context);
   const token = /^(?:Bearer|token)\s+(.+)$/i.exec(request.headers.authorization ?? '')?.[1];
   if (!token || !context.tokens.has(token)) {
-    send(response, 401, { message: 'Bad credentials', documentation_url: DOCS, status: '401' }, headers);
-    return 401;
+    return githubError(response, 401, 'Bad credentials', headers);
   }
   const day = url.searchParams.get('day') ?? undefined;
   const fault = context.faults.take('status', { path: url.pathname, day });
@@ -258,13 +267,7 @@ function serveApi(context: Context, request: IncomingMessage, url: URL, response
       faultHeaders['retry-after'] = String(fault.retryAfterSeconds ?? 1);
       message = 'Too many requests';
     }
-    send(
-      response,
-      fault.status,
-      { message, documentation_url: DOCS, status: String(fault.status) },
-      faultHeaders,
-    );
-    return fault.status;
+    return githubError(response, fault.status, message, faultHeaders);
   }
 
   const route = matchScope(context, url.pathname);
@@ -282,13 +285,7 @@ function serveApi(context: Context, request: IncomingMessage, url: URL, response
   }
   const copilot = route.rest.startsWith('/copilot/');
   if (copilot && context.noPermission.has(token)) {
-    send(
-      response,
-      403,
-      { message: 'Resource not accessible by personal access token', documentation_url: DOCS, status: '403' },
-      headers,
-    );
-    return 403;
+    return githubError(response, 403, 'Resource not accessible by personal access token', headers);
   }
 
   const report = /^\/copilot\/metrics\/reports\/([a-z0-9-]+)(\/latest)?$/.exec(route.rest);
@@ -312,13 +309,7 @@ function serveApi(context: Context, request: IncomingMessage, url: URL, response
     }
     if (name !== 'users-1-day' && name !== 'user-teams-1-day') return notFound(response, headers);
     if (!day || !isValidDay(day)) {
-      send(
-        response,
-        400,
-        { message: 'day is required and must be YYYY-MM-DD', documentation_url: DOCS, status: '400' },
-        headers,
-      );
-      return 400;
+      return githubError(response, 400, 'day is required and must be YYYY-MM-DD', headers);
     }
     if (!published(context, day)) {
       send(response, 204, undefined, headers);
@@ -487,8 +478,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     }
     let status: number;
     if (request.method !== 'GET') {
-      send(response, 404, { message: 'Not Found', documentation_url: DOCS });
-      status = 404;
+      status = notFound(response, {});
     } else if (url.pathname.startsWith(FILES_PREFIX)) {
       status = serveFile(context, request, url, response);
     } else if (prefix && !url.pathname.startsWith(`${prefix}/`)) {
