@@ -1,5 +1,48 @@
 import { acceptanceRate, addMetrics, zeroMetrics, type DeveloperRef, type UsageMetrics } from './metrics';
 import type { StoredDeveloperDay } from './model';
+import type { SeatSnapshot } from './ports';
+
+/** A team that holds seats but appears in no developer's usage rows: its provider does not report it. */
+export interface UnreportedTeam {
+  provider: string;
+  team: string;
+  seats: number;
+  reason: string;
+}
+
+/**
+ * Teams known from seat assignments (GitHub: `assigning_team`) that no usage row names over the period.
+ * GitHub leaves teams with fewer than five Copilot users out of its team report; saying so is better
+ * than drawing such a team as idle.
+ */
+export function unreportedTeams(
+  rows: readonly StoredDeveloperDay[],
+  snapshots: readonly SeatSnapshot[],
+): UnreportedTeam[] {
+  const reported = new Set(rows.flatMap((row) => (row.teams ?? []).map((team) => `${row.provider}|${team}`)));
+  const seats = new Map<string, number>();
+  for (const snapshot of snapshots) {
+    for (const seat of snapshot.seats) {
+      if (!seat.assigning_team) continue;
+      const key = `${snapshot.provider}|${seat.assigning_team}`;
+      seats.set(key, (seats.get(key) ?? 0) + 1);
+    }
+  }
+  return [...seats.entries()]
+    .filter(([key]) => !reported.has(key))
+    .map(([key, count]) => {
+      const [provider, team] = key.split('|') as [string, string];
+      return {
+        provider,
+        team,
+        seats: count,
+        reason:
+          'The provider reports no usage for this team in the period: GitHub leaves teams with fewer than five ' +
+          'Copilot users out of its team report. Its members still appear individually.',
+      };
+    })
+    .sort((a, b) => a.provider.localeCompare(b.provider) || a.team.localeCompare(b.team));
+}
 
 /** Per-developer usage across tools over a period (GET /dashboard/developers). */
 export interface DeveloperUsage {

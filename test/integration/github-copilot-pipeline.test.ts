@@ -240,6 +240,15 @@ describe('GitHub Copilot pipeline', () => {
       expect(entry.developer.key).toMatch(/^github:\d+$/);
       expect(entry.teams).toEqual(team && team.slug !== 'data' ? [team.slug] : []);
     }
+    // The small team is said, not drawn as an idle team.
+    expect(response.body.unreported_teams).toEqual([
+      {
+        provider: 'github-copilot',
+        team: 'data',
+        seats: 3,
+        reason: expect.stringMatching(/fewer than five/),
+      },
+    ]);
   });
 
   it('fetches a day once GitHub publishes it, on the next scheduled run', async () => {

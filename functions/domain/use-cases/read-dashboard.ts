@@ -1,6 +1,11 @@
 import { addDays, lastDays, toIsoDay } from '../dates';
 import { buildDashboard, type Dashboard } from '../dashboard';
-import { buildDeveloperUsage, type DeveloperUsage } from '../developers';
+import {
+  buildDeveloperUsage,
+  unreportedTeams,
+  type DeveloperUsage,
+  type UnreportedTeam,
+} from '../developers';
 import type { Caller, Integration, LedgerEntry } from '../model';
 import type { Dependencies } from './dependencies';
 
@@ -77,13 +82,18 @@ export async function readDeveloperUsage(
   team_id: string;
   period: { start_date: string; end_date: string; days: number };
   developers: DeveloperUsage[];
+  unreported_teams: UnreportedTeam[];
 }> {
   const today = toIsoDay(deps.clock.now());
   const dates = lastDays(today, days);
-  const rows = await deps.usage.getDeveloperDays(caller.teamId, dates);
+  const [rows, seats] = await Promise.all([
+    deps.usage.getDeveloperDays(caller.teamId, dates),
+    deps.usage.getSeats(caller.teamId),
+  ]);
   return {
     team_id: caller.teamId,
     period: { start_date: dates[0] as string, end_date: today, days },
     developers: buildDeveloperUsage(rows, toolName(deps)),
+    unreported_teams: unreportedTeams(rows, seats),
   };
 }

@@ -1,0 +1,53 @@
+import { buildDeveloperUsage, unreportedTeams } from '../../../functions/domain/developers';
+import { emptyBreakdowns, zeroMetrics } from '../../../functions/domain/metrics';
+import type { StoredDeveloperDay } from '../../../functions/domain/model';
+import type { SeatSnapshot } from '../../../functions/domain/ports';
+
+const row = (login: string, date: string, teams?: string[]): StoredDeveloperDay => ({
+  team_id: 't',
+  integration_id: 'int_1',
+  provider: 'github-copilot',
+  date,
+  developer: { key: `github:${login}`, kind: 'user', login },
+  active: true,
+  metrics: { ...zeroMetrics(), interactions: 10 },
+  breakdowns: emptyBreakdowns(),
+  extras: {},
+  ...(teams ? { teams } : {}),
+});
+
+const snapshot = (teams: (string | null)[]): SeatSnapshot => ({
+  team_id: 't',
+  integration_id: 'int_1',
+  provider: 'github-copilot',
+  taken_at: '2026-07-10T00:00:00Z',
+  seats: teams.map((team, index) => ({
+    developer: { key: `github:${index}`, kind: 'user' },
+    assigning_team: team,
+  })),
+});
+
+describe('developers across tools', () => {
+  it('collects each developer’s teams over the period', () => {
+    const [dana] = buildDeveloperUsage(
+      [row('dana', '2026-07-01', ['web']), row('dana', '2026-07-02', ['platform', 'web'])],
+      () => 'GitHub Copilot',
+    );
+    expect(dana?.teams).toEqual(['platform', 'web']);
+    expect(dana?.active_days).toBe(2);
+  });
+
+  it('names teams with seats that no usage row reports, with their seat count', () => {
+    const rows = [row('a', '2026-07-01', ['platform']), row('b', '2026-07-01')];
+    const teams = unreportedTeams(rows, [snapshot(['platform', 'data', 'data', null])]);
+    expect(teams).toEqual([
+      {
+        provider: 'github-copilot',
+        team: 'data',
+        seats: 2,
+        reason: expect.stringMatching(/fewer than five/),
+      },
+    ]);
+    expect(unreportedTeams(rows, [])).toEqual([]);
+  });
+});
