@@ -47,6 +47,24 @@ describe('API contract', () => {
         400,
         /options/,
       ],
+      [
+        'a backfill of no days',
+        { provider: 'claude-code', api_key: DEMO_ANTHROPIC_ADMIN_KEY, backfill_days: 0 },
+        400,
+        /not valid/,
+      ],
+      [
+        'a backfill over a year',
+        { provider: 'claude-code', api_key: DEMO_ANTHROPIC_ADMIN_KEY, backfill_days: 400 },
+        400,
+        /not valid/,
+      ],
+      [
+        'a Copilot connect without org or enterprise',
+        { provider: 'github-copilot', api_key: 'ghp_x' },
+        400,
+        /options/,
+      ],
     ])('refuses %s with a 400 problem', async (_label, body, status, detail) => {
       const response = await pipeline.call('POST', '/connect', { token: admin, body });
       expect(response.status).toBe(status);

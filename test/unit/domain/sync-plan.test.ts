@@ -1,6 +1,7 @@
 import { backfillRange, buildJobs, dailyDates } from '../../../functions/domain/sync-plan';
 import { daysBetween } from '../../../functions/domain/dates';
 import { claudeCodeManifest } from '../../../functions/providers/claude-code/manifest';
+import { githubCopilotManifest } from '../../../functions/providers/github-copilot/manifest';
 import { nextEventBridgeFire } from '../../../local/cron';
 
 const now = new Date('2026-11-23T08:00:00Z');
@@ -11,6 +12,24 @@ describe('sync plan', () => {
   it('backfills 90 days ending yesterday', () => {
     expect(backfillRange(claudeCodeManifest, now)).toEqual({ start: '2026-08-25', end: '2026-11-22' });
     expect(daysBetween('2026-08-25', '2026-11-22')).toHaveLength(90);
+  });
+
+  it('takes a requested depth, never starting before the earliest day the provider serves', () => {
+    expect(backfillRange(claudeCodeManifest, now, undefined, 7)).toEqual({
+      start: '2026-11-16',
+      end: '2026-11-22',
+    });
+    expect(backfillRange(githubCopilotManifest, now, '2025-12-12', 365)).toEqual({
+      start: '2025-12-12',
+      end: '2026-11-21',
+    });
+    expect(backfillRange(githubCopilotManifest, now)).toEqual({ start: '2026-08-14', end: '2026-11-21' });
+    expect(dailyDates(githubCopilotManifest, now)).toEqual([
+      '2026-11-18',
+      '2026-11-19',
+      '2026-11-20',
+      '2026-11-21',
+    ]);
   });
 
   it('fetches yesterday and the day before every day', () => {
