@@ -2,6 +2,49 @@ import { acceptanceRate, addMetrics, zeroMetrics, type DeveloperRef, type UsageM
 import type { StoredDeveloperDay } from './model';
 import type { SeatSnapshot } from './ports';
 
+/** One licence of a seat-based tool, with whether its holder used the tool in the period. */
+export interface SeatView {
+  provider: string;
+  developer: SeatSnapshot['seats'][number]['developer'];
+  assigned_at: string | null;
+  last_activity_at: string | null;
+  last_activity_editor: string | null;
+  plan_type: string | null;
+  assigning_team: string | null;
+  pending_cancellation_date: string | null;
+  active_in_period: boolean;
+}
+
+/** Every seat of the latest snapshots, unused ones first (the ones an admin may reassign). */
+export function seatViews(
+  rows: readonly StoredDeveloperDay[],
+  snapshots: readonly SeatSnapshot[],
+): SeatView[] {
+  const active = new Set(
+    rows.filter((row) => row.active).map((row) => `${row.provider}|${row.developer.key}`),
+  );
+  return snapshots
+    .flatMap((snapshot) =>
+      snapshot.seats.map((seat) => ({
+        provider: snapshot.provider,
+        developer: seat.developer,
+        assigned_at: seat.assigned_at ?? null,
+        last_activity_at: seat.last_activity_at ?? null,
+        last_activity_editor: seat.last_activity_editor ?? null,
+        plan_type: seat.plan_type ?? null,
+        assigning_team: seat.assigning_team ?? null,
+        pending_cancellation_date: seat.pending_cancellation_date ?? null,
+        active_in_period: active.has(`${snapshot.provider}|${seat.developer.key}`),
+      })),
+    )
+    .sort(
+      (a, b) =>
+        Number(a.active_in_period) - Number(b.active_in_period) ||
+        (a.last_activity_at ?? '').localeCompare(b.last_activity_at ?? '') ||
+        a.developer.key.localeCompare(b.developer.key),
+    );
+}
+
 /** A team that holds seats but appears in no developer's usage rows: its provider does not report it. */
 export interface UnreportedTeam {
   provider: string;

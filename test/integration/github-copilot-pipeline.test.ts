@@ -240,6 +240,15 @@ describe('GitHub Copilot pipeline', () => {
       expect(entry.developer.key).toMatch(/^github:\d+$/);
       expect(entry.teams).toEqual(team && team.slug !== 'data' ? [team.slug] : []);
     }
+    // Every seat, with its last activity and editor; all 18 holders used Copilot in the period.
+    const seats = response.body.seats as {
+      developer: { login: string };
+      active_in_period: boolean;
+      last_activity_editor: string;
+    }[];
+    expect(seats).toHaveLength(18);
+    expect(seats.filter((seat) => seat.active_in_period)).toHaveLength(active.size);
+    expect(seats.every((seat) => /copilot-chat/.test(seat.last_activity_editor))).toBe(true);
     // The small team is said, not drawn as an idle team.
     expect(response.body.unreported_teams).toEqual([
       {

@@ -2,8 +2,10 @@ import { addDays, lastDays, toIsoDay } from '../dates';
 import { buildDashboard, type Dashboard } from '../dashboard';
 import {
   buildDeveloperUsage,
+  seatViews,
   unreportedTeams,
   type DeveloperUsage,
+  type SeatView,
   type UnreportedTeam,
 } from '../developers';
 import type { Caller, Integration, LedgerEntry } from '../model';
@@ -82,6 +84,7 @@ export async function readDeveloperUsage(
   team_id: string;
   period: { start_date: string; end_date: string; days: number };
   developers: DeveloperUsage[];
+  seats: SeatView[];
   unreported_teams: UnreportedTeam[];
 }> {
   const today = toIsoDay(deps.clock.now());
@@ -94,6 +97,7 @@ export async function readDeveloperUsage(
     team_id: caller.teamId,
     period: { start_date: dates[0] as string, end_date: today, days },
     developers: buildDeveloperUsage(rows, toolName(deps)),
+    seats: seatViews(rows, seats),
     unreported_teams: unreportedTeams(rows, seats),
   };
 }

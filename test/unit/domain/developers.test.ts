@@ -1,4 +1,4 @@
-import { buildDeveloperUsage, unreportedTeams } from '../../../functions/domain/developers';
+import { buildDeveloperUsage, seatViews, unreportedTeams } from '../../../functions/domain/developers';
 import { emptyBreakdowns, zeroMetrics } from '../../../functions/domain/metrics';
 import type { StoredDeveloperDay } from '../../../functions/domain/model';
 import type { SeatSnapshot } from '../../../functions/domain/ports';
@@ -49,5 +49,25 @@ describe('developers across tools', () => {
       },
     ]);
     expect(unreportedTeams(rows, [])).toEqual([]);
+  });
+
+  it('lists every seat with whether its holder used the tool in the period, unused first', () => {
+    const seats: SeatSnapshot = {
+      ...snapshot([]),
+      seats: [
+        {
+          developer: { key: 'github:a', kind: 'user', login: 'a' },
+          last_activity_at: '2026-07-09T10:00:00Z',
+          last_activity_editor: 'vscode/1.109.0',
+        },
+        { developer: { key: 'github:idle', kind: 'user', login: 'idle' }, last_activity_at: null },
+      ],
+    };
+    const views = seatViews([row('a', '2026-07-01')], [seats]);
+    expect(views.map((view) => [view.developer.key, view.active_in_period])).toEqual([
+      ['github:idle', false],
+      ['github:a', true],
+    ]);
+    expect(views[1]).toMatchObject({ last_activity_editor: 'vscode/1.109.0', assigning_team: null });
   });
 });
