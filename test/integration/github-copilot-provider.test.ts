@@ -105,6 +105,9 @@ describe('GitHub Copilot provider against the fake GitHub', () => {
       await expect(
         provider.verifyCredentials({ apiKey: DEMO_GITHUB_TOKEN, options: { org: 'nope' } }, ctx),
       ).rejects.toThrow(/no organisation "nope" that this token can see/);
+      await expect(
+        provider.verifyCredentials({ apiKey: DEMO_GITHUB_TOKEN, options: { enterprise: 'nope' } }, ctx),
+      ).rejects.toThrow(/enterprise slug is wrong.*"Enabled everywhere"/);
       await expect(provider.verifyCredentials(org('ghp_' + 'z'.repeat(36)), ctx)).rejects.toThrow(
         /GitHub rejected this token \(Bad credentials\)/,
       );

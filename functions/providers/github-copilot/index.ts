@@ -46,7 +46,9 @@ function permissionHelp(options: CopilotOptions): string {
 function policyOff(options: CopilotOptions, then: string): string {
   return (
     `GitHub serves no Copilot usage reports for the ${describeScope(options)}: the "Copilot usage metrics" policy is ` +
-    `disabled (or the ${'org' in options ? 'organisation' : 'enterprise'} has no Copilot). ` +
+    ('org' in options
+      ? 'disabled (or the organisation has no Copilot). '
+      : 'disabled (or the enterprise slug is wrong, or it has no Copilot). ') +
     ('org' in options ? POLICY_HELP_ORG : POLICY_HELP_ENTERPRISE) +
     ` Then ${then}.`
   );
