@@ -90,6 +90,15 @@ export function heatmapState(entries: readonly LedgerEntry[], count: number): He
   return 'not_available';
 }
 
+/**
+ * A seat counts as used in the period when the provider's last activity for it falls in the period
+ * (GitHub: completions, chat, CLI, github.com — wider than the usage reports). One rule for the
+ * dashboard's seat summary and the developers view's seat list.
+ */
+export function seatActiveSince(seat: SeatSnapshot['seats'][number], periodStart: string): boolean {
+  return seat.last_activity_at != null && seat.last_activity_at.slice(0, 10) >= periodStart;
+}
+
 /** Seat use over the period from the providers' seat snapshots (one per integration). */
 export function seatSummary(snapshots: readonly SeatSnapshot[], periodStart: string): SeatSummary | null {
   if (snapshots.length === 0) return null;
@@ -100,7 +109,7 @@ export function seatSummary(snapshots: readonly SeatSnapshot[], periodStart: str
     for (const seat of snapshot.seats) {
       assigned++;
       if (!seat.last_activity_at) never++;
-      else if (seat.last_activity_at.slice(0, 10) >= periodStart) active++;
+      else if (seatActiveSince(seat, periodStart)) active++;
     }
   }
   return {

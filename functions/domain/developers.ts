@@ -1,8 +1,9 @@
 import { acceptanceRate, addMetrics, zeroMetrics, type DeveloperRef, type UsageMetrics } from './metrics';
 import type { StoredDeveloperDay } from './model';
+import { seatActiveSince } from './dashboard';
 import type { SeatSnapshot } from './ports';
 
-/** One licence of a seat-based tool, with whether its holder used the tool in the period. */
+/** One licence of a seat-based tool, with whether it was used in the period (as the dashboard counts it). */
 export interface SeatView {
   provider: string;
   developer: SeatSnapshot['seats'][number]['developer'];
@@ -16,13 +17,7 @@ export interface SeatView {
 }
 
 /** Every seat of the latest snapshots, unused ones first (the ones an admin may reassign). */
-export function seatViews(
-  rows: readonly StoredDeveloperDay[],
-  snapshots: readonly SeatSnapshot[],
-): SeatView[] {
-  const active = new Set(
-    rows.filter((row) => row.active).map((row) => `${row.provider}|${row.developer.key}`),
-  );
+export function seatViews(snapshots: readonly SeatSnapshot[], periodStart: string): SeatView[] {
   return snapshots
     .flatMap((snapshot) =>
       snapshot.seats.map((seat) => ({
@@ -34,7 +29,7 @@ export function seatViews(
         plan_type: seat.plan_type ?? null,
         assigning_team: seat.assigning_team ?? null,
         pending_cancellation_date: seat.pending_cancellation_date ?? null,
-        active_in_period: active.has(`${snapshot.provider}|${seat.developer.key}`),
+        active_in_period: seatActiveSince(seat, periodStart),
       })),
     )
     .sort(

@@ -170,9 +170,11 @@ async function send(ctx: ProviderContext, url: string, options: RequestOptions):
     const body = await readBody(response);
     const kind = options.classify?.(response.status, response.headers, body) ?? classify(response.status);
     const now = ctx.now();
+    // A provider's own rate-limit headers say how long to wait only when this is a rate limit; a 5xx
+    // without retry-after backs off exponentially.
     const retryAfter =
       parseRetryAfter(response.headers.get('retry-after'), now) ??
-      options.rateLimitWaitSeconds?.(response.headers, now);
+      (kind === 'rate_limited' ? options.rateLimitWaitSeconds?.(response.headers, now) : undefined);
     const detail = options.describeError?.(body) ?? `HTTP ${response.status}`;
     const retryableStatus = policy.retryStatuses.includes(response.status) || kind === 'rate_limited';
 

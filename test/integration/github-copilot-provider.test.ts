@@ -175,6 +175,13 @@ describe('GitHub Copilot provider against the fake GitHub', () => {
       expect(sleeps[1]).toBeLessThanOrEqual(31_300);
     });
 
+    it('backs off briefly on a 5xx instead of waiting as for a rate limit', async () => {
+      fake.faults.add({ kind: 'status', status: 502 });
+      await expect(provider.fetchDay(org(), '2026-06-20', ctx)).resolves.toMatchObject({ kind: 'ok' });
+      expect(sleeps).toHaveLength(1);
+      expect(sleeps[0]).toBeLessThanOrEqual(500); // first backoff step, not GitHub's one-minute advice
+    });
+
     it('hands a long rate-limit wait back to the queue instead of sleeping', async () => {
       fake.faults.add({ kind: 'status', status: 403, rateLimit: 'secondary', retryAfterSeconds: 600 });
       const error = await provider.fetchDay(org(), '2026-06-20', ctx).catch((e: unknown) => e);

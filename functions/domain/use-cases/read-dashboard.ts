@@ -97,7 +97,7 @@ export async function readDeveloperUsage(
     team_id: caller.teamId,
     period: { start_date: dates[0] as string, end_date: today, days },
     developers: buildDeveloperUsage(rows, toolName(deps)),
-    seats: seatViews(rows, seats),
+    seats: seatViews(seats, dates[0] as string),
     unreported_teams: unreportedTeams(rows, seats),
   };
 }

@@ -8,6 +8,7 @@ import {
   githubOrganizationSchema,
   reportLinksSchema,
   type CopilotOptions,
+  type CopilotSeat,
 } from './schemas';
 import type { z } from 'zod';
 
@@ -187,7 +188,7 @@ export class GitHubCopilotClient {
     | {
         kind: 'seats';
         total: number;
-        seats: z.infer<typeof copilotSeatsPageSchema>['seats'];
+        seats: CopilotSeat[];
         requests: number;
       }
     | { kind: 'not_set_up'; status: number; message: string; requests: number }
@@ -196,7 +197,7 @@ export class GitHubCopilotClient {
     let url: string | undefined = this.url(`${scopePath(this.options)}/copilot/billing/seats`, {
       per_page: String(SEATS_PER_PAGE),
     });
-    const seats: z.infer<typeof copilotSeatsPageSchema>['seats'] = [];
+    const seats: CopilotSeat[] = [];
     let total = 0;
     let requests = 0;
     while (url !== undefined) {

@@ -10,6 +10,7 @@ import {
   copilotUserRecordSchema,
   copilotUserTeamSchema,
   type CopilotOptions,
+  type CopilotSeat,
 } from './schemas';
 import { checkGitHubTokenFormat } from './token-format';
 
@@ -78,15 +79,7 @@ function earliestDay(options: CopilotOptions, now: Date): string {
   return yearBack > launch ? yearBack : launch;
 }
 
-function toSeat(seat: {
-  assignee: { id: string; login?: string } | null;
-  created_at?: string;
-  last_activity_at?: string | null;
-  last_activity_editor?: string | null;
-  plan_type?: string;
-  pending_cancellation_date?: string | null;
-  assigning_team?: { slug?: string; name?: string } | null;
-}): SeatAssignment | undefined {
+function toSeat(seat: CopilotSeat): SeatAssignment | undefined {
   if (!seat.assignee) return undefined;
   return {
     developer: {
@@ -174,6 +167,10 @@ export const githubCopilotProvider: Provider<CopilotOptions> = {
               'report on; the day is shown as not available rather than as zero.',
           };
     }
+    if (users.records.length === 0) {
+      return { kind: 'ok', raw: { users: [], user_teams: [] }, requests: users.requests };
+    }
+    // Team membership only matters for users who were active that day.
     const teams = await client.getDayReport('user-teams-1-day', day, copilotUserTeamSchema);
     return {
       kind: 'ok',

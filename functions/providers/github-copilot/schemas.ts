@@ -98,6 +98,8 @@ export const copilotSeatSchema = z.looseObject({
     .optional(),
 });
 
+export type CopilotSeat = z.infer<typeof copilotSeatSchema>;
+
 export const copilotSeatsPageSchema = z.looseObject({
   total_seats: z.number().int().nonnegative(),
   seats: z.array(copilotSeatSchema),

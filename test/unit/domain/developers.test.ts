@@ -51,7 +51,7 @@ describe('developers across tools', () => {
     expect(unreportedTeams(rows, [])).toEqual([]);
   });
 
-  it('lists every seat with whether its holder used the tool in the period, unused first', () => {
+  it('lists every seat with whether it was active in the period (its last activity), unused first', () => {
     const seats: SeatSnapshot = {
       ...snapshot([]),
       seats: [
@@ -63,7 +63,7 @@ describe('developers across tools', () => {
         { developer: { key: 'github:idle', kind: 'user', login: 'idle' }, last_activity_at: null },
       ],
     };
-    const views = seatViews([row('a', '2026-07-01')], [seats]);
+    const views = seatViews([seats], '2026-07-01');
     expect(views.map((view) => [view.developer.key, view.active_in_period])).toEqual([
       ['github:idle', false],
       ['github:a', true],
