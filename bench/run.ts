@@ -89,7 +89,7 @@ async function pipeline(name: string, developers: number, queue: { batchSize?: n
     const response = await fetch(`${base}/connect`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ provider: 'claude-code', api_key: DEMO_ANTHROPIC_ADMIN_KEY }),
+      body: JSON.stringify({ provider: 'claude_code', api_key: DEMO_ANTHROPIC_ADMIN_KEY }),
     });
     if (response.status !== 201)
       throw new Error(`connect failed: ${response.status} ${await response.text()}`);

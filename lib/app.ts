@@ -1,6 +1,6 @@
 import { Tags, Validations, type App, type Environment } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import type { ProviderManifest } from '../functions/providers/manifest-types';
+import type { ProviderManifest } from '../functions/domain/provider-manifest';
 import { providerManifests } from '../functions/providers/manifests';
 import type { StageConfig } from './config';
 import { StatefulStack } from './stacks/stateful-stack';

@@ -6,7 +6,7 @@ import {
   type DynamoDBClient,
   type CreateTableCommandInput,
 } from '@aws-sdk/client-dynamodb';
-import { tableDefinitions, type TableDefinition } from '../lib/table-definitions';
+import { tableDefinitions, type TableDefinition } from '../functions/adapters/dynamodb/table-definitions';
 
 /** The CreateTable request for a definition: the same definition the CDK stack deploys. */
 export function createTableInput(definition: TableDefinition, tableName: string): CreateTableCommandInput {

@@ -24,7 +24,7 @@ export interface DemoProvider {
 
 export const demoProviders: DemoProvider[] = [
   {
-    provider: 'claude-code',
+    provider: 'claude_code',
     baseUrlEnv: 'ANTHROPIC_API_BASE_URL',
     keyEnv: 'ANTHROPIC_ADMIN_KEY',
     async startFake() {
@@ -39,7 +39,7 @@ export const demoProviders: DemoProvider[] = [
     },
   },
   {
-    provider: 'github-copilot',
+    provider: 'github_copilot',
     baseUrlEnv: 'GITHUB_API_BASE_URL',
     keyEnv: 'GITHUB_TOKEN',
     // A real organisation (GITHUB_ORG) or enterprise (GITHUB_ENTERPRISE).

@@ -11,8 +11,6 @@ export function localProcessEnv(overrides: Record<string, string> = {}): Record<
     POWERTOOLS_TRACE_ENABLED: 'false',
     POWERTOOLS_LOG_LEVEL: 'WARN',
     AWS_XRAY_CONTEXT_MISSING: 'IGNORE_ERROR',
-    // The local run is a developer tool on Node 20; the Lambdas run on the newest runtime.
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     ...overrides,
   };
 }

@@ -8,6 +8,7 @@ import { ensureTables } from './create-tables';
 import { nextEventBridgeFire } from './cron';
 import { startDynamoDbLocal } from './dynamodb-local';
 import { prepareDemoProviders, type DemoConnection } from './demo-providers';
+import { prepareLocalData } from './data-format';
 import { createVerifier, issueToken, loadOrCreateSigningKeys } from './jwt';
 import { createLocalRuntime } from './runtime';
 
@@ -29,6 +30,12 @@ export async function runLocal(): Promise<void> {
   process.once('SIGTERM', () => void shutdown(0));
 
   try {
+    if (prepareLocalData(LOCAL_DIR) === 'rebuilt') {
+      say(
+        `Stored local data in ${LOCAL_DIR} is of an older format (provider ids were renamed): rebuilding it — ` +
+          'the tables and sealed keys are removed and the demo team is connected and backfilled again.',
+      );
+    }
     say('Starting DynamoDB Local (Java)…');
     const dynamo = await startDynamoDbLocal({ dbPath: join(LOCAL_DIR, 'dynamodb') });
     stops.push(() => dynamo.stop());

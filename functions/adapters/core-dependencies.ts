@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { integrationsTable, usageTable } from '../../lib/table-definitions';
+import { integrationsTable, usageTable } from './dynamodb/table-definitions';
 import type { Dependencies } from '../domain/use-cases/dependencies';
 import { providerRegistry } from '../providers/registry';
 import { log, tracer } from '../shared/observability';

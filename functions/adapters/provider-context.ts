@@ -1,4 +1,4 @@
-import type { ProviderManifest } from '../providers/manifest-types';
+import type { ProviderManifest } from '../domain/provider-manifest';
 import type { ProviderContext } from '../providers/types';
 
 export const USER_AGENT = 'ai-usage-analytics/0.1';

@@ -17,8 +17,11 @@ export type HeatmapState =
 
 export interface HeatmapDay {
   date: string;
-  /** Interactions that day; null when no tool's data for the day is known (never drawn as zero). */
-  count: number | null;
+  /**
+   * Interactions that day: what is known of it (a `partial` day counts only the tools that have it), and 0
+   * where nothing is known. `state` says which, so a gap is never read as a quiet day.
+   */
+  count: number;
   state: HeatmapState;
 }
 
@@ -228,7 +231,7 @@ export function buildDashboard(input: {
     const count = countByDate.get(date) ?? 0;
     const state = heatmapState(entries, count);
     const known = state === 'ok' || state === 'no_activity' || state === 'partial';
-    return { date, count: known ? count : null, state };
+    return { date, count: known ? count : 0, state };
   });
 
   const seatsByProvider = new Map<string, SeatSnapshot[]>();
@@ -255,7 +258,7 @@ export function buildDashboard(input: {
   return {
     period: { start_date: dates[0] as string, end_date: input.today, days: input.days },
     total_interactions: tools.reduce((sum, tool) => sum + tool.interactions, 0),
-    active_days: heatmap.filter((day) => (day.count ?? 0) > 0).length,
+    active_days: heatmap.filter((day) => day.count > 0).length,
     top_tool:
       top && top.interactions > 0
         ? { provider: top.provider, name: top.name, requests: top.interactions }

@@ -1,4 +1,4 @@
-import type { ProviderManifest } from '../providers/manifest-types';
+import type { ProviderManifest } from './provider-manifest';
 import type { SyncJob } from '../schemas/sync-job';
 import { addDays, chunk, toIsoDay } from './dates';
 import type { SyncTrigger } from './model';

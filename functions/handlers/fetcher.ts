@@ -8,7 +8,7 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { idempotencyTable } from '../../lib/table-definitions';
+import { idempotencyTable } from '../adapters/dynamodb/table-definitions';
 import type { Dependencies } from '../domain/use-cases/dependencies';
 import { runSyncJob } from '../domain/use-cases/run-sync-job';
 import { awsDependencies, lazy } from '../adapters/aws-dependencies';

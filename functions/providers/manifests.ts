@@ -1,6 +1,6 @@
 import { claudeCodeManifest } from './claude-code/manifest';
 import { githubCopilotManifest } from './github-copilot/manifest';
-import type { ProviderManifest } from './manifest-types';
+import type { ProviderManifest } from '../domain/provider-manifest';
 
 /** Every provider's static facts, in display order. The CDK app builds one pipeline per entry. */
 export const providerManifests: readonly ProviderManifest[] = [claudeCodeManifest, githubCopilotManifest];

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { DeveloperDayUsage, DeveloperRef } from '../domain/metrics';
-import type { ProviderManifest } from './manifest-types';
+import type { ProviderManifest } from '../domain/provider-manifest';
 
 /** What a provider needs to talk to its API. Built once per invocation by the fetcher/connect path. */
 export interface ProviderContext {

@@ -3,7 +3,7 @@ import { z } from 'zod';
 /** Contracts of the API bodies and query strings (snake_case, as the API speaks). */
 /** Fields other than these are provider options (e.g. `org`), checked by the provider's own schema. */
 export const connectBodySchema = z.looseObject({
-  provider: z.string().min(1, 'name the provider, e.g. "claude-code"'),
+  provider: z.string().min(1, 'name the provider, e.g. "claude_code"'),
   api_key: z.string().min(1, 'paste the provider key').max(4096, 'is too long to be a provider key'),
   name: z.string().trim().min(1).max(100).optional(),
   backfill_days: z

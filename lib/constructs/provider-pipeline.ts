@@ -4,7 +4,7 @@ import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { FETCHER_BATCH_SIZE, type ProviderManifest } from '../../functions/providers/manifest-types';
+import { FETCHER_BATCH_SIZE, type ProviderManifest } from '../../functions/domain/provider-manifest';
 import { functionEntries } from '../../functions/routes';
 import { ServiceFunction } from './service-function';
 import { SyncQueue } from './sync-queue';

@@ -7,7 +7,7 @@ import type { Construct } from 'constructs';
 import type { StageConfig } from '../config';
 import { ProviderSecretsKey } from '../constructs/provider-secrets-key';
 import { UserDirectory } from '../constructs/user-directory';
-import { tableDefinitions, type TableDefinition } from '../table-definitions';
+import { tableDefinitions, type TableDefinition } from '../../functions/adapters/dynamodb/table-definitions';
 
 export interface StatefulStackProps extends StackProps {
   config: StageConfig;

@@ -10,7 +10,7 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import type { ProviderManifest } from '../../functions/providers/manifest-types';
+import type { ProviderManifest } from '../../functions/domain/provider-manifest';
 import { API_BASE_PATH, functionEntries, httpRoutes, type HttpFunctionName } from '../../functions/routes';
 import { secretNamePrefix, type StageConfig } from '../config';
 import { OperatorAlarms } from '../constructs/alarms';
@@ -23,7 +23,12 @@ import {
   SECRETS_ROLE_TAG,
 } from '../constructs/provider-secrets-key';
 import { ServiceFunction } from '../constructs/service-function';
-import { idempotencyTable, integrationsTable, usageTable, type TableDefinition } from '../table-definitions';
+import {
+  idempotencyTable,
+  integrationsTable,
+  usageTable,
+  type TableDefinition,
+} from '../../functions/adapters/dynamodb/table-definitions';
 
 export interface StatelessStackProps extends StackProps {
   config: StageConfig;

@@ -70,8 +70,8 @@ describe('npm start', () => {
 
   it('backfills the demo team, serves its dashboard, stops cleanly, and reuses the data on restart', async () => {
     const first = await start(dataDir);
-    expect(first.output()).toMatch(/claude-code: backfill 90\/90 days — done in/);
-    expect(first.output()).toMatch(/github-copilot: backfill 100\/100 days — done in/);
+    expect(first.output()).toMatch(/claude_code: backfill 90\/90 days — done in/);
+    expect(first.output()).toMatch(/github_copilot: backfill 100\/100 days — done in/);
     const response = await fetch(`${first.api}/dashboard?days=90`, {
       headers: { authorization: `Bearer ${first.token}` },
     });

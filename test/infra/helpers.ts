@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import type { ProviderManifest } from '../../functions/providers/manifest-types';
+import type { ProviderManifest } from '../../functions/domain/provider-manifest';
 import { providerManifests } from '../../functions/providers/manifests';
 import { buildApp } from '../../lib/app';
 import { stageConfig, type StageConfig, type StageName } from '../../lib/config';
@@ -49,7 +49,7 @@ export type Resources = Record<string, Resource>;
 
 export const resourcesOf = (template: Template): Resources => template.toJSON().Resources as Resources;
 
-/** The logical-id stem CDK gives a provider's constructs: `Provider-claude-code` → `Providerclaudecode`. */
+/** The logical-id stem CDK gives a provider's constructs: `Provider-claude_code` → `Providerclaudecode`. */
 export const providerStem = (manifest: ProviderManifest) =>
   `Provider${manifest.id.replace(/[^A-Za-z0-9]/g, '')}`;
 

@@ -1,5 +1,5 @@
 import type { Template } from 'aws-cdk-lib/assertions';
-import type { ProviderManifest } from '../../functions/providers/manifest-types';
+import type { ProviderManifest } from '../../functions/domain/provider-manifest';
 import { providerManifests } from '../../functions/providers/manifests';
 import { environmentOf, functionNamed, grantsOf, providerStem, resourcesOf, synthStage } from './helpers';
 

@@ -9,7 +9,7 @@ import {
   SECRETS_ROLE_ENCRYPT,
   SECRETS_ROLE_TAG,
 } from '../../lib/constructs/provider-secrets-key';
-import { tableDefinitions } from '../../lib/table-definitions';
+import { tableDefinitions } from '../../functions/adapters/dynamodb/table-definitions';
 import { resourcesOf, synthStage, type Resource } from './helpers';
 
 const dev = synthStage('dev');

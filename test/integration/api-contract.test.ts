@@ -22,7 +22,7 @@ describe('API contract', () => {
     intruder = await pipeline.token('team-b', 'admin');
     const connected = await pipeline.call('POST', '/connect', {
       token: admin,
-      body: { provider: 'claude-code', api_key: DEMO_ANTHROPIC_ADMIN_KEY, name: 'Platform team' },
+      body: { provider: 'claude_code', api_key: DEMO_ANTHROPIC_ADMIN_KEY, name: 'Platform team' },
     });
     expect(connected.status).toBe(201);
     integrationId = String(connected.body.integration_id);
@@ -32,36 +32,36 @@ describe('API contract', () => {
 
   describe('POST /connect', () => {
     it.each([
-      ['a malformed key', { provider: 'claude-code', api_key: 'not-a-key' }, 400, /Admin/],
+      ['a malformed key', { provider: 'claude_code', api_key: 'not-a-key' }, 400, /Admin/],
       [
         'an inference key',
-        { provider: 'claude-code', api_key: `sk-ant-api03-${'a'.repeat(90)}` },
+        { provider: 'claude_code', api_key: `sk-ant-api03-${'a'.repeat(90)}` },
         400,
         /Admin API key/,
       ],
       ['an unknown provider', { provider: 'windsurf', api_key: 'x' }, 400, /Unknown provider/],
-      ['a missing key', { provider: 'claude-code' }, 400, /not valid/],
+      ['a missing key', { provider: 'claude_code' }, 400, /not valid/],
       [
         'an unknown option',
-        { provider: 'claude-code', api_key: DEMO_ANTHROPIC_ADMIN_KEY, org: 'x' },
+        { provider: 'claude_code', api_key: DEMO_ANTHROPIC_ADMIN_KEY, org: 'x' },
         400,
         /options/,
       ],
       [
         'a backfill of no days',
-        { provider: 'claude-code', api_key: DEMO_ANTHROPIC_ADMIN_KEY, backfill_days: 0 },
+        { provider: 'claude_code', api_key: DEMO_ANTHROPIC_ADMIN_KEY, backfill_days: 0 },
         400,
         /not valid/,
       ],
       [
         'a backfill over a year',
-        { provider: 'claude-code', api_key: DEMO_ANTHROPIC_ADMIN_KEY, backfill_days: 400 },
+        { provider: 'claude_code', api_key: DEMO_ANTHROPIC_ADMIN_KEY, backfill_days: 400 },
         400,
         /not valid/,
       ],
       [
         'a Copilot connect without org or enterprise',
-        { provider: 'github-copilot', api_key: 'ghp_x' },
+        { provider: 'github_copilot', api_key: 'ghp_x' },
         400,
         /options/,
       ],
@@ -81,7 +81,7 @@ describe('API contract', () => {
     it('answers 422 for a well-formed key the provider rejects, without echoing it', async () => {
       const response = await pipeline.call('POST', '/connect', {
         token: admin,
-        body: { provider: 'claude-code', api_key: OTHER_VALID_KEY },
+        body: { provider: 'claude_code', api_key: OTHER_VALID_KEY },
       });
       expect(response.status).toBe(422);
       expect(String(response.body.detail)).toMatch(/Admin keys/);
@@ -92,7 +92,7 @@ describe('API contract', () => {
       pipeline.fake.faults.add({ status: 529, times: 10, pathPrefix: '/v1/organizations/me' });
       const response = await pipeline.call('POST', '/connect', {
         token: admin,
-        body: { provider: 'claude-code', api_key: DEMO_ANTHROPIC_ADMIN_KEY },
+        body: { provider: 'claude_code', api_key: DEMO_ANTHROPIC_ADMIN_KEY },
       });
       pipeline.fake.faults.clear();
       expect(response.status).toBe(503);
@@ -102,7 +102,7 @@ describe('API contract', () => {
     it('reconnecting the same account replaces its key on the same integration (200, no duplicate)', async () => {
       const response = await pipeline.call('POST', '/connect', {
         token: admin,
-        body: { provider: 'claude-code', api_key: DEMO_ANTHROPIC_ADMIN_KEY },
+        body: { provider: 'claude_code', api_key: DEMO_ANTHROPIC_ADMIN_KEY },
       });
       expect(response.status).toBe(200);
       expect(response.body).toMatchObject({ integration_id: integrationId, created: false });
@@ -117,7 +117,7 @@ describe('API contract', () => {
       expect((await pipeline.call('POST', '/connect', { token: `${admin}x`, body: {} })).status).toBe(401);
       const asMember = await pipeline.call('POST', '/connect', {
         token: member,
-        body: { provider: 'claude-code', api_key: DEMO_ANTHROPIC_ADMIN_KEY },
+        body: { provider: 'claude_code', api_key: DEMO_ANTHROPIC_ADMIN_KEY },
       });
       expect(asMember.status).toBe(403);
     });
@@ -210,8 +210,8 @@ describe('API contract', () => {
 
   describe('schedule, PATCH and DELETE', () => {
     it('the daily schedule queues active integrations only, and PATCH sync_enabled takes it out', async () => {
-      const [first] = await pipeline.runtime.schedule('claude-code');
-      expect(first).toMatchObject({ provider: 'claude-code', integrations: 1, jobs: 1 });
+      const [first] = await pipeline.runtime.schedule('claude_code');
+      expect(first).toMatchObject({ provider: 'claude_code', integrations: 1, jobs: 1 });
       await pipeline.runtime.queue.drain();
       const patched = await pipeline.call('PATCH', `/integrations/${integrationId}`, {
         token: admin,
@@ -219,7 +219,7 @@ describe('API contract', () => {
       });
       expect(patched.status).toBe(200);
       expect(patched.body).toMatchObject({ sync_enabled: false });
-      const [second] = await pipeline.runtime.schedule('claude-code');
+      const [second] = await pipeline.runtime.schedule('claude_code');
       expect(second).toMatchObject({ integrations: 0, jobs: 0 });
       const manual = await pipeline.call('POST', '/sync', {
         token: admin,
@@ -230,7 +230,7 @@ describe('API contract', () => {
         token: admin,
         body: { sync_enabled: true },
       });
-      const [third] = await pipeline.runtime.schedule('claude-code');
+      const [third] = await pipeline.runtime.schedule('claude_code');
       expect(third).toMatchObject({ integrations: 1 });
       await pipeline.runtime.queue.drain();
     });
@@ -254,7 +254,7 @@ describe('API contract', () => {
         (await pipeline.call('POST', '/sync', { token: admin, body: { integration_id: integrationId } }))
           .status,
       ).toBe(404);
-      const [scheduled] = await pipeline.runtime.schedule('claude-code');
+      const [scheduled] = await pipeline.runtime.schedule('claude_code');
       expect(scheduled?.integrations).toBe(0);
       const { readFileSync } = await import('node:fs');
       expect(JSON.parse(readFileSync(`${pipeline.dataDir}/secrets.json`, 'utf8'))).toEqual({});
@@ -266,7 +266,7 @@ describe('API contract', () => {
   it('GET /health answers without a token', async () => {
     const response = await pipeline.call('GET', '/health');
     expect(response.status).toBe(200);
-    expect(response.body).toMatchObject({ status: 'ok', providers: ['claude-code', 'github-copilot'] });
+    expect(response.body).toMatchObject({ status: 'ok', providers: ['claude_code', 'github_copilot'] });
   });
 
   it('unknown routes and methods are problems too', async () => {

@@ -62,7 +62,7 @@ describe('Claude Code pipeline', () => {
   it('connects: checks the key live, stores it encrypted, answers 201 and queues a 90-day backfill', async () => {
     const response = await pipeline.call('POST', '/connect', {
       token: admin,
-      body: { provider: 'claude-code', api_key: DEMO_ANTHROPIC_ADMIN_KEY },
+      body: { provider: 'claude_code', api_key: DEMO_ANTHROPIC_ADMIN_KEY },
     });
     expect(response.status).toBe(201);
     expect(response.body).toMatchObject({ status: 'active', created: true });
@@ -85,7 +85,7 @@ describe('Claude Code pipeline', () => {
     expect(response.body.total_interactions).toBe(expected.interactions);
     expect(response.body.active_days).toBe(expected.activeDays);
     expect(response.body.top_tool).toEqual({
-      provider: 'claude-code',
+      provider: 'claude_code',
       name: 'Claude Code',
       requests: expected.interactions,
     });
@@ -98,10 +98,10 @@ describe('Claude Code pipeline', () => {
     expect(tool?.suggestions_accepted).toBe(expected.accepted);
     expect(tool?.suggestions_shown).toBe(expected.shown);
 
-    const heatmap = response.body.heatmap_data as { date: string; count: number | null; state: string }[];
+    const heatmap = response.body.heatmap_data as { date: string; count: number; state: string }[];
     expect(heatmap).toHaveLength(90);
     expect(heatmap[0]?.date).toBe(addDays(TODAY, -89));
-    expect(heatmap[89]).toEqual({ date: TODAY, count: null, state: 'not_fetched' });
+    expect(heatmap[89]).toEqual({ date: TODAY, count: 0, state: 'not_fetched' });
     for (const day of heatmap.slice(0, 89)) {
       const figures = expectedFromRecords(pipeline.fake.recordsFor(day.date));
       expect(day).toEqual({
@@ -136,7 +136,7 @@ describe('Claude Code pipeline', () => {
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({
       integration_id: integrationId,
-      provider: 'claude-code',
+      provider: 'claude_code',
       status: 'active',
       sync_enabled: true,
     });
@@ -172,17 +172,17 @@ describe('Claude Code pipeline', () => {
       sync_id: 'sync_duplicate_delivery',
       team_id: TEAM,
       integration_id: integrationId,
-      provider: 'claude-code',
+      provider: 'claude_code',
       trigger: 'manual' as const,
       dates: [addDays(TODAY, -3), addDays(TODAY, -2)],
       enqueued_at: NOW,
       with_seats: false,
     };
     const requestsBefore = pipeline.fake.requests.length;
-    await pipeline.runtime.queue.redeliver('claude-code', job);
+    await pipeline.runtime.queue.redeliver('claude_code', job);
     await pipeline.runtime.queue.drain();
     const requestsAfterFirst = pipeline.fake.requests.length;
-    await pipeline.runtime.queue.redeliver('claude-code', job);
+    await pipeline.runtime.queue.redeliver('claude_code', job);
     await pipeline.runtime.queue.drain();
     // The second delivery of the same message is answered from the idempotency record.
     expect(pipeline.fake.requests.length).toBe(requestsAfterFirst);
@@ -266,7 +266,7 @@ describe('Claude Code pipeline', () => {
     });
     await pipeline.runtime.queue.drain();
     pipeline.fake.faults.clear();
-    expect(pipeline.runtime.queue.stats('claude-code').dead).toBeGreaterThanOrEqual(1);
+    expect(pipeline.runtime.queue.stats('claude_code').dead).toBeGreaterThanOrEqual(1);
     const [entry] = await pipeline.runtime.deps.usage.getLedger(TEAM, day, day, integrationId);
     // The day had data: it stays ok (not erased), and the failed attempts are recorded beside it.
     expect(entry?.state).toBe('ok');
@@ -299,7 +299,7 @@ describe('Claude Code pipeline', () => {
     });
     expect(refused.status).toBe(409);
     // The scheduler leaves it alone too.
-    const [scheduled] = await pipeline.runtime.schedule('claude-code');
+    const [scheduled] = await pipeline.runtime.schedule('claude_code');
     expect(scheduled?.integrations).toBe(0);
   });
 });

@@ -58,7 +58,7 @@ function expectedFrom(records: readonly CopilotUserRecord[][]): Figures {
 }
 
 type Tool = Record<string, unknown> & { provider: string; seats: Record<string, unknown> | null };
-type HeatmapDay = { date: string; count: number | null; state: string };
+type HeatmapDay = { date: string; count: number; state: string };
 
 describe('GitHub Copilot pipeline', () => {
   let pipeline: TestPipeline;
@@ -110,7 +110,7 @@ describe('GitHub Copilot pipeline', () => {
   it('refuses a token that may not read the metrics, naming the permission, and stores nothing', async () => {
     const response = await pipeline.call('POST', '/connect', {
       token: admin,
-      body: { provider: 'github-copilot', api_key: NO_PERMISSION_TOKEN, org: 'demo-org' },
+      body: { provider: 'github_copilot', api_key: NO_PERMISSION_TOKEN, org: 'demo-org' },
     });
     expect(response.status).toBe(422);
     expect(response.headers.get('content-type')).toBe('application/problem+json');
@@ -119,19 +119,19 @@ describe('GitHub Copilot pipeline', () => {
     expect(response.text).not.toContain(NO_PERMISSION_TOKEN);
     const unknown = await pipeline.call('POST', '/connect', {
       token: admin,
-      body: { provider: 'github-copilot', api_key: 'ghp_' + 'x'.repeat(36), org: 'demo-org' },
+      body: { provider: 'github_copilot', api_key: 'ghp_' + 'x'.repeat(36), org: 'demo-org' },
     });
     expect(unknown.status).toBe(422);
     expect(String(unknown.body.detail)).toMatch(/rejected this token/);
     const refresh = await pipeline.call('POST', '/connect', {
       token: admin,
-      body: { provider: 'github-copilot', api_key: 'ghr_' + 'x'.repeat(36), org: 'demo-org' },
+      body: { provider: 'github_copilot', api_key: 'ghr_' + 'x'.repeat(36), org: 'demo-org' },
     });
     expect(refresh.status).toBe(400);
     expect(String(refresh.body.detail)).toMatch(/refresh token/);
     const badOptions = await pipeline.call('POST', '/connect', {
       token: admin,
-      body: { provider: 'github-copilot', api_key: DEMO_GITHUB_TOKEN, org: 'demo-org', enterprise: 'x' },
+      body: { provider: 'github_copilot', api_key: DEMO_GITHUB_TOKEN, org: 'demo-org', enterprise: 'x' },
     });
     expect(badOptions.status).toBe(400);
     expect(badOptions.body.errors).toEqual([
@@ -145,7 +145,7 @@ describe('GitHub Copilot pipeline', () => {
   it('connects an organisation: live check, 201, a 100-day backfill ending two days back', async () => {
     const response = await pipeline.call('POST', '/connect', {
       token: admin,
-      body: { provider: 'github-copilot', api_key: DEMO_GITHUB_TOKEN, org: 'demo-org' },
+      body: { provider: 'github_copilot', api_key: DEMO_GITHUB_TOKEN, org: 'demo-org' },
     });
     expect(response.status).toBe(201);
     expect(response.body.backfill).toMatchObject({
@@ -166,7 +166,7 @@ describe('GitHub Copilot pipeline', () => {
     const body = await dashboard();
     expect(body.total_interactions).toBe(expected.interactions);
     expect(body.active_days).toBe(expected.activeDays);
-    const tool = body.tools.find((entry) => entry.provider === 'github-copilot');
+    const tool = body.tools.find((entry) => entry.provider === 'github_copilot');
     expect(tool).toMatchObject({
       name: 'GitHub Copilot',
       interactions: expected.interactions,
@@ -194,21 +194,21 @@ describe('GitHub Copilot pipeline', () => {
     expect(tool?.cost_cents).toBe(0);
   });
 
-  it('draws the heatmap honestly: withheld day not available, unpublished days pending, never zero', async () => {
+  it('draws the heatmap honestly: withheld day not available, unpublished days pending, each with count 0 and a state that says why', async () => {
     const heatmap = (await dashboard()).heatmap_data;
     const byDate = new Map(heatmap.map((day) => [day.date, day]));
-    expect(byDate.get(WITHHELD)).toEqual({ date: WITHHELD, count: null, state: 'not_available' });
+    expect(byDate.get(WITHHELD)).toEqual({ date: WITHHELD, count: 0, state: 'not_available' });
     expect(byDate.get(addDays(TODAY, -2))).toEqual({
       date: addDays(TODAY, -2),
-      count: null,
+      count: 0,
       state: 'pending',
     });
     expect(byDate.get(addDays(TODAY, -1))).toEqual({
       date: addDays(TODAY, -1),
-      count: null,
+      count: 0,
       state: 'pending',
     });
-    expect(byDate.get(TODAY)).toEqual({ date: TODAY, count: null, state: 'not_fetched' });
+    expect(byDate.get(TODAY)).toEqual({ date: TODAY, count: 0, state: 'not_fetched' });
     for (const day of backfillDays.filter((date) => pipeline.github.published(date))) {
       const figures = expectedOver([day]);
       expect(byDate.get(day)).toEqual({
@@ -252,7 +252,7 @@ describe('GitHub Copilot pipeline', () => {
     // The small team is said, not drawn as an idle team.
     expect(response.body.unreported_teams).toEqual([
       {
-        provider: 'github-copilot',
+        provider: 'github_copilot',
         team: 'data',
         seats: 3,
         reason: expect.stringMatching(/fewer than five/),
@@ -263,7 +263,7 @@ describe('GitHub Copilot pipeline', () => {
   it('fetches a day once GitHub publishes it, on the next scheduled run', async () => {
     const day = addDays(TODAY, -2);
     pipeline.clock.advance(86_400);
-    const [run] = await pipeline.runtime.schedule('github-copilot');
+    const [run] = await pipeline.runtime.schedule('github_copilot');
     expect(run?.integrations).toBe(1);
     await pipeline.runtime.queue.drain();
     expect(pipeline.github.published(day)).toBe(true);
@@ -313,7 +313,7 @@ describe('GitHub Copilot pipeline', () => {
     const entry = (await ledgerOf(day)) as unknown as { state: string; last_error?: string };
     expect(entry.state).toBe('ok');
     expect(entry.last_error).toMatch(/truncated/);
-    expect(pipeline.runtime.queue.stats('github-copilot').dead).toBeGreaterThanOrEqual(1);
+    expect(pipeline.runtime.queue.stats('github_copilot').dead).toBeGreaterThanOrEqual(1);
     expect((await dashboard()).total_interactions).toBe(before.total_interactions);
   });
 
@@ -356,7 +356,7 @@ describe('GitHub Copilot pipeline', () => {
     // Stored days stay; nothing is drawn as zero.
     expect((await dashboard()).total_interactions).toBe(before.total_interactions);
     const requestsBefore = pipeline.github.requests.length;
-    const [run] = await pipeline.runtime.schedule('github-copilot');
+    const [run] = await pipeline.runtime.schedule('github_copilot');
     await pipeline.runtime.queue.drain();
     expect(run?.integrations).toBe(0);
     expect(pipeline.github.requests.length).toBe(requestsBefore);
@@ -392,7 +392,7 @@ describe('GitHub Copilot pipeline', () => {
     pipeline.github.allowToken(DEMO_GITHUB_TOKEN);
     const response = await pipeline.call('POST', '/connect', {
       token: other,
-      body: { provider: 'github-copilot', api_key: DEMO_GITHUB_TOKEN, org: 'demo-org', backfill_days: 365 },
+      body: { provider: 'github_copilot', api_key: DEMO_GITHUB_TOKEN, org: 'demo-org', backfill_days: 365 },
     });
     expect(response.status).toBe(201);
     expect(response.body.backfill).toMatchObject({ start_date: '2025-12-12', end_date: addDays(TODAY, -2) });

@@ -1,4 +1,4 @@
-import type { ProviderManifest } from '../../providers/manifest-types';
+import type { ProviderManifest } from '../provider-manifest';
 import type { ProviderRegistry } from '../../providers/registry';
 import type { ProviderContext } from '../../providers/types';
 import type {

@@ -1,7 +1,7 @@
-import type { ProviderManifest } from '../manifest-types';
+import type { ProviderManifest } from '../../domain/provider-manifest';
 
 export const claudeCodeManifest: ProviderManifest = {
-  id: 'claude-code',
+  id: 'claude_code',
   displayName: 'Claude Code',
   baseUrlEnv: 'ANTHROPIC_API_BASE_URL',
   defaultBaseUrl: 'https://api.anthropic.com',

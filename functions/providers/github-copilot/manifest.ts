@@ -1,7 +1,7 @@
-import type { ProviderManifest } from '../manifest-types';
+import type { ProviderManifest } from '../../domain/provider-manifest';
 
 export const githubCopilotManifest: ProviderManifest = {
-  id: 'github-copilot',
+  id: 'github_copilot',
   displayName: 'GitHub Copilot',
   // GitHub Enterprise Server: https://HOST/api/v3; GHE.com data residency: https://api.SUBDOMAIN.ghe.com.
   baseUrlEnv: 'GITHUB_API_BASE_URL',

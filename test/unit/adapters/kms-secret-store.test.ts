@@ -11,8 +11,8 @@ import {
 import { KmsSecretStore } from '../../../functions/adapters/secrets/kms-secret-store';
 
 const KEY = 'sk-ant-admin01-THIS-IS-THE-PLAINTEXT-KEY-abcdefghijklmnop';
-const scope = { teamId: 'team-1', integrationId: 'int_abc', provider: 'claude-code' };
-const context = { team_id: 'team-1', integration_id: 'int_abc', provider: 'claude-code' };
+const scope = { teamId: 'team-1', integrationId: 'int_abc', provider: 'claude_code' };
+const context = { team_id: 'team-1', integration_id: 'int_abc', provider: 'claude_code' };
 const ARN = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:ai-usage/team-1/int_abc-AbCdEf';
 
 describe('KMS + Secrets Manager secret store', () => {

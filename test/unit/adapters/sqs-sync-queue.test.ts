@@ -9,7 +9,7 @@ const job = (i: number): SyncJob => ({
   sync_id: 'sync_1',
   team_id: 't',
   integration_id: 'int_a',
-  provider: 'claude-code',
+  provider: 'claude_code',
   trigger: 'scheduled',
   dates: ['2026-01-01'],
   enqueued_at: '2026-01-02T00:00:00Z',
@@ -22,8 +22,8 @@ describe('SQS sync queue', () => {
 
   it('sends ten messages per batch to the provider queue', async () => {
     sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
-    await new SqsSyncQueue(new SQSClient({}), { 'claude-code': 'https://sqs/q' }).enqueue(
-      'claude-code',
+    await new SqsSyncQueue(new SQSClient({}), { claude_code: 'https://sqs/q' }).enqueue(
+      'claude_code',
       Array.from({ length: 23 }, (_, i) => job(i)),
     );
     const sizes = sqs.commandCalls(SendMessageBatchCommand).map((call) => call.args[0].input.Entries?.length);
@@ -36,7 +36,7 @@ describe('SQS sync queue', () => {
       .on(SendMessageBatchCommand)
       .resolvesOnce({ Failed: [{ Id: 'job_1', SenderFault: false, Code: 'InternalError' }], Successful: [] })
       .resolves({ Failed: [], Successful: [] });
-    await new SqsSyncQueue(new SQSClient({}), { 'claude-code': 'https://sqs/q' }).enqueue('claude-code', [
+    await new SqsSyncQueue(new SQSClient({}), { claude_code: 'https://sqs/q' }).enqueue('claude_code', [
       job(0),
       job(1),
     ]);
@@ -45,7 +45,7 @@ describe('SQS sync queue', () => {
   });
 
   it('refuses a provider without a queue', async () => {
-    await expect(new SqsSyncQueue(new SQSClient({}), {}).enqueue('claude-code', [job(0)])).rejects.toThrow(
+    await expect(new SqsSyncQueue(new SQSClient({}), {}).enqueue('claude_code', [job(0)])).rejects.toThrow(
       /no sync queue/,
     );
   });

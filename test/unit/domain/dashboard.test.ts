@@ -6,7 +6,7 @@ const ledger = (
   date: string,
   state: DayState,
   integration = 'int_a',
-  provider = 'claude-code',
+  provider = 'claude_code',
 ): LedgerEntry => ({
   team_id: 't',
   integration_id: integration,
@@ -23,7 +23,7 @@ const ledger = (
 const rollup = (
   date: string,
   interactions: number,
-  provider = 'claude-code',
+  provider = 'claude_code',
   integration = 'int_a',
 ): DailyRollup => {
   const metrics = {
@@ -47,7 +47,7 @@ const rollup = (
 };
 
 const names = (provider: string) =>
-  ({ 'claude-code': 'Claude Code', 'github-copilot': 'GitHub Copilot' })[provider] ?? provider;
+  ({ claude_code: 'Claude Code', github_copilot: 'GitHub Copilot' })[provider] ?? provider;
 
 describe('heatmap state of a day', () => {
   it.each<[DayState[], number, string]>([
@@ -84,11 +84,11 @@ describe('dashboard', () => {
       toolName: names,
     });
     expect(dashboard.heatmap_data).toEqual([
-      { date: '2026-01-06', count: null, state: 'not_fetched' },
+      { date: '2026-01-06', count: 0, state: 'not_fetched' },
       { date: '2026-01-07', count: 4, state: 'ok' },
       { date: '2026-01-08', count: 0, state: 'no_activity' },
-      { date: '2026-01-09', count: null, state: 'failed' },
-      { date: '2026-01-10', count: null, state: 'pending' },
+      { date: '2026-01-09', count: 0, state: 'failed' },
+      { date: '2026-01-10', count: 0, state: 'pending' },
     ]);
     expect(dashboard.period).toEqual({ start_date: '2026-01-06', end_date: today, days: 5 });
     expect(dashboard.sync).toEqual({ days_fetched: 2, days_pending: 1, days_failed: 1, days_not_fetched: 1 });
@@ -100,23 +100,23 @@ describe('dashboard', () => {
       days: 3,
       rollups: [
         rollup('2026-01-08', 10),
-        rollup('2026-01-09', 30, 'github-copilot', 'int_b'),
+        rollup('2026-01-09', 30, 'github_copilot', 'int_b'),
         rollup('2026-01-10', 5),
         rollup('2026-01-01', 1000),
       ],
       ledger: [
         ledger('2026-01-08', 'ok'),
-        ledger('2026-01-09', 'ok', 'int_b', 'github-copilot'),
+        ledger('2026-01-09', 'ok', 'int_b', 'github_copilot'),
         ledger('2026-01-10', 'ok'),
       ],
       toolName: names,
     });
     expect(dashboard.total_interactions).toBe(45);
     expect(dashboard.active_days).toBe(3);
-    expect(dashboard.top_tool).toEqual({ provider: 'github-copilot', name: 'GitHub Copilot', requests: 30 });
+    expect(dashboard.top_tool).toEqual({ provider: 'github_copilot', name: 'GitHub Copilot', requests: 30 });
     expect(dashboard.tools.map((tool) => [tool.provider, tool.interactions, tool.active_days])).toEqual([
-      ['github-copilot', 30, 1],
-      ['claude-code', 15, 2],
+      ['github_copilot', 30, 1],
+      ['claude_code', 15, 2],
     ]);
     expect(dashboard.tools[1]?.acceptance_rate).toBeCloseTo(7 / 15, 4);
     expect(dashboard.breakdowns.editors).toEqual([{ name: 'vscode', interactions: 45 }]);
@@ -143,7 +143,7 @@ describe('seat summary', () => {
         {
           team_id: 't',
           integration_id: 'i',
-          provider: 'github-copilot',
+          provider: 'github_copilot',
           taken_at: '2026-01-10T00:00:00Z',
           seats: [
             seat('2026-01-09T10:00:00Z'),

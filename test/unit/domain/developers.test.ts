@@ -6,7 +6,7 @@ import type { SeatSnapshot } from '../../../functions/domain/ports';
 const row = (login: string, date: string, teams?: string[]): StoredDeveloperDay => ({
   team_id: 't',
   integration_id: 'int_1',
-  provider: 'github-copilot',
+  provider: 'github_copilot',
   date,
   developer: { key: `github:${login}`, kind: 'user', login },
   active: true,
@@ -19,7 +19,7 @@ const row = (login: string, date: string, teams?: string[]): StoredDeveloperDay 
 const snapshot = (teams: (string | null)[]): SeatSnapshot => ({
   team_id: 't',
   integration_id: 'int_1',
-  provider: 'github-copilot',
+  provider: 'github_copilot',
   taken_at: '2026-07-10T00:00:00Z',
   seats: teams.map((team, index) => ({
     developer: { key: `github:${index}`, kind: 'user' },
@@ -42,7 +42,7 @@ describe('developers across tools', () => {
     const teams = unreportedTeams(rows, [snapshot(['platform', 'data', 'data', null])]);
     expect(teams).toEqual([
       {
-        provider: 'github-copilot',
+        provider: 'github_copilot',
         team: 'data',
         seats: 2,
         reason: expect.stringMatching(/fewer than five/),

@@ -39,7 +39,7 @@ describe('sync plan', () => {
   it('splits days into jobs of at most maxDaysPerJob, newest first, covering every day once', () => {
     const days = daysBetween('2026-08-25', '2026-11-22');
     const jobs = buildJobs(
-      { teamId: 't', integrationId: 'i', provider: 'claude-code' },
+      { teamId: 't', integrationId: 'i', provider: 'claude_code' },
       days,
       claudeCodeManifest,
       'backfill',

@@ -6,7 +6,7 @@ import { LocalSecretStore } from '../../../local/local-secret-store';
 describe('local secret store (AES-256-GCM)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'secret-store-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  const scope = { teamId: 't1', integrationId: 'int_1', provider: 'claude-code' };
+  const scope = { teamId: 't1', integrationId: 'int_1', provider: 'claude_code' };
 
   it('round-trips a secret and never writes it in clear', async () => {
     const store = new LocalSecretStore(join(dir, 'key'), join(dir, 'secrets.json'));
@@ -23,7 +23,7 @@ describe('local secret store (AES-256-GCM)', () => {
     const store = new LocalSecretStore(join(dir, 'key'), join(dir, 'secrets.json'));
     const ref = await store.save(scope, 'value');
     await expect(store.read(ref, { ...scope, teamId: 't2' })).rejects.toThrow();
-    await expect(store.read(ref, { ...scope, provider: 'github-copilot' })).rejects.toThrow();
+    await expect(store.read(ref, { ...scope, provider: 'github_copilot' })).rejects.toThrow();
   });
 
   it('removes a secret', async () => {
