@@ -24,9 +24,9 @@ const { createLocalRuntime } = await import('../local/runtime');
 const { startLocalApi } = await import('../local/api-server');
 const { createVerifier, issueToken, loadOrCreateSigningKeys } = await import('../local/jwt');
 const { startFakeAnthropic, DEMO_ANTHROPIC_ADMIN_KEY, generateClaudeCodeRecords } =
-  await import('../local/fakes/anthropic');
+  await import('../local/fakes/claude-code');
 const { normalizeClaudeCodeDay } = await import('../functions/providers/claude-code/normalizer');
-const { startFakeGitHub, DEMO_GITHUB_TOKEN } = await import('../local/fakes/github');
+const { startFakeGitHub, DEMO_GITHUB_TOKEN } = await import('../local/fakes/github-copilot');
 const { githubCopilotProvider } = await import('../functions/providers/github-copilot');
 const { parseReportFile } = await import('../functions/providers/github-copilot/ndjson');
 const { copilotUserRecordSchema } = await import('../functions/providers/github-copilot/schemas');
@@ -116,20 +116,20 @@ try {
   for (const developers of [10, 50, 200]) {
     const { runtime, backfillMs } = await pipeline(`dash${developers}`, developers);
     backfills.push({ developers, ms: backfillMs });
-    const deps = runtime.deps;
+    const ports = runtime.ports;
     const days = lastDays(TODAY, 90);
     let rollupItems = 0;
     let rowItems = 0;
     const rollupMs = await median(15, async () => {
       const [rollups, ledger] = await Promise.all([
-        deps.usage.getRollups('bench-team', days[0] as string, TODAY),
-        deps.usage.getLedger('bench-team', days[0] as string, TODAY),
+        ports.usage.getRollups('bench-team', days[0] as string, TODAY),
+        ports.usage.getLedger('bench-team', days[0] as string, TODAY),
       ]);
       rollupItems = rollups.length + ledger.length;
       buildDashboard({ today: TODAY, days: 90, rollups, ledger, toolName: () => 'Claude Code' });
     });
     const baselineMs = await median(5, async () => {
-      const all = await deps.usage.getDeveloperDays('bench-team', days);
+      const all = await ports.usage.getDeveloperDays('bench-team', days);
       rowItems = all.length;
       buildDeveloperUsage(all, () => 'Claude Code');
     });

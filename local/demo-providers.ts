@@ -1,63 +1,12 @@
-import { DEMO_ANTHROPIC_ADMIN_KEY, startFakeAnthropic } from './fakes/anthropic';
-import { DEMO_GITHUB_TOKEN, startFakeGitHub } from './fakes/github';
+import type { ProviderManifest } from '../functions/domain/provider-manifest';
+import { providerManifests } from '../functions/providers/manifests';
+import type { FakeDemo } from './fakes/demo';
 
 /**
- * The providers the local run connects for the demo team. Each uses its fake server unless its
- * base-URL variable points at a real API, in which case the key (and options) come from the environment.
+ * The providers the local run connects for the demo team: every registered provider. Each uses its fake
+ * (local/fakes/<provider folder>/demo.ts) unless its base-URL variable points at a real API, in which case
+ * the key and options come from the variables its manifest names (`local.keyEnv`, `local.optionEnv`).
  */
-export interface DemoProvider {
-  provider: string;
-  /** Environment variable of the provider's base URL (the same one the Lambdas read). */
-  baseUrlEnv: string;
-  /** Environment variable holding a real key, used when baseUrlEnv is set. */
-  keyEnv: string;
-  /** Extra connect options from the environment (real API) — e.g. a GitHub organisation. */
-  optionsFromEnv?: (env: NodeJS.ProcessEnv) => Record<string, string>;
-  startFake(): Promise<{
-    url: string;
-    apiKey: string;
-    options: Record<string, string>;
-    label: string;
-    close(): Promise<void>;
-  }>;
-}
-
-export const demoProviders: DemoProvider[] = [
-  {
-    provider: 'claude_code',
-    baseUrlEnv: 'ANTHROPIC_API_BASE_URL',
-    keyEnv: 'ANTHROPIC_ADMIN_KEY',
-    async startFake() {
-      const fake = await startFakeAnthropic({ developers: 12, historyDays: 120, seed: 'demo' });
-      return {
-        url: fake.url,
-        apiKey: DEMO_ANTHROPIC_ADMIN_KEY,
-        options: {},
-        label: 'Fake Anthropic Admin API (12 developers, deterministic data)',
-        close: () => fake.close(),
-      };
-    },
-  },
-  {
-    provider: 'github_copilot',
-    baseUrlEnv: 'GITHUB_API_BASE_URL',
-    keyEnv: 'GITHUB_TOKEN',
-    // A real organisation (GITHUB_ORG) or enterprise (GITHUB_ENTERPRISE).
-    optionsFromEnv: (env): Record<string, string> =>
-      env.GITHUB_ENTERPRISE ? { enterprise: env.GITHUB_ENTERPRISE } : { org: env.GITHUB_ORG ?? '' },
-    async startFake() {
-      const fake = await startFakeGitHub({ developers: 15, historyDays: 120, seed: 'demo' });
-      return {
-        url: fake.url,
-        apiKey: DEMO_GITHUB_TOKEN,
-        options: { org: fake.organization.login },
-        label: `Fake GitHub API, Copilot org "${fake.organization.login}" (15 seats, reports with signed NDJSON links)`,
-        close: () => fake.close(),
-      };
-    },
-  },
-];
-
 export interface DemoConnection {
   provider: string;
   apiKey?: string;
@@ -65,32 +14,58 @@ export interface DemoConnection {
   options: Record<string, string>;
 }
 
+/** A provider's folder under functions/providers/ and local/fakes/: its id in kebab case. */
+export const providerFolder = (providerId: string): string => providerId.replace(/_/g, '-');
+
+/** The fake demo of a provider, found by folder; a registered provider without one is an error. */
+export async function loadFakeDemo(providerId: string): Promise<FakeDemo> {
+  const path = `./fakes/${providerFolder(providerId)}/demo.ts`;
+  try {
+    return ((await import(path)) as { demo: FakeDemo }).demo;
+  } catch (error) {
+    throw new Error(
+      `provider ${providerId} has no fake at local/${path.slice(2)} (${(error as Error).message})`,
+    );
+  }
+}
+
+function fromEnvironment(manifest: ProviderManifest, env: NodeJS.ProcessEnv): Record<string, string> {
+  const options: Record<string, string> = {};
+  for (const [option, variable] of Object.entries(manifest.local.optionEnv ?? {})) {
+    const value = env[variable];
+    if (value) options[option] = value;
+  }
+  return options;
+}
+
 /** Starts fakes (or reads real settings) and returns what to connect plus the base URLs to use. */
 export async function prepareDemoProviders(
   env: NodeJS.ProcessEnv,
   say: (line: string) => void,
   onStop: (stop: () => Promise<void>) => void,
+  manifests: readonly ProviderManifest[] = providerManifests,
 ): Promise<{ providerEnv: Record<string, string>; demos: DemoConnection[] }> {
   const providerEnv: Record<string, string> = {};
   const demos: DemoConnection[] = [];
-  for (const demo of demoProviders) {
-    const realUrl = env[demo.baseUrlEnv];
+  for (const manifest of manifests) {
+    const { id, baseUrlEnv, local } = manifest;
+    const realUrl = env[baseUrlEnv];
     if (realUrl) {
-      providerEnv[demo.baseUrlEnv] = realUrl;
+      providerEnv[baseUrlEnv] = realUrl;
       demos.push({
-        provider: demo.provider,
-        apiKey: env[demo.keyEnv],
-        keyEnv: demo.keyEnv,
-        options: demo.optionsFromEnv?.(env) ?? {},
+        provider: id,
+        apiKey: env[local.keyEnv],
+        keyEnv: local.keyEnv,
+        options: fromEnvironment(manifest, env),
       });
-      say(`  ${demo.provider}: ${realUrl}`);
+      say(`  ${id}: ${realUrl}`);
       continue;
     }
-    const fake = await demo.startFake();
+    const fake = await (await loadFakeDemo(id)).start();
     onStop(() => fake.close());
-    providerEnv[demo.baseUrlEnv] = fake.url;
-    demos.push({ provider: demo.provider, apiKey: fake.apiKey, keyEnv: demo.keyEnv, options: fake.options });
-    say(`  ${demo.provider}: ${fake.label} on ${fake.url}`);
+    providerEnv[baseUrlEnv] = fake.url;
+    demos.push({ provider: id, apiKey: fake.apiKey, keyEnv: local.keyEnv, options: fake.options });
+    say(`  ${id}: ${fake.label} on ${fake.url}`);
   }
   return { providerEnv, demos };
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { SyncQueue } from '../functions/domain/ports';
-import type { SyncJob } from '../functions/schemas/sync-job';
+import type { SyncJob } from '../functions/domain/model';
 
 /**
  * A local stand-in for the per-provider SQS queues: messages are delivered in-process to the same

@@ -70,7 +70,7 @@ export async function runLocal(): Promise<void> {
     const adminToken = await issueToken(keys, { teamId: DEMO_TEAM, role: 'admin' });
 
     for (const demo of demos) {
-      const existing = (await runtime.deps.integrations.list(DEMO_TEAM)).find(
+      const existing = (await runtime.ports.integrations.list(DEMO_TEAM)).find(
         (i) => i.provider === demo.provider,
       );
       if (existing) {
@@ -137,7 +137,7 @@ async function connectAndBackfill(
   );
   const progress = setInterval(() => void report(), 400);
   const report = async () => {
-    const ledger = await runtime.deps.usage.getLedger(
+    const ledger = await runtime.ports.usage.getLedger(
       DEMO_TEAM,
       body.backfill!.start_date,
       body.backfill!.end_date,

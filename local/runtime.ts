@@ -3,10 +3,17 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { SQSEvent } from 'aws-lambda';
 import { idempotencyTable } from '../functions/adapters/dynamodb/table-definitions';
-import { coreDependencies } from '../functions/adapters/core-dependencies';
+import { integrationRepository, usageRepository } from '../functions/adapters/dynamodb/document-client';
 import { providerContextFactory } from '../functions/adapters/provider-context';
-import type { Clock } from '../functions/domain/ports';
-import type { Dependencies } from '../functions/domain/use-cases/dependencies';
+import { randomIds, systemClock } from '../functions/adapters/system';
+import type {
+  Clock,
+  IdGenerator,
+  IntegrationRepository,
+  Log,
+  UsageRepository,
+} from '../functions/domain/ports';
+import type { ProviderCatalog } from '../functions/domain/provider';
 import { createConnectHandler } from '../functions/handlers/connect';
 import { createDashboardHandler } from '../functions/handlers/dashboard';
 import { createFetcherHandler } from '../functions/handlers/fetcher';
@@ -14,9 +21,11 @@ import { handler as healthHandler } from '../functions/handlers/health';
 import { createIntegrationsHandler } from '../functions/handlers/integrations';
 import { createSchedulerHandler, type ScheduleEvent } from '../functions/handlers/scheduler';
 import { createSyncHandler } from '../functions/handlers/sync';
-import { providerManifests } from '../functions/providers/manifests';
 import { FETCHER_BATCH_SIZE } from '../functions/domain/provider-manifest';
+import { createProviderCatalog } from '../functions/providers/catalog';
+import { providerManifests } from '../functions/providers/manifests';
 import type { ProviderContext } from '../functions/providers/types';
+import { log } from '../functions/shared/observability';
 import type { HttpFunctionName } from '../functions/routes';
 import type { LambdaHttpHandler } from './api-server';
 import { InProcessQueue, type QueueOptions } from './in-process-queue';
@@ -40,8 +49,21 @@ export interface LocalRuntimeOptions {
   providerContext?: Partial<ProviderContext>;
 }
 
+/** Every port, real: the local run wires each handler with this one set (in AWS each gets only its own). */
+export interface LocalPorts {
+  providers: ProviderCatalog;
+  manifests: ProviderCatalog;
+  integrations: IntegrationRepository;
+  usage: UsageRepository;
+  secrets: LocalSecretStore;
+  queue: InProcessQueue;
+  clock: Clock;
+  ids: IdGenerator;
+  log: Log;
+}
+
 export interface LocalRuntime {
-  deps: Dependencies;
+  ports: LocalPorts;
   queue: InProcessQueue;
   http: Record<HttpFunctionName, LambdaHttpHandler>;
   /** Fires the daily schedule of one provider (or all) through the scheduler handler. */
@@ -51,16 +73,16 @@ export interface LocalRuntime {
 
 export function createLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
   const env = { ...process.env, ...options.tableNames, ...options.providerEnv };
-  const base = coreDependencies(env);
-  // Handlers built below receive a getter: `deps` is defined once the queue that needs them exists.
-  const getDeps = (): Dependencies => deps;
+  const clock = options.clock ?? systemClock;
+  // Handlers built below receive a getter: `ports` is defined once the queue that needs them exists.
+  const getPorts = (): LocalPorts => ports;
   const persistenceStore = new DynamoDBPersistenceLayer({
     tableName: options.tableNames[idempotencyTable.envVar] as string,
     awsSdkV3Client: new DynamoDBClient({}),
   });
   const consumers = Object.fromEntries(
     providerManifests.map((manifest) => {
-      const fetcher = createFetcherHandler(getDeps, () => ({ providerId: manifest.id, persistenceStore }));
+      const fetcher = createFetcherHandler(getPorts, () => ({ providerId: manifest.id, persistenceStore }));
       const timeoutMs = manifest.limits.fetcherTimeoutSeconds * 1000;
       return [
         manifest.id,
@@ -74,34 +96,36 @@ export function createLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
     concurrency: (provider) => providerManifests.find((m) => m.id === provider)?.limits.maxConcurrency ?? 1,
     ...options.queue,
   });
-  const deps: Dependencies = {
-    ...base,
+  const providers = createProviderCatalog(
+    providerContextFactory(env, { now: () => clock.now(), ...options.providerContext }),
+  );
+  const ports: LocalPorts = {
+    providers,
+    manifests: providers,
+    integrations: integrationRepository(env),
+    usage: usageRepository(env),
     secrets: new LocalSecretStore(
       join(options.dataDir, 'secret-store.key'),
       join(options.dataDir, 'secrets.json'),
     ),
     queue,
-    ...(options.clock ? { clock: options.clock } : {}),
-    providerContext: providerContextFactory(env, {
-      ...(options.clock ? { now: () => options.clock!.now() } : {}),
-      ...options.providerContext,
-    }),
+    clock,
+    ids: randomIds,
+    log,
   };
   const schedulers = Object.fromEntries(
-    providerManifests.map((manifest) => [manifest.id, createSchedulerHandler(getDeps, () => manifest.id)]),
+    providerManifests.map((manifest) => [manifest.id, createSchedulerHandler(getPorts, () => manifest.id)]),
   );
 
   return {
-    get deps() {
-      return deps;
-    },
+    ports,
     queue,
     http: {
       health: healthHandler as LambdaHttpHandler,
-      connect: createConnectHandler(getDeps) as LambdaHttpHandler,
-      sync: createSyncHandler(getDeps) as LambdaHttpHandler,
-      integrations: createIntegrationsHandler(getDeps) as LambdaHttpHandler,
-      dashboard: createDashboardHandler(getDeps) as LambdaHttpHandler,
+      connect: createConnectHandler(getPorts) as LambdaHttpHandler,
+      sync: createSyncHandler(getPorts) as LambdaHttpHandler,
+      integrations: createIntegrationsHandler(getPorts) as LambdaHttpHandler,
+      dashboard: createDashboardHandler(getPorts) as LambdaHttpHandler,
     },
     async schedule(provider) {
       const ids = provider ? [provider] : providerManifests.map((manifest) => manifest.id);

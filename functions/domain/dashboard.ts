@@ -9,7 +9,8 @@ import {
   type UsageMetrics,
 } from './metrics';
 import type { DailyRollup, DayState, LedgerEntry } from './model';
-import type { SeatSnapshot } from './ports';
+import type { SeatSnapshot } from './model';
+import { seatSummary, type SeatSummary } from './seats';
 
 /** Pure aggregation of rollups + ledger into what a team page shows (docs/api.md, GET /dashboard). */
 export type HeatmapState =
@@ -49,16 +50,6 @@ export interface ToolSummary {
   seats: SeatSummary | null;
 }
 
-export interface SeatSummary {
-  assigned: number;
-  /** Seats whose last activity falls in the period. */
-  active_in_period: number;
-  inactive_in_period: number;
-  never_active: number;
-  utilisation: number | null;
-  taken_at: string;
-}
-
 export interface BreakdownRow extends PartialMetrics {
   name: string;
   acceptance_rate?: number | null;
@@ -91,38 +82,6 @@ export function heatmapState(entries: readonly LedgerEntry[], count: number): He
   if (entries.some((entry) => entry.state === 'failed')) return 'failed';
   if (entries.some((entry) => entry.state === 'pending')) return 'pending';
   return 'not_available';
-}
-
-/**
- * A seat counts as used in the period when the provider's last activity for it falls in the period
- * (GitHub: completions, chat, CLI, github.com — wider than the usage reports). One rule for the
- * dashboard's seat summary and the developers view's seat list.
- */
-export function seatActiveSince(seat: SeatSnapshot['seats'][number], periodStart: string): boolean {
-  return seat.last_activity_at != null && seat.last_activity_at.slice(0, 10) >= periodStart;
-}
-
-/** Seat use over the period from the providers' seat snapshots (one per integration). */
-export function seatSummary(snapshots: readonly SeatSnapshot[], periodStart: string): SeatSummary | null {
-  if (snapshots.length === 0) return null;
-  let assigned = 0;
-  let active = 0;
-  let never = 0;
-  for (const snapshot of snapshots) {
-    for (const seat of snapshot.seats) {
-      assigned++;
-      if (!seat.last_activity_at) never++;
-      else if (seatActiveSince(seat, periodStart)) active++;
-    }
-  }
-  return {
-    assigned,
-    active_in_period: active,
-    inactive_in_period: assigned - active,
-    never_active: never,
-    utilisation: assigned === 0 ? null : Math.round((active / assigned) * 10_000) / 10_000,
-    taken_at: snapshots.map((snapshot) => snapshot.taken_at).sort()[0] as string,
-  };
 }
 
 function toolSummary(

@@ -1,4 +1,4 @@
-import type { Breakdowns, DeveloperDayUsage, UsageMetrics } from './metrics';
+import type { Breakdowns, DeveloperDayUsage, DeveloperRef, UsageMetrics } from './metrics';
 
 /** Entities of the system, as the use cases see them (storage keys live in the adapters). */
 export type IntegrationStatus = 'active' | 'invalid_credentials' | 'not_available';
@@ -81,4 +81,40 @@ export interface StoredDeveloperDay extends DeveloperDayUsage {
   team_id: string;
   integration_id: string;
   provider: string;
+}
+
+/** One queue message: a batch of days of one integration for its provider's fetcher. */
+export interface SyncJob {
+  version: 1;
+  job_id: string;
+  sync_id: string;
+  team_id: string;
+  integration_id: string;
+  provider: string;
+  trigger: SyncTrigger;
+  /** Ascending UTC days, at most the manifest's `maxDaysPerJob`. */
+  dates: string[];
+  enqueued_at: string;
+  /** Also refresh the seat snapshot (set on the newest job of a sync, for seat-based providers). */
+  with_seats: boolean;
+}
+
+/** One licence as the provider reports it (a snapshot of now, not of a day). */
+export interface SeatAssignment {
+  developer: DeveloperRef;
+  assigned_at?: string;
+  last_activity_at?: string | null;
+  last_activity_editor?: string | null;
+  plan_type?: string;
+  pending_cancellation_date?: string | null;
+  assigning_team?: string | null;
+}
+
+/** The latest seat assignments of one integration. */
+export interface SeatSnapshot {
+  team_id: string;
+  integration_id: string;
+  provider: string;
+  taken_at: string;
+  seats: SeatAssignment[];
 }

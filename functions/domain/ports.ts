@@ -1,8 +1,18 @@
-import type { DailyRollup, Integration, LedgerEntry, StoredDeveloperDay, DayState } from './model';
-import type { SyncJob } from '../schemas/sync-job';
-import type { SeatAssignment } from '../providers/types';
+import type {
+  DailyRollup,
+  DayState,
+  Integration,
+  LedgerEntry,
+  SeatSnapshot,
+  StoredDeveloperDay,
+  SyncJob,
+} from './model';
 
-/** Interfaces the use cases need; adapters implement them (DynamoDB, KMS + Secrets Manager, SQS, local). */
+/**
+ * Interfaces the use cases need; adapters implement them (DynamoDB, KMS + Secrets Manager, SQS, local).
+ * Each use case names the members it uses (`Pick<IntegrationRepository, 'get' | 'save'>`), so a handler
+ * wires exactly those and the compiler says what a function may touch. The provider port is in provider.ts.
+ */
 export interface IntegrationRepository {
   /** Creates or replaces the integration item. */
   save(integration: Integration): Promise<void>;
@@ -39,14 +49,6 @@ export interface DayReplacement {
   ledger: LedgerEntry;
   /** The provider's answer for the day, kept (compressed) to rebuild rows later. */
   raw: unknown;
-}
-
-export interface SeatSnapshot {
-  team_id: string;
-  integration_id: string;
-  provider: string;
-  taken_at: string;
-  seats: SeatAssignment[];
 }
 
 export interface UsageRepository {
@@ -102,4 +104,11 @@ export interface Clock {
 
 export interface IdGenerator {
   newId(prefix: string): string;
+}
+
+/** A logger: structured, and never handed secrets. */
+export interface Log {
+  info(message: string, attributes?: Record<string, unknown>): void;
+  warn(message: string, attributes?: Record<string, unknown>): void;
+  error(message: string, attributes?: Record<string, unknown>): void;
 }

@@ -1,8 +1,10 @@
 /**
  * Static facts about a provider: no runtime dependencies, so the CDK app can read them to build
- * one schedule → queue → fetcher pipeline per provider without importing provider code.
+ * one schedule → queue → fetcher pipeline per provider, and functions that never call a provider (the
+ * dashboard) can name it, without importing provider code.
  */
 export interface ProviderManifest {
+  /** The id the API speaks (`claude_code`, `github_copilot`, `cursor`): requests, responses, stored items. */
   id: string;
   displayName: string;
   /** Environment variable that overrides the API base URL (fakes, enterprise servers). */
@@ -29,6 +31,18 @@ export interface ProviderManifest {
     maxAttempts: number;
     /** Longest wait the client accepts from a retry-after header before giving up on this delivery. */
     maxRetryAfterSeconds: number;
+  };
+  /** The local run (`npm start`) against the real API, when `baseUrlEnv` is set: where key and options come from. */
+  local: {
+    /** Environment variable holding a real key. */
+    keyEnv: string;
+    /** Connect option → environment variable; the options whose variable is set are sent. */
+    optionEnv?: Record<string, string>;
+  };
+  /** Provider-specific sentences the API shows beside the figures. */
+  notes?: {
+    /** Why a team that holds seats of this tool can be missing from its usage rows. */
+    unreportedTeam?: string;
   };
 }
 

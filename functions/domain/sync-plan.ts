@@ -1,8 +1,7 @@
-import type { ProviderManifest } from './provider-manifest';
-import type { SyncJob } from '../schemas/sync-job';
 import { addDays, chunk, toIsoDay } from './dates';
-import type { SyncTrigger } from './model';
-import type { IdGenerator } from './ports';
+import type { SyncJob, SyncTrigger } from './model';
+import type { Clock, IdGenerator, SyncQueue, UsageRepository } from './ports';
+import type { ProviderManifest } from './provider-manifest';
 
 /**
  * Which days a backfill covers: `days` (default: the manifest's depth) ending with the newest day the
@@ -19,6 +18,7 @@ export function backfillRange(
   return { start: earliest && earliest > start ? earliest : start, end };
 }
 
+/** The days the daily run asks a provider for. */
 export function dailyDates(manifest: ProviderManifest, now: Date): string[] {
   const today = toIsoDay(now);
   return [...new Set(manifest.sync.dailyOffsets.map((offset) => addDays(today, -offset)))].sort();
@@ -55,4 +55,54 @@ export function buildJobs(
       enqueued_at: now.toISOString(),
       with_seats: index === 0,
     }));
+}
+
+export interface SyncPlanPorts {
+  usage: Pick<UsageRepository, 'markPending'>;
+  queue: SyncQueue;
+  ids: IdGenerator;
+  clock: Clock;
+}
+
+export interface SyncPlan {
+  manifest: ProviderManifest;
+  /** Integrations of the manifest's provider to sync. */
+  targets: readonly Omit<JobTarget, 'provider'>[];
+  days: readonly string[];
+  trigger: SyncTrigger;
+  /** Continues a sync begun by an earlier call (the scheduler plans page by page); a new one otherwise. */
+  syncId?: string;
+}
+
+/**
+ * Starts a sync — the one step behind connect (backfill), POST /sync and the daily scheduler:
+ * 1. every day of every target is marked `pending` in the ledger where nothing better is known, so the
+ *    dashboard says "waiting" rather than "no activity" until a fetcher answers;
+ * 2. the days are cut into jobs of at most `maxDaysPerJob`, newest first, one carrying the seat refresh;
+ * 3. the jobs go to the provider's queue (ten per batch).
+ */
+export async function planSync(
+  plan: SyncPlan,
+  ports: SyncPlanPorts,
+): Promise<{ syncId: string; jobs: number }> {
+  const provider = plan.manifest.id;
+  const syncId = plan.syncId ?? ports.ids.newId('sync');
+  const now = ports.clock.now();
+  await ports.usage.markPending(
+    plan.targets.flatMap((target) =>
+      plan.days.map((date) => ({
+        team_id: target.teamId,
+        integration_id: target.integrationId,
+        provider,
+        date,
+        sync_id: syncId,
+        updated_at: now.toISOString(),
+      })),
+    ),
+  );
+  const jobs = plan.targets.flatMap((target) =>
+    buildJobs({ ...target, provider }, [...plan.days], plan.manifest, plan.trigger, syncId, ports.ids, now),
+  );
+  await ports.queue.enqueue(provider, jobs);
+  return { syncId, jobs: jobs.length };
 }

@@ -1,20 +1,27 @@
-import type { Dependencies } from '../domain/use-cases/dependencies';
-import { connectIntegration } from '../domain/use-cases/connect-integration';
+import { connectIntegration, type ConnectPorts } from '../domain/use-cases/connect-integration';
 import { toView } from '../domain/use-cases/manage-integrations';
-import { awsDependencies, lazy } from '../adapters/aws-dependencies';
+import { integrationRepository, usageRepository } from '../adapters/dynamodb/document-client';
+import { providerContextFactory } from '../adapters/provider-context';
+import { sqsSyncQueue } from '../adapters/queue';
+import { kmsSecretStore } from '../adapters/secrets';
+import { randomIds, systemClock } from '../adapters/system';
+import { createProviderCatalog } from '../providers/catalog';
+import { API_BASE_PATH } from '../routes';
 import { connectBodySchema } from '../schemas/api';
 import { callerFromEvent } from '../shared/auth';
 import { httpHandler, json, parseBody } from '../shared/http';
+import { lazy } from '../shared/lazy';
+import { log } from '../shared/observability';
 
 /** POST /connect — checks, encrypts and stores a provider key, then starts the backfill. */
-export function createConnectHandler(deps: () => Dependencies) {
+export function createConnectHandler(ports: () => ConnectPorts) {
   return httpHandler(async (event) => {
     const caller = callerFromEvent(event);
     const { provider, api_key, name, backfill_days, ...options } = parseBody(event, connectBodySchema);
     const result = await connectIntegration(
       caller,
       { provider, apiKey: api_key, name, options, backfillDays: backfill_days },
-      deps(),
+      ports(),
     );
     return json(
       result.created ? 201 : 200,
@@ -22,12 +29,23 @@ export function createConnectHandler(deps: () => Dependencies) {
         integration_id: result.integration.integration_id,
         status: result.integration.status,
         created: result.created,
-        integration: toView(result.integration, deps()),
+        integration: toView(result.integration, ports().providers),
         backfill: result.backfill,
       },
-      { location: `/api/ai-usage/integrations/${result.integration.integration_id}` },
+      { location: `${API_BASE_PATH}/integrations/${result.integration.integration_id}` },
     );
   });
 }
 
-export const handler = createConnectHandler(lazy(() => awsDependencies()));
+export const handler = createConnectHandler(
+  lazy(() => ({
+    providers: createProviderCatalog(providerContextFactory()),
+    integrations: integrationRepository(),
+    usage: usageRepository(),
+    secrets: kmsSecretStore(),
+    queue: sqsSyncQueue(),
+    ids: randomIds,
+    clock: systemClock,
+    log,
+  })),
+);

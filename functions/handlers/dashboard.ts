@@ -1,20 +1,36 @@
-import type { Dependencies } from '../domain/use-cases/dependencies';
-import { readDashboard, readDeveloperUsage } from '../domain/use-cases/read-dashboard';
-import { lazy, readOnlyDependencies } from '../adapters/core-dependencies';
+import {
+  readDashboard,
+  readDeveloperUsage,
+  type ReadDashboardPorts,
+  type ReadDeveloperUsagePorts,
+} from '../domain/use-cases/read-dashboard';
+import { integrationRepository, usageRepository } from '../adapters/dynamodb/document-client';
+import { systemClock } from '../adapters/system';
+import { manifestCatalog } from '../providers/manifests';
 import { daysQuerySchema } from '../schemas/api';
 import { callerFromEvent } from '../shared/auth';
 import { httpHandler, json, parseWith } from '../shared/http';
+import { lazy } from '../shared/lazy';
+
+export type DashboardPorts = ReadDashboardPorts & ReadDeveloperUsagePorts;
 
 /** GET /dashboard?days=N and GET /dashboard/developers?days=N — read-only, any team member. */
-export function createDashboardHandler(deps: () => Dependencies) {
+export function createDashboardHandler(ports: () => DashboardPorts) {
   return httpHandler(async (event) => {
     const caller = callerFromEvent(event);
     const { days } = parseWith(event.queryStringParameters ?? {}, daysQuerySchema, 'Invalid query string.');
     if (event.rawPath.endsWith('/developers')) {
-      return json(200, await readDeveloperUsage(caller, days, deps()));
+      return json(200, await readDeveloperUsage(caller, days, ports()));
     }
-    return json(200, await readDashboard(caller, days, deps()));
+    return json(200, await readDashboard(caller, days, ports()));
   });
 }
 
-export const handler = createDashboardHandler(lazy(() => readOnlyDependencies()));
+export const handler = createDashboardHandler(
+  lazy(() => ({
+    usage: usageRepository(),
+    integrations: integrationRepository(),
+    manifests: manifestCatalog,
+    clock: systemClock,
+  })),
+);

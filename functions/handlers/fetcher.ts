@@ -1,20 +1,22 @@
-import middy from '@middy/core';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { SyncJob } from '../domain/model';
+import { runSyncJob, type JobResult, type SyncJobPorts } from '../domain/use-cases/run-sync-job';
+import { integrationRepository, usageRepository } from '../adapters/dynamodb/document-client';
 import { idempotencyTable } from '../adapters/dynamodb/table-definitions';
-import type { Dependencies } from '../domain/use-cases/dependencies';
-import { runSyncJob } from '../domain/use-cases/run-sync-job';
-import { awsDependencies, lazy } from '../adapters/aws-dependencies';
-import { syncJobSchema, type SyncJob } from '../schemas/sync-job';
+import { providerContextFactory } from '../adapters/provider-context';
+import { kmsSecretStore } from '../adapters/secrets';
+import { systemClock } from '../adapters/system';
+import { ENV } from '../environment';
+import { createProviderCatalog } from '../providers/catalog';
+import { syncJobSchema } from '../schemas/sync-job';
 import { requireEnv } from '../shared/env';
-import { logger, metrics, tracer } from '../shared/observability';
+import { lazy } from '../shared/lazy';
+import { log, logger, metrics, withPowertools } from '../shared/observability';
 
 export interface FetcherOptions {
   /** The provider this fetcher serves; a message for another provider is dropped (it is on the wrong queue). */
@@ -31,17 +33,17 @@ export const IDEMPOTENCY_SECONDS = 24 * 60 * 60;
  * records return to the queue (partial batch response). Each job is idempotent twice over: keyed
  * on its job_id by Powertools idempotency, and because a day is always replaced whole.
  */
-export function createFetcherHandler(deps: () => Dependencies, options: () => FetcherOptions) {
+export function createFetcherHandler(ports: () => SyncJobPorts, options: () => FetcherOptions) {
   const processor = new BatchProcessor(EventType.SQS);
   const config = new IdempotencyConfig({
     eventKeyJmesPath: 'job_id',
     expiresAfterSeconds: IDEMPOTENCY_SECONDS,
   });
-  let run: ((job: SyncJob) => Promise<unknown>) | undefined;
+  let run: ((job: SyncJob) => Promise<JobResult>) | undefined;
   const runner = () => {
     if (run) return run;
     const { persistenceStore } = options();
-    const plain = (job: SyncJob) => runSyncJob(job, deps());
+    const plain = (job: SyncJob) => runSyncJob(job, ports());
     run = persistenceStore ? makeIdempotent(plain, { persistenceStore, config }) : plain;
     return run;
   };
@@ -55,28 +57,31 @@ export function createFetcherHandler(deps: () => Dependencies, options: () => Fe
     }
     logger.appendKeys({ job_id: job.job_id, integration_id: job.integration_id, provider: job.provider });
     try {
-      const result = (await runner()(job)) as { days_ok?: number; days_failed?: number } | undefined;
-      metrics.addMetric('DaysSynced', MetricUnit.Count, result?.days_ok ?? 0);
-      metrics.addMetric('DaysFailed', MetricUnit.Count, result?.days_failed ?? 0);
+      const result = await runner()(job);
+      metrics.addMetric('DaysSynced', MetricUnit.Count, result.days_ok);
+      metrics.addMetric('DaysFailed', MetricUnit.Count, result.days_failed);
     } finally {
       logger.removeKeys(['job_id', 'integration_id', 'provider']);
     }
   };
 
-  return middy<SQSEvent, SQSBatchResponse>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(logMetrics(metrics))
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
-    .handler(async (event: SQSEvent, context: Context) => {
-      config.registerLambdaContext(context);
-      return processPartialResponse(event, recordHandler, processor, { context });
-    });
+  return withPowertools<SQSEvent, SQSBatchResponse>().handler(async (event: SQSEvent, context: Context) => {
+    config.registerLambdaContext(context);
+    return processPartialResponse(event, recordHandler, processor, { context });
+  });
 }
 
 export const handler = createFetcherHandler(
-  lazy(() => awsDependencies()),
   lazy(() => ({
-    providerId: requireEnv('PROVIDER_ID'),
+    providers: createProviderCatalog(providerContextFactory()),
+    integrations: integrationRepository(),
+    usage: usageRepository(),
+    secrets: kmsSecretStore(),
+    clock: systemClock,
+    log,
+  })),
+  lazy(() => ({
+    providerId: requireEnv(ENV.providerId),
     persistenceStore: new DynamoDBPersistenceLayer({ tableName: requireEnv(idempotencyTable.envVar) }),
   })),
 );

@@ -1,23 +1,34 @@
-import type { Dependencies } from '../domain/use-cases/dependencies';
-import { requestSync } from '../domain/use-cases/request-sync';
-import { lazy } from '../adapters/core-dependencies';
-import { queueingDependencies } from '../adapters/queue-dependencies';
+import { requestSync, type RequestSyncPorts } from '../domain/use-cases/request-sync';
+import { integrationRepository, usageRepository } from '../adapters/dynamodb/document-client';
+import { sqsSyncQueue } from '../adapters/queue';
+import { randomIds, systemClock } from '../adapters/system';
+import { manifestCatalog } from '../providers/manifests';
 import { syncBodySchema } from '../schemas/api';
 import { callerFromEvent } from '../shared/auth';
 import { httpHandler, json, parseBody } from '../shared/http';
+import { lazy } from '../shared/lazy';
 
 /** POST /sync — queues a manual sync of one integration (at most one a minute). */
-export function createSyncHandler(deps: () => Dependencies) {
+export function createSyncHandler(ports: () => RequestSyncPorts) {
   return httpHandler(async (event) => {
     const caller = callerFromEvent(event);
     const body = parseBody(event, syncBodySchema);
     const accepted = await requestSync(
       caller,
       { integrationId: body.integration_id, startDate: body.start_date, endDate: body.end_date },
-      deps(),
+      ports(),
     );
     return json(202, accepted);
   });
 }
 
-export const handler = createSyncHandler(lazy(() => queueingDependencies()));
+export const handler = createSyncHandler(
+  lazy(() => ({
+    manifests: manifestCatalog,
+    integrations: integrationRepository(),
+    usage: usageRepository(),
+    queue: sqsSyncQueue(),
+    ids: randomIds,
+    clock: systemClock,
+  })),
+);

@@ -1,38 +1,13 @@
-import { ValidationError } from '../domain/errors';
 import { claudeCodeProvider } from './claude-code';
 import { githubCopilotProvider } from './github-copilot';
-import type { Provider } from './types';
+import type { ProviderDefinition } from './types';
 
 /**
- * The provider registry: the only place that lists provider implementations. Everything else
- * (connect, scheduler, fetcher, ledger, CDK via manifests.ts) asks here.
+ * The registered providers, in display order: the one line to add for a new provider. Everything else —
+ * connect, scheduler, fetcher, ledger, dashboard, the CDK pipeline (manifests.ts) and the local run's demo
+ * (local/demo-providers.ts) — derives from this list.
  */
-const providers: readonly Provider<never>[] = [
-  claudeCodeProvider as Provider<never>,
-  githubCopilotProvider as Provider<never>,
+export const providerDefinitions: readonly ProviderDefinition<never>[] = [
+  claudeCodeProvider as ProviderDefinition<never>,
+  githubCopilotProvider as ProviderDefinition<never>,
 ];
-
-export interface ProviderRegistry {
-  ids(): string[];
-  get(id: string): Provider<never>;
-  has(id: string): boolean;
-}
-
-export function createRegistry(list: readonly Provider<never>[] = providers): ProviderRegistry {
-  const byId = new Map(list.map((provider) => [provider.manifest.id, provider]));
-  return {
-    ids: () => [...byId.keys()],
-    has: (id) => byId.has(id),
-    get(id) {
-      const provider = byId.get(id);
-      if (!provider) {
-        throw new ValidationError(`Unknown provider "${id}". Supported: ${[...byId.keys()].join(', ')}.`, [
-          { field: 'provider', message: `must be one of ${[...byId.keys()].join(', ')}` },
-        ]);
-      }
-      return provider;
-    },
-  };
-}
-
-export const providerRegistry = createRegistry();

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { isIsoDay } from '../domain/dates';
+import type { SyncJob } from '../domain/model';
 
-/** The queue message between scheduler/connect/sync and a provider's fetcher. */
+/** The queue message between connect / sync / scheduler and a provider's fetcher, checked on receipt. */
 export const syncJobSchema = z.object({
   version: z.literal(1),
   job_id: z.string().min(1),
@@ -12,7 +13,7 @@ export const syncJobSchema = z.object({
   trigger: z.enum(['backfill', 'scheduled', 'manual']),
   dates: z.array(z.string().refine(isIsoDay, 'must be a YYYY-MM-DD day')).min(1).max(31),
   enqueued_at: z.string(),
-  /** Also refresh the seat snapshot (set on the newest job of a sync, for seat-based providers). */
   with_seats: z.boolean().default(false),
-});
-export type SyncJob = z.infer<typeof syncJobSchema>;
+}) satisfies z.ZodType<SyncJob, unknown>;
+
+export type { SyncJob };

@@ -1,12 +1,8 @@
-import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
 import { ValidationError } from '../domain/errors';
-import { logger, metrics, tracer } from './observability';
+import { logger, withPowertools } from './observability';
 import { errorToProblem } from './problem';
 
 export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
@@ -37,28 +33,31 @@ export function parseBody<T>(event: HttpEvent, schema: z.ZodType<T>): T {
   return parseWith(value, schema, 'The request body is not valid.');
 }
 
+/**
+ * Parses a value against a schema; a mismatch is a ValidationError whose detail names each field and rule
+ * (`The request body is not valid: provider: …; api_key: …`) and whose issues list them one by one.
+ */
 export function parseWith<T>(value: unknown, schema: z.ZodType<T>, message: string): T {
   const result = schema.safeParse(value);
   if (!result.success) {
     // Issues name the field and the rule, never the submitted value (it may be a key).
-    throw new ValidationError(
-      message,
-      result.error.issues.map((issue) => ({ field: issue.path.join('.') || 'body', message: issue.message })),
-    );
+    const issues = result.error.issues.map((issue) => ({
+      field: issue.path.join('.') || 'body',
+      message: issue.message,
+    }));
+    const summary = issues.map((issue) => `${issue.field}: ${issue.message}`).join('; ');
+    throw new ValidationError(`${message.replace(/\.$/, '')}: ${summary}.`, issues);
   }
   return result.data;
 }
 
 /**
- * The standard chain of every HTTP handler: Powertools logger context, metrics and tracing, header
- * normalisation, then one error mapper that turns any error into RFC 9457 problem+json (middy's
- * own http-error-handler answers text/plain and maps unknown errors differently).
+ * The chain of every HTTP handler: the Powertools chain, header normalisation, then one error mapper that
+ * turns any error into RFC 9457 problem+json (middy's own http-error-handler answers text/plain and maps
+ * unknown errors differently).
  */
 export function httpHandler(handler: HttpHandler) {
-  return middy<HttpEvent, HttpResult>()
-    .use(injectLambdaContext(logger, { resetKeys: true }))
-    .use(logMetrics(metrics))
-    .use(captureLambdaHandler(tracer, { captureResponse: false }))
+  return withPowertools<HttpEvent, HttpResult>()
     .use(httpHeaderNormalizer())
     .use({
       onError: async (request) => {

@@ -12,8 +12,12 @@ import {
   startFakeAnthropic,
   type FakeAnthropicOptions,
   type FakeAnthropicServer,
-} from '../../local/fakes/anthropic';
-import { startFakeGitHub, type FakeGitHubOptions, type FakeGitHubServer } from '../../local/fakes/github';
+} from '../../local/fakes/claude-code';
+import {
+  startFakeGitHub,
+  type FakeGitHubOptions,
+  type FakeGitHubServer,
+} from '../../local/fakes/github-copilot';
 import { API_BASE_PATH } from '../../functions/routes';
 
 /**

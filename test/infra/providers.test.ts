@@ -5,13 +5,14 @@ import { environmentOf, functionNamed, grantsOf, providerStem, resourcesOf, synt
 
 /** A second provider that exists only here: the stack must build its pipeline with no CDK change. */
 const otherProvider: ProviderManifest = {
-  id: 'acme-ai',
+  id: 'acme_ai',
   displayName: 'Acme AI',
   baseUrlEnv: 'ACME_AI_API_BASE_URL',
   defaultBaseUrl: 'https://api.acme.example',
   scheduleCron: 'cron(40 4 * * ? *)',
   sync: { backfillDays: 30, dailyOffsets: [1], newestOffset: 1, maxDaysPerJob: 5 },
   limits: { maxConcurrency: 3, fetcherTimeoutSeconds: 45, maxAttempts: 3, maxRetryAfterSeconds: 30 },
+  local: { keyEnv: 'ACME_AI_KEY' },
 };
 
 /** Asserts the whole rule → scheduler → queue (+DLQ) → fetcher chain of one provider. */
@@ -131,6 +132,6 @@ describe('a provider added to the registry needs no CDK change', () => {
       synthStage('dev', {
         providers: [{ ...otherProvider, limits: { ...otherProvider.limits, maxConcurrency: 1 } }],
       }),
-    ).toThrow(/acme-ai: limits.maxConcurrency must be an integer ≥ 2/);
+    ).toThrow(/acme_ai: limits.maxConcurrency must be an integer ≥ 2/);
   });
 });

@@ -1,4 +1,4 @@
-import { DEMO_ANTHROPIC_ADMIN_KEY } from '../../local/fakes/anthropic';
+import { DEMO_ANTHROPIC_ADMIN_KEY } from '../../local/fakes/claude-code';
 import { startPipeline, type TestPipeline } from '../helpers/pipeline';
 
 /** Connect validation, roles, tenancy walls, disconnect and the schedule, through the local API. */

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { addDays, daysBetween } from '../../functions/domain/dates';
-import { DEMO_ANTHROPIC_ADMIN_KEY, type ClaudeCodeRecord } from '../../local/fakes/anthropic';
+import { DEMO_ANTHROPIC_ADMIN_KEY, type ClaudeCodeRecord } from '../../local/fakes/claude-code';
 import { startPipeline, type TestPipeline } from '../helpers/pipeline';
 
 /**
@@ -157,7 +157,7 @@ describe('Claude Code pipeline', () => {
 
   it('re-syncing days and delivering a job twice leave totals unchanged', async () => {
     const before = await pipeline.call('GET', '/dashboard?days=90', { token: admin });
-    const rowsBefore = (await pipeline.runtime.deps.usage.getDeveloperDays(TEAM, fetchedDays)).length;
+    const rowsBefore = (await pipeline.runtime.ports.usage.getDeveloperDays(TEAM, fetchedDays)).length;
     const sync = await pipeline.call('POST', '/sync', {
       token: admin,
       body: { integration_id: integrationId, start_date: addDays(TODAY, -30), end_date: addDays(TODAY, -1) },
@@ -196,7 +196,7 @@ describe('Claude Code pipeline', () => {
     const after = await pipeline.call('GET', '/dashboard?days=90', { token: admin });
     expect(after.body.total_interactions).toBe(before.body.total_interactions);
     expect(after.body.heatmap_data).toEqual(before.body.heatmap_data);
-    expect((await pipeline.runtime.deps.usage.getDeveloperDays(TEAM, fetchedDays)).length).toBe(rowsBefore);
+    expect((await pipeline.runtime.ports.usage.getDeveloperDays(TEAM, fetchedDays)).length).toBe(rowsBefore);
   });
 
   it('refuses a second manual sync within 60 s with 429 and Retry-After', async () => {
@@ -242,7 +242,7 @@ describe('Claude Code pipeline', () => {
     expect(pipeline.fake.faults.pending()).toBe(0);
     const statuses = pipeline.fake.requests.slice(-12).map((request) => request.status);
     expect(statuses).toEqual(expect.arrayContaining([429, 529, 200]));
-    const ledger = await pipeline.runtime.deps.usage.getLedger(
+    const ledger = await pipeline.runtime.ports.usage.getLedger(
       TEAM,
       addDays(TODAY, -5),
       addDays(TODAY, -1),
@@ -267,7 +267,7 @@ describe('Claude Code pipeline', () => {
     await pipeline.runtime.queue.drain();
     pipeline.fake.faults.clear();
     expect(pipeline.runtime.queue.stats('claude_code').dead).toBeGreaterThanOrEqual(1);
-    const [entry] = await pipeline.runtime.deps.usage.getLedger(TEAM, day, day, integrationId);
+    const [entry] = await pipeline.runtime.ports.usage.getLedger(TEAM, day, day, integrationId);
     // The day had data: it stays ok (not erased), and the failed attempts are recorded beside it.
     expect(entry?.state).toBe('ok');
     expect((entry as unknown as { last_error?: string }).last_error).toMatch(/500/);

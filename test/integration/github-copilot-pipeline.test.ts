@@ -1,5 +1,5 @@
 import { addDays, daysBetween } from '../../functions/domain/dates';
-import { DEMO_GITHUB_TOKEN, type CopilotUserRecord } from '../../local/fakes/github';
+import { DEMO_GITHUB_TOKEN, type CopilotUserRecord } from '../../local/fakes/github-copilot';
 import { startPipeline, type TestPipeline } from '../helpers/pipeline';
 
 /**
@@ -79,7 +79,7 @@ describe('GitHub Copilot pipeline', () => {
     };
   };
   const ledgerOf = (day: string) =>
-    pipeline.runtime.deps.usage.getLedger(TEAM, day, day, integrationId).then(([entry]) => entry);
+    pipeline.runtime.ports.usage.getLedger(TEAM, day, day, integrationId).then(([entry]) => entry);
   const manualSync = async (start: string, end: string) => {
     pipeline.clock.advance(61);
     const response = await pipeline.call('POST', '/sync', {
@@ -187,7 +187,7 @@ describe('GitHub Copilot pipeline', () => {
     );
 
     // Per-user AI credits (reported from 2026-06-19) are kept per developer-day, not summed into cost.
-    const rows = await pipeline.runtime.deps.usage.getDeveloperDays(TEAM, published);
+    const rows = await pipeline.runtime.ports.usage.getDeveloperDays(TEAM, published);
     const credits = rows.reduce((sum, row) => sum + Number(row.extras.ai_credits_used ?? 0), 0);
     expect(credits).toBeCloseTo(expected.credits, 6);
     expect(expected.credits).toBeGreaterThan(0);
@@ -334,13 +334,13 @@ describe('GitHub Copilot pipeline', () => {
 
   it('re-syncing days leaves totals unchanged (no doubled day)', async () => {
     const before = await dashboard();
-    const rowsBefore = (await pipeline.runtime.deps.usage.getDeveloperDays(TEAM, backfillDays)).length;
+    const rowsBefore = (await pipeline.runtime.ports.usage.getDeveloperDays(TEAM, backfillDays)).length;
     await manualSync(addDays(TODAY, -30), addDays(TODAY, -3));
     await manualSync(addDays(TODAY, -30), addDays(TODAY, -3));
     const after = await dashboard();
     expect(after.total_interactions).toBe(before.total_interactions);
     expect(after.heatmap_data).toEqual(before.heatmap_data);
-    expect((await pipeline.runtime.deps.usage.getDeveloperDays(TEAM, backfillDays)).length).toBe(rowsBefore);
+    expect((await pipeline.runtime.ports.usage.getDeveloperDays(TEAM, backfillDays)).length).toBe(rowsBefore);
   });
 
   it('policy switched off: not_available with a message naming the policy, skipped by the scheduler, back after a re-sync', async () => {

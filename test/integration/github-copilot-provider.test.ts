@@ -8,7 +8,7 @@ import {
 } from '../../functions/providers/github-copilot/client';
 import type { CopilotOptions } from '../../functions/providers/github-copilot/schemas';
 import type { ProviderContext } from '../../functions/providers/types';
-import { DEMO_GITHUB_TOKEN, startFakeGitHub, type FakeGitHubServer } from '../../local/fakes/github';
+import { DEMO_GITHUB_TOKEN, startFakeGitHub, type FakeGitHubServer } from '../../local/fakes/github-copilot';
 
 /** The Copilot provider against the fake GitHub over real HTTP, one behaviour at a time. */
 const NOW = new Date('2026-07-10T12:00:00Z');

@@ -1,9 +1,29 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { requireEnv } from '../../shared/env';
+import { tracer } from '../../shared/observability';
+import { DynamoIntegrationRepository } from './integration-repository';
+import { integrationsTable, usageTable } from './table-definitions';
+import { DynamoUsageRepository } from './usage-repository';
 
-/** One document client per process: created at module scope, reused across invocations. */
 export function createDocumentClient(client = new DynamoDBClient({})): DynamoDBDocumentClient {
   return DynamoDBDocumentClient.from(client, {
     marshallOptions: { removeUndefinedValues: true, convertEmptyValues: false },
   });
+}
+
+let shared: DynamoDBDocumentClient | undefined;
+/** One traced document client per process, shared by every repository. */
+function documentClient(): DynamoDBDocumentClient {
+  return (shared ??= createDocumentClient(tracer.captureAWSv3Client(new DynamoDBClient({}))));
+}
+
+/** The Integrations table named by the stack's environment. */
+export function integrationRepository(env: NodeJS.ProcessEnv = process.env): DynamoIntegrationRepository {
+  return new DynamoIntegrationRepository(documentClient(), requireEnv(integrationsTable.envVar, env));
+}
+
+/** The Usage table named by the stack's environment. */
+export function usageRepository(env: NodeJS.ProcessEnv = process.env): DynamoUsageRepository {
+  return new DynamoUsageRepository(documentClient(), requireEnv(usageTable.envVar, env));
 }

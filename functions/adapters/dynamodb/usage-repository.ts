@@ -7,7 +7,8 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { DailyRollup, LedgerEntry, StoredDeveloperDay } from '../../domain/model';
-import type { DayReplacement, SeatSnapshot, UsageRepository } from '../../domain/ports';
+import type { SeatSnapshot } from '../../domain/model';
+import type { DayReplacement, UsageRepository } from '../../domain/ports';
 import { batchWrite, mapLimit } from './batch';
 import { keys } from './keys';
 

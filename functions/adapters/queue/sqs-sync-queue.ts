@@ -1,6 +1,6 @@
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SyncQueue } from '../../domain/ports';
-import type { SyncJob } from '../../schemas/sync-job';
+import type { SyncJob } from '../../domain/model';
 
 /** Sends sync jobs to the provider's queue, ten per SendMessageBatch, re-sending entries SQS refused. */
 export class SqsSyncQueue implements SyncQueue {

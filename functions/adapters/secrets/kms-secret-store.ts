@@ -45,7 +45,15 @@ export class KmsSecretStore implements SecretStore {
     this.secrets = new SecretsProvider({ awsSdkV3Client: secretsManager });
   }
 
+  /** The key id and prefix are needed to store and read keys; a store that only deletes runs without them. */
+  private configured(): void {
+    if (!this.kmsKeyId || !this.namePrefix) {
+      throw new Error('the secret store has no KMS key id or secret name prefix in this function');
+    }
+  }
+
   async save(scope: SecretScope, secret: string): Promise<string> {
+    this.configured();
     const encrypted = await this.kms.send(
       new EncryptCommand({
         KeyId: this.kmsKeyId,
@@ -87,6 +95,7 @@ export class KmsSecretStore implements SecretStore {
   }
 
   async read(ref: string, scope: SecretScope): Promise<string> {
+    this.configured();
     const { location, keyVersion } = parseSecretRef(ref);
     let stored = (await this.secrets.get(location, { maxAge: SECRET_CACHE_SECONDS, transform: 'json' })) as
       StoredSecret | undefined;

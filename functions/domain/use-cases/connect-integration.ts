@@ -1,15 +1,16 @@
+import { daysBetween } from '../dates';
 import { ValidationError } from '../errors';
 import { integrationIdFor } from '../integration-id';
 import type { Caller, Integration } from '../model';
-import { daysBetween } from '../dates';
-import { backfillRange, buildJobs } from '../sync-plan';
-import type { Dependencies } from './dependencies';
+import type { IntegrationRepository, Log, SecretStore } from '../ports';
+import type { ProviderAccount, ProviderCatalog, UsageProvider } from '../provider';
+import { backfillRange, planSync, type SyncPlanPorts } from '../sync-plan';
 import { requireAdmin } from './authorization';
 
 export interface ConnectInput {
   provider: string;
   apiKey: string;
-  name?: string;
+  name?: string | undefined;
   options: Record<string, unknown>;
   /** Days to backfill instead of the provider's default; never before the earliest day it serves. */
   backfillDays?: number | undefined;
@@ -21,25 +22,20 @@ export interface ConnectResult {
   backfill: { sync_id: string; start_date: string; end_date: string; days: number; jobs: number };
 }
 
-/**
- * Connects a provider account to the caller's team.
- * Steps: admin only → provider options and key format (400) → live check with the provider (422 when
- * refused) → key encrypted into the secret store under the team/integration/provider context →
- * integration saved (a reconnect of the same account replaces its key) → backfill days marked pending
- * and enqueued. The key is never logged, returned or stored anywhere but the secret store.
- */
-export async function connectIntegration(
-  caller: Caller,
-  input: ConnectInput,
-  deps: Dependencies,
-): Promise<ConnectResult> {
-  requireAdmin(caller);
-  const provider = deps.registry.get(input.provider);
-  const parsedOptions = provider.connectOptionsSchema.safeParse(input.options);
-  if (!parsedOptions.success) {
+export interface ConnectPorts extends SyncPlanPorts {
+  providers: ProviderCatalog;
+  integrations: Pick<IntegrationRepository, 'get' | 'save'>;
+  secrets: Pick<SecretStore, 'save'>;
+  log: Log;
+}
+
+/** The provider's own options (400 naming each field), then the key's format (400), without network. */
+function checkInput(provider: UsageProvider<never>, input: ConnectInput): Record<string, unknown> {
+  const options = provider.connectOptionsSchema.safeParse(input.options);
+  if (!options.success) {
     throw new ValidationError(
       `Invalid options for ${provider.manifest.displayName}.`,
-      parsedOptions.error.issues.map((issue) => ({
+      options.error.issues.map((issue) => ({
         field: issue.path.join('.') || 'body',
         message: issue.message,
       })),
@@ -47,57 +43,82 @@ export async function connectIntegration(
   }
   const formatProblem = provider.checkKeyFormat(input.apiKey);
   if (formatProblem) throw new ValidationError(formatProblem, [{ field: 'api_key', message: formatProblem }]);
+  return options.data as Record<string, unknown>;
+}
 
-  const credentials = { apiKey: input.apiKey, options: parsedOptions.data };
-  const account = await provider.verifyCredentials(credentials, deps.providerContext(provider.manifest));
-
-  const integrationId = integrationIdFor(caller.teamId, provider.manifest.id, account.id);
-  const scope = { teamId: caller.teamId, integrationId, provider: provider.manifest.id };
-  const secretRef = await deps.secrets.save(scope, input.apiKey);
-
-  const now = deps.clock.now();
-  const existing = await deps.integrations.get(caller.teamId, integrationId);
-  const integration: Integration = {
+function integrationRecord(
+  caller: Caller,
+  provider: UsageProvider<never>,
+  input: ConnectInput,
+  found: { id: string; account: ProviderAccount; options: Record<string, unknown>; secretRef: string },
+  existing: Integration | undefined,
+  now: Date,
+): Integration {
+  const { displayName, id } = provider.manifest;
+  return {
     team_id: caller.teamId,
-    integration_id: integrationId,
-    provider: provider.manifest.id,
-    name: input.name ?? existing?.name ?? `${provider.manifest.displayName} · ${account.name || account.id}`,
-    account,
-    options: parsedOptions.data as Record<string, unknown>,
+    integration_id: found.id,
+    provider: id,
+    name: input.name ?? existing?.name ?? `${displayName} · ${found.account.name || found.account.id}`,
+    account: found.account,
+    options: found.options,
     status: 'active',
     // Reconnecting (a new key) re-authorises; it does not undo an admin's choice to pause syncs.
     sync_enabled: existing?.sync_enabled ?? true,
-    secret_ref: secretRef,
+    secret_ref: found.secretRef,
     created_at: existing?.created_at ?? now.toISOString(),
     created_by: existing?.created_by ?? caller.subject,
     updated_at: now.toISOString(),
     version: (existing?.version ?? 0) + 1,
     ...(existing?.last_sync ? { last_sync: existing.last_sync } : {}),
   };
-  await deps.integrations.save(integration);
+}
 
-  const range = backfillRange(
-    provider.manifest,
+/**
+ * Connects a provider account to the caller's team.
+ * Steps: admin only → provider options and key format (400) → live check with the provider (422 when
+ * refused) → key encrypted into the secret store under the team/integration/provider context →
+ * integration saved (a reconnect of the same account replaces its key) → backfill planned (days
+ * pending, jobs queued). The key is never logged, returned or stored anywhere but the secret store.
+ */
+export async function connectIntegration(
+  caller: Caller,
+  input: ConnectInput,
+  ports: ConnectPorts,
+): Promise<ConnectResult> {
+  requireAdmin(caller);
+  const provider = ports.providers.get(input.provider);
+  const options = checkInput(provider, input);
+  const account = await provider.verifyCredentials({ apiKey: input.apiKey, options: options as never });
+
+  const integrationId = integrationIdFor(caller.teamId, provider.manifest.id, account.id);
+  const scope = { teamId: caller.teamId, integrationId, provider: provider.manifest.id };
+  const secretRef = await ports.secrets.save(scope, input.apiKey);
+  const now = ports.clock.now();
+  const existing = await ports.integrations.get(caller.teamId, integrationId);
+  const integration = integrationRecord(
+    caller,
+    provider,
+    input,
+    { id: integrationId, account, options, secretRef },
+    existing,
     now,
-    provider.earliestDay?.(parsedOptions.data as never, now),
-    input.backfillDays,
   );
+  await ports.integrations.save(integration);
+
+  const earliest = provider.earliestDay?.(options as never, now);
+  const range = backfillRange(provider.manifest, now, earliest, input.backfillDays);
   const days = daysBetween(range.start, range.end);
-  const syncId = deps.ids.newId('sync');
-  const target = { teamId: caller.teamId, integrationId, provider: provider.manifest.id };
-  await deps.usage.markPending(
-    days.map((date) => ({
-      team_id: caller.teamId,
-      integration_id: integrationId,
-      provider: provider.manifest.id,
-      date,
-      sync_id: syncId,
-      updated_at: now.toISOString(),
-    })),
+  const planned = await planSync(
+    {
+      manifest: provider.manifest,
+      targets: [{ teamId: caller.teamId, integrationId }],
+      days,
+      trigger: 'backfill',
+    },
+    ports,
   );
-  const jobs = buildJobs(target, days, provider.manifest, 'backfill', syncId, deps.ids, now);
-  await deps.queue.enqueue(provider.manifest.id, jobs);
-  deps.log.info('integration connected', {
+  ports.log.info('integration connected', {
     team_id: caller.teamId,
     integration_id: integrationId,
     provider: provider.manifest.id,
@@ -108,11 +129,11 @@ export async function connectIntegration(
     created: existing === undefined,
     integration,
     backfill: {
-      sync_id: syncId,
+      sync_id: planned.syncId,
       start_date: range.start,
       end_date: range.end,
       days: days.length,
-      jobs: jobs.length,
+      jobs: planned.jobs,
     },
   };
 }

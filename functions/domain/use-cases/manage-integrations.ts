@@ -1,7 +1,8 @@
 import { addDays, toIsoDay } from '../dates';
 import { NotFoundError } from '../errors';
 import type { Caller, DayState, Integration, LastSync } from '../model';
-import type { Dependencies } from './dependencies';
+import type { Clock, IntegrationRepository, Log, SecretStore, UsageRepository } from '../ports';
+import { providerName, type ManifestCatalog } from '../provider';
 import { requireAdmin } from './authorization';
 
 export const LEDGER_SUMMARY_DAYS = 90;
@@ -29,13 +30,11 @@ export interface LedgerSummary {
   oldest_pending: string | null;
 }
 
-export function toView(integration: Integration, deps: Dependencies): IntegrationView {
+export function toView(integration: Integration, manifests: ManifestCatalog): IntegrationView {
   return {
     integration_id: integration.integration_id,
     provider: integration.provider,
-    provider_name: deps.registry.has(integration.provider)
-      ? deps.registry.get(integration.provider).manifest.displayName
-      : integration.provider,
+    provider_name: providerName(manifests, integration.provider),
     name: integration.name,
     account: integration.account,
     options: integration.options,
@@ -48,27 +47,47 @@ export function toView(integration: Integration, deps: Dependencies): Integratio
   };
 }
 
-async function getOwned(caller: Caller, integrationId: string, deps: Dependencies): Promise<Integration> {
+async function getOwned(
+  caller: Caller,
+  integrationId: string,
+  integrations: Pick<IntegrationRepository, 'get'>,
+): Promise<Integration> {
   // Keys are scoped by the caller's team: another team's id is simply not found (404, not 403).
-  const integration = await deps.integrations.get(caller.teamId, integrationId);
+  const integration = await integrations.get(caller.teamId, integrationId);
   if (!integration) throw new NotFoundError(`No integration ${integrationId} in your team.`);
   return integration;
 }
 
-export async function listIntegrations(caller: Caller, deps: Dependencies): Promise<IntegrationView[]> {
-  const items = await deps.integrations.list(caller.teamId);
-  return items.map((item) => toView(item, deps));
+export interface ListIntegrationsPorts {
+  integrations: Pick<IntegrationRepository, 'list'>;
+  manifests: ManifestCatalog;
 }
 
+export async function listIntegrations(
+  caller: Caller,
+  ports: ListIntegrationsPorts,
+): Promise<IntegrationView[]> {
+  const items = await ports.integrations.list(caller.teamId);
+  return items.map((item) => toView(item, ports.manifests));
+}
+
+export interface GetIntegrationPorts {
+  integrations: Pick<IntegrationRepository, 'get'>;
+  usage: Pick<UsageRepository, 'getLedger'>;
+  manifests: ManifestCatalog;
+  clock: Clock;
+}
+
+/** One integration with a summary of its ledger over the last LEDGER_SUMMARY_DAYS days. */
 export async function getIntegration(
   caller: Caller,
   integrationId: string,
-  deps: Dependencies,
+  ports: GetIntegrationPorts,
 ): Promise<IntegrationView & { ledger: LedgerSummary }> {
-  const integration = await getOwned(caller, integrationId, deps);
-  const end = toIsoDay(deps.clock.now());
+  const integration = await getOwned(caller, integrationId, ports.integrations);
+  const end = toIsoDay(ports.clock.now());
   const start = addDays(end, -(LEDGER_SUMMARY_DAYS - 1));
-  const entries = await deps.usage.getLedger(caller.teamId, start, end, integrationId);
+  const entries = await ports.usage.getLedger(caller.teamId, start, end, integrationId);
   const days: LedgerSummary['days'] = {
     ok: 0,
     no_activity: 0,
@@ -89,7 +108,7 @@ export async function getIntegration(
   }
   days.not_fetched = LEDGER_SUMMARY_DAYS - entries.length;
   return {
-    ...toView(integration, deps),
+    ...toView(integration, ports.manifests),
     ledger: {
       window: { start_date: start, end_date: end, days: LEDGER_SUMMARY_DAYS },
       days,
@@ -99,19 +118,31 @@ export async function getIntegration(
   };
 }
 
+export interface SetSyncEnabledPorts {
+  integrations: Pick<IntegrationRepository, 'get' | 'update'>;
+  manifests: ManifestCatalog;
+  clock: Clock;
+}
+
 export async function setSyncEnabled(
   caller: Caller,
   integrationId: string,
   syncEnabled: boolean,
-  deps: Dependencies,
+  ports: SetSyncEnabledPorts,
 ): Promise<IntegrationView> {
   requireAdmin(caller);
-  await getOwned(caller, integrationId, deps);
-  const updated = await deps.integrations.update(caller.teamId, integrationId, () => ({
+  await getOwned(caller, integrationId, ports.integrations);
+  const updated = await ports.integrations.update(caller.teamId, integrationId, () => ({
     sync_enabled: syncEnabled,
-    updated_at: deps.clock.now().toISOString(),
+    updated_at: ports.clock.now().toISOString(),
   }));
-  return toView(updated, deps);
+  return toView(updated, ports.manifests);
+}
+
+export interface DeleteIntegrationPorts {
+  integrations: Pick<IntegrationRepository, 'get' | 'delete'>;
+  secrets: Pick<SecretStore, 'remove'>;
+  log: Log;
 }
 
 /**
@@ -121,17 +152,17 @@ export async function setSyncEnabled(
 export async function deleteIntegration(
   caller: Caller,
   integrationId: string,
-  deps: Dependencies,
+  ports: DeleteIntegrationPorts,
 ): Promise<void> {
   requireAdmin(caller);
-  const integration = await getOwned(caller, integrationId, deps);
+  const integration = await getOwned(caller, integrationId, ports.integrations);
   // Secret first: if that fails nothing has changed and the caller can retry; the reverse order
   // could leave a key behind with no integration pointing at it.
-  await deps.secrets.remove(integration.secret_ref, {
+  await ports.secrets.remove(integration.secret_ref, {
     teamId: caller.teamId,
     integrationId,
     provider: integration.provider,
   });
-  await deps.integrations.delete(caller.teamId, integrationId);
-  deps.log.info('integration deleted', { team_id: caller.teamId, integration_id: integrationId });
+  await ports.integrations.delete(caller.teamId, integrationId);
+  ports.log.info('integration deleted', { team_id: caller.teamId, integration_id: integrationId });
 }

@@ -1,20 +1,10 @@
 import { addDays, lastDays, toIsoDay } from '../dates';
 import { buildDashboard, type Dashboard } from '../dashboard';
-import {
-  buildDeveloperUsage,
-  seatViews,
-  unreportedTeams,
-  type DeveloperUsage,
-  type SeatView,
-  type UnreportedTeam,
-} from '../developers';
+import { buildDeveloperUsage, type DeveloperUsage } from '../developers';
 import type { Caller, Integration, LedgerEntry } from '../model';
-import type { Dependencies } from './dependencies';
-
-function toolName(deps: Dependencies) {
-  return (provider: string) =>
-    deps.registry.has(provider) ? deps.registry.get(provider).manifest.displayName : provider;
-}
+import type { Clock, IntegrationRepository, UsageRepository } from '../ports';
+import { providerName, type ManifestCatalog } from '../provider';
+import { seatViews, unreportedTeams, type SeatView, type UnreportedTeam } from '../seats';
 
 /**
  * Past days a provider has not published yet (GitHub: up to two days behind) have no ledger entry,
@@ -53,33 +43,44 @@ export function unpublishedDays(
   return entries;
 }
 
+export interface ReadDashboardPorts {
+  usage: Pick<UsageRepository, 'getRollups' | 'getLedger' | 'getSeats'>;
+  integrations: Pick<IntegrationRepository, 'list'>;
+  manifests: ManifestCatalog;
+  clock: Clock;
+}
+
 /** The team page over the `days` UTC days ending today: O(days × integrations) items read. */
 export async function readDashboard(
   caller: Caller,
   days: number,
-  deps: Dependencies,
+  ports: ReadDashboardPorts,
 ): Promise<Dashboard & { team_id: string }> {
-  const today = toIsoDay(deps.clock.now());
+  const today = toIsoDay(ports.clock.now());
   const start = addDays(today, -(days - 1));
   const [rollups, stored, seats, integrations] = await Promise.all([
-    deps.usage.getRollups(caller.teamId, start, today),
-    deps.usage.getLedger(caller.teamId, start, today),
-    deps.usage.getSeats(caller.teamId),
-    deps.integrations.list(caller.teamId),
+    ports.usage.getRollups(caller.teamId, start, today),
+    ports.usage.getLedger(caller.teamId, start, today),
+    ports.usage.getSeats(caller.teamId),
+    ports.integrations.list(caller.teamId),
   ]);
-  const newestOffset = (provider: string) =>
-    deps.registry.has(provider) ? deps.registry.get(provider).manifest.sync.newestOffset : 1;
+  const newestOffset = (provider: string) => ports.manifests.find(provider)?.sync.newestOffset ?? 1;
   const ledger = [...stored, ...unpublishedDays(integrations, stored, today, start, newestOffset)];
-  return {
-    team_id: caller.teamId,
-    ...buildDashboard({ today, days, rollups, ledger, seats, toolName: toolName(deps) }),
-  };
+  const toolName = (provider: string) => providerName(ports.manifests, provider);
+  return { team_id: caller.teamId, ...buildDashboard({ today, days, rollups, ledger, seats, toolName }) };
 }
 
+export interface ReadDeveloperUsagePorts {
+  usage: Pick<UsageRepository, 'getDeveloperDays' | 'getSeats'>;
+  manifests: ManifestCatalog;
+  clock: Clock;
+}
+
+/** Per-developer usage across tools, every seat, and teams that hold seats but are missing from the rows. */
 export async function readDeveloperUsage(
   caller: Caller,
   days: number,
-  deps: Dependencies,
+  ports: ReadDeveloperUsagePorts,
 ): Promise<{
   team_id: string;
   period: { start_date: string; end_date: string; days: number };
@@ -87,17 +88,17 @@ export async function readDeveloperUsage(
   seats: SeatView[];
   unreported_teams: UnreportedTeam[];
 }> {
-  const today = toIsoDay(deps.clock.now());
+  const today = toIsoDay(ports.clock.now());
   const dates = lastDays(today, days);
   const [rows, seats] = await Promise.all([
-    deps.usage.getDeveloperDays(caller.teamId, dates),
-    deps.usage.getSeats(caller.teamId),
+    ports.usage.getDeveloperDays(caller.teamId, dates),
+    ports.usage.getSeats(caller.teamId),
   ]);
   return {
     team_id: caller.teamId,
     period: { start_date: dates[0] as string, end_date: today, days },
-    developers: buildDeveloperUsage(rows, toolName(deps)),
+    developers: buildDeveloperUsage(rows, (provider) => providerName(ports.manifests, provider)),
     seats: seatViews(seats, dates[0] as string),
-    unreported_teams: unreportedTeams(rows, seats),
+    unreported_teams: unreportedTeams(rows, seats, ports.manifests),
   };
 }

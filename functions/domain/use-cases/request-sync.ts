@@ -1,8 +1,10 @@
 import { addDays, daysBetween, isIsoDay, toIsoDay } from '../dates';
 import { ConflictError, NotFoundError, TooManyRequestsError, ValidationError } from '../errors';
 import type { Caller } from '../model';
-import { buildJobs, dailyDates } from '../sync-plan';
-import type { Dependencies } from './dependencies';
+import type { IntegrationRepository } from '../ports';
+import type { ManifestCatalog } from '../provider';
+import type { ProviderManifest } from '../provider-manifest';
+import { dailyDates, planSync, type SyncPlanPorts } from '../sync-plan';
 import { requireAdmin } from './authorization';
 
 export const MANUAL_SYNC_WINDOW_SECONDS = 60;
@@ -24,8 +26,13 @@ export interface SyncAccepted {
   jobs: number;
 }
 
+export interface RequestSyncPorts extends SyncPlanPorts {
+  manifests: ManifestCatalog;
+  integrations: Pick<IntegrationRepository, 'get' | 'claimManualSync' | 'update'>;
+}
+
 /** Picks the days of a manual sync: the provider's daily window, or an explicit range within its backfill depth. */
-function resolveDays(request: SyncRequest, manifest: Parameters<typeof dailyDates>[0], now: Date): string[] {
+function resolveDays(request: SyncRequest, manifest: ProviderManifest, now: Date): string[] {
   if (request.startDate === undefined && request.endDate === undefined) return dailyDates(manifest, now);
   const newest = addDays(toIsoDay(now), -manifest.sync.newestOffset);
   const end = request.endDate ?? newest;
@@ -59,10 +66,10 @@ function resolveDays(request: SyncRequest, manifest: Parameters<typeof dailyDate
 export async function requestSync(
   caller: Caller,
   request: SyncRequest,
-  deps: Dependencies,
+  ports: RequestSyncPorts,
 ): Promise<SyncAccepted> {
   requireAdmin(caller);
-  const integration = await deps.integrations.get(caller.teamId, request.integrationId);
+  const integration = await ports.integrations.get(caller.teamId, request.integrationId);
   if (!integration) throw new NotFoundError(`No integration ${request.integrationId} in your team.`);
   if (integration.status === 'invalid_credentials') {
     throw new ConflictError(
@@ -74,11 +81,16 @@ export async function requestSync(
       'Sync is disabled for this integration. Enable it with PATCH {"sync_enabled": true} first.',
     );
   }
-  const provider = deps.registry.get(integration.provider);
-  const now = deps.clock.now();
-  const days = resolveDays(request, provider.manifest, now);
+  const manifest = ports.manifests.find(integration.provider);
+  if (!manifest) {
+    throw new ConflictError(
+      `${integration.provider} is no longer offered; its stored history stays readable.`,
+    );
+  }
+  const now = ports.clock.now();
+  const days = resolveDays(request, manifest, now);
 
-  const claim = await deps.integrations.claimManualSync(
+  const claim = await ports.integrations.claimManualSync(
     caller.teamId,
     integration.integration_id,
     now,
@@ -92,38 +104,29 @@ export async function requestSync(
   }
   if (integration.status === 'not_available') {
     // A manual sync is the user's way to say "try again": clear the state so the result speaks anew.
-    await deps.integrations.update(caller.teamId, integration.integration_id, () => ({
+    await ports.integrations.update(caller.teamId, integration.integration_id, () => ({
       status: 'active',
       status_message: undefined,
     }));
   }
 
-  const syncId = deps.ids.newId('sync');
-  const target = {
-    teamId: caller.teamId,
-    integrationId: integration.integration_id,
-    provider: integration.provider,
-  };
-  await deps.usage.markPending(
-    days.map((date) => ({
-      team_id: caller.teamId,
-      integration_id: integration.integration_id,
-      provider: integration.provider,
-      date,
-      sync_id: syncId,
-      updated_at: now.toISOString(),
-    })),
+  const planned = await planSync(
+    {
+      manifest,
+      targets: [{ teamId: caller.teamId, integrationId: integration.integration_id }],
+      days,
+      trigger: 'manual',
+    },
+    ports,
   );
-  const jobs = buildJobs(target, days, provider.manifest, 'manual', syncId, deps.ids, now);
-  await deps.queue.enqueue(integration.provider, jobs);
   return {
-    sync_id: syncId,
+    sync_id: planned.syncId,
     integration_id: integration.integration_id,
     provider: integration.provider,
     status: 'queued',
     start_date: days[0] as string,
     end_date: days[days.length - 1] as string,
     days: days.length,
-    jobs: jobs.length,
+    jobs: planned.jobs,
   };
 }

@@ -1,9 +1,12 @@
-import { ProviderHttpError } from '../../providers/http-client';
-import type { SyncJob } from '../../schemas/sync-job';
-import type { Provider, ProviderContext, ProviderCredentials } from '../../providers/types';
-import type { LastSync, LedgerEntry, StoredDeveloperDay, SyncOutcome } from '../model';
+import type { Integration, LastSync, LedgerEntry, StoredDeveloperDay, SyncJob, SyncOutcome } from '../model';
+import type { Clock, IntegrationRepository, Log, SecretStore, UsageRepository } from '../ports';
+import {
+  ProviderCallError,
+  type ProviderCatalog,
+  type ProviderCredentials,
+  type UsageProvider,
+} from '../provider';
 import { summarizeDay } from '../rollup';
-import type { Dependencies } from './dependencies';
 
 /** Thrown when some days failed for reasons that may pass (rate limit, outage): the queue redelivers. */
 export class RetryLaterError extends Error {
@@ -16,47 +19,13 @@ export class RetryLaterError extends Error {
   }
 }
 
-/**
- * Refreshes the integration's seat snapshot. A token that may read usage but not seats is not an
- * invalid credential: the snapshot is skipped and the reason kept in the result.
- */
-async function refreshSeats(
-  job: SyncJob,
-  provider: Provider<never>,
-  credentials: ProviderCredentials<never>,
-  ctx: ProviderContext,
-  deps: Dependencies,
-  result: JobResult,
-): Promise<RetryLaterError | undefined> {
-  try {
-    const seats = await (provider.fetchSeats as NonNullable<Provider<never>['fetchSeats']>)(credentials, ctx);
-    if (seats.kind === 'ok') {
-      result.requests += seats.requests;
-      result.seats = seats.seats.length;
-      await deps.usage.replaceSeats({
-        team_id: job.team_id,
-        integration_id: job.integration_id,
-        provider: job.provider,
-        taken_at: deps.clock.now().toISOString(),
-        seats: seats.seats,
-      });
-      return undefined;
-    }
-    result.reason = seats.message;
-    if (seats.scope === 'integration') {
-      result.outcome = 'not_available';
-      await deps.integrations.update(job.team_id, job.integration_id, () => ({
-        status: 'not_available',
-        status_message: seats.message,
-      }));
-    }
-    return undefined;
-  } catch (error) {
-    if (!(error instanceof ProviderHttpError)) throw error;
-    result.reason = `seats: ${error.kind} (${error.status}): ${error.message}`;
-    deps.log.warn('seat snapshot not refreshed', { job_id: job.job_id, reason: result.reason });
-    return error.retryable ? new RetryLaterError(result.reason, error.retryAfterSeconds) : undefined;
-  }
+export interface SyncJobPorts {
+  providers: ProviderCatalog;
+  integrations: Pick<IntegrationRepository, 'get' | 'update'>;
+  secrets: Pick<SecretStore, 'read'>;
+  usage: Pick<UsageRepository, 'getLedger' | 'replaceDay' | 'recordDayState' | 'replaceSeats'>;
+  clock: Clock;
+  log: Log;
 }
 
 export interface JobResult {
@@ -72,197 +41,294 @@ export interface JobResult {
 
 const DONE_STATES = new Set(['ok', 'no_activity']);
 
-/**
- * Runs one queue message: for each day, fetch → normalise → replace the stored day (rows, rollup,
- * ledger). Idempotent: a day is always replaced whole, and on redelivery days this sync already
- * stored are skipped. Credentials refused → integration marked invalid_credentials, no retry.
- * Retryable provider failures → the day is marked failed (attempts counted) and RetryLaterError is thrown.
- */
-export async function runSyncJob(job: SyncJob, deps: Dependencies): Promise<JobResult> {
-  const result: JobResult = {
+/** A day state that carries no data: what is known of a day that could not be stored. */
+type MarkedState = 'pending' | 'failed' | 'not_available';
+
+/** One job in progress: what it has learned, and the single change it will make to its integration. */
+class JobRun {
+  readonly result: JobResult;
+  /** Set once nothing more can be fetched in this job: every later day gets this state. */
+  stop: { state: 'failed' | 'not_available'; reason: string } | undefined;
+  retryLater: RetryLaterError | undefined;
+  /** Status to record on the integration, written once with the job's last_sync. */
+  status: Pick<Integration, 'status' | 'status_message'> | undefined;
+
+  constructor(
+    readonly job: SyncJob,
+    readonly provider: UsageProvider<never>,
+    readonly credentials: ProviderCredentials<never>,
+    readonly known: ReadonlyMap<string, LedgerEntry>,
+    private readonly ports: SyncJobPorts,
+  ) {
+    this.result = {
+      job_id: job.job_id,
+      outcome: 'ok',
+      days_ok: 0,
+      days_failed: 0,
+      days_pending: 0,
+      requests: 0,
+    };
+  }
+
+  private get identity() {
+    const { team_id, integration_id, provider, sync_id } = this.job;
+    return { team_id, integration_id, provider, sync_id };
+  }
+
+  now(): string {
+    return this.ports.clock.now().toISOString();
+  }
+
+  /** Records what is known of a day that could not be stored as data (attempts counted). */
+  async mark(date: string, state: MarkedState, reason: string): Promise<void> {
+    await this.ports.usage.recordDayState({ ...this.identity, date, state, reason, updated_at: this.now() });
+    if (state === 'failed') this.result.days_failed++;
+    if (state === 'pending') this.result.days_pending++;
+  }
+
+  /** Replaces the stored day with the provider's answer: rows, raw, then rollup + ledger together. */
+  async store(date: string, raw: unknown): Promise<void> {
+    const rows: StoredDeveloperDay[] = this.provider.normalizeDay(raw, date).map((row) => ({
+      ...row,
+      team_id: this.job.team_id,
+      integration_id: this.job.integration_id,
+      provider: this.job.provider,
+    }));
+    const summary = summarizeDay(rows);
+    const active = summary.active_developers > 0 || summary.metrics.interactions > 0;
+    await this.ports.usage.replaceDay({
+      teamId: this.job.team_id,
+      integrationId: this.job.integration_id,
+      provider: this.job.provider,
+      date,
+      rows,
+      rollup: { ...this.identity, date, ...summary },
+      ledger: {
+        ...this.identity,
+        date,
+        state: active ? 'ok' : 'no_activity',
+        attempts: (this.known.get(date)?.attempts ?? 0) + 1,
+        updated_at: this.now(),
+        developers: summary.developers,
+        interactions: summary.metrics.interactions,
+      },
+      raw,
+    });
+    this.result.days_ok++;
+  }
+
+  /** Nothing will come until someone acts (a policy, seats): say so on the integration, stop asking. */
+  notAvailable(message: string): void {
+    this.stop = { state: 'not_available', reason: message };
+    this.result.outcome = 'not_available';
+    this.status = { status: 'not_available', status_message: message };
+  }
+
+  /** The stored key no longer works: every remaining day fails with this reason, which is returned. */
+  credentialsRefused(reason: string): string {
+    this.stop = { state: 'failed', reason: `invalid_credentials: the provider refused the key (${reason})` };
+    this.result.outcome = 'invalid_credentials';
+    this.status = {
+      status: 'invalid_credentials',
+      status_message: `${this.provider.manifest.displayName} refused the stored key (${reason}). Connect again with a valid key.`,
+    };
+    return this.stop.reason;
+  }
+}
+
+/** Why a job does nothing, if it should not run (checked before the key is even read). */
+async function skipRules(
+  job: SyncJob,
+  integration: Integration | undefined,
+  ports: SyncJobPorts,
+): Promise<JobResult | undefined> {
+  const skipped = (reason: string, extra: Partial<JobResult> = {}): JobResult => ({
     job_id: job.job_id,
-    outcome: 'ok',
+    outcome: 'skipped',
     days_ok: 0,
     days_failed: 0,
     days_pending: 0,
     requests: 0,
-  };
-  const integration = await deps.integrations.get(job.team_id, job.integration_id);
-  const base = {
-    team_id: job.team_id,
-    integration_id: job.integration_id,
-    provider: job.provider,
-    sync_id: job.sync_id,
-  };
-  const stamp = () => deps.clock.now().toISOString();
-  /** Records what is known of a day that could not be stored as data. */
-  const markDay = (date: string, state: 'pending' | 'failed' | 'not_available', reason: string) =>
-    deps.usage.recordDayState({ ...base, date, state, reason, updated_at: stamp() });
-
+    reason,
+    ...extra,
+  });
   if (!integration || integration.provider !== job.provider) {
-    deps.log.warn('sync job skipped: integration no longer exists', {
+    ports.log.warn('sync job skipped: integration no longer exists', {
       job_id: job.job_id,
       integration_id: job.integration_id,
     });
-    return { ...result, outcome: 'skipped', reason: 'integration_deleted' };
+    return skipped('integration_deleted');
   }
-  if (job.trigger === 'scheduled' && !integration.sync_enabled) {
-    return { ...result, outcome: 'skipped', reason: 'sync_disabled' };
-  }
-  if (integration.status === 'not_available' && job.trigger === 'scheduled') {
-    // Stays quiet until re-authorised (connect) or re-synced by hand (POST /sync clears the state).
-    return { ...result, outcome: 'skipped', reason: 'not_available' };
-  }
+  if (job.trigger === 'scheduled' && !integration.sync_enabled) return skipped('sync_disabled');
+  // Stays quiet until re-authorised (connect) or re-synced by hand (POST /sync clears the state).
+  if (job.trigger === 'scheduled' && integration.status === 'not_available') return skipped('not_available');
   if (integration.status === 'invalid_credentials') {
+    const { team_id, integration_id, provider, sync_id } = job;
     for (const date of job.dates) {
-      await markDay(date, 'failed', 'invalid_credentials: reconnect with a valid key');
+      await ports.usage.recordDayState({
+        team_id,
+        integration_id,
+        provider,
+        sync_id,
+        date,
+        state: 'failed',
+        reason: 'invalid_credentials: reconnect with a valid key',
+        updated_at: ports.clock.now().toISOString(),
+      });
     }
     return {
-      ...result,
+      ...skipped('invalid_credentials'),
       outcome: 'invalid_credentials',
       days_failed: job.dates.length,
-      reason: 'invalid_credentials',
     };
   }
+  return undefined;
+}
 
-  const provider = deps.registry.get(job.provider);
+/** Opens the job: the provider, the decrypted key, and what the ledger already knows of its days. */
+async function startRun(job: SyncJob, integration: Integration, ports: SyncJobPorts): Promise<JobRun> {
+  const provider = ports.providers.get(job.provider);
   const scope = { teamId: job.team_id, integrationId: job.integration_id, provider: job.provider };
   const credentials = {
-    apiKey: await deps.secrets.read(integration.secret_ref, scope),
+    apiKey: await ports.secrets.read(integration.secret_ref, scope),
     options: integration.options as never,
   };
-  const ctx = deps.providerContext(provider.manifest);
-  const sorted = [...job.dates].sort();
-  const known = new Map(
-    (
-      await deps.usage.getLedger(
-        job.team_id,
-        sorted[0] as string,
-        sorted[sorted.length - 1] as string,
-        job.integration_id,
-      )
-    ).map((entry) => [entry.date, entry]),
+  const dates = [...job.dates].sort();
+  const ledger = await ports.usage.getLedger(
+    job.team_id,
+    dates[0] as string,
+    dates[dates.length - 1] as string,
+    job.integration_id,
   );
+  return new JobRun(
+    { ...job, dates },
+    provider,
+    credentials,
+    new Map(ledger.map((entry) => [entry.date, entry])),
+    ports,
+  );
+}
 
-  let retryLater: RetryLaterError | undefined;
-  let stop: { state: 'failed' | 'not_available'; reason: string } | undefined;
+/** One day: fetch → store, or record why not. Returns false when the job should stop asking. */
+async function syncDay(run: JobRun, date: string, log: Log): Promise<boolean> {
+  if (run.stop) {
+    await run.mark(date, run.stop.state, run.stop.reason);
+    return true;
+  }
+  const previous = run.known.get(date);
+  if (previous && previous.sync_id === run.job.sync_id && DONE_STATES.has(previous.state)) {
+    // A redelivery of this sync: the day is already stored.
+    run.result.days_ok++;
+    return true;
+  }
+  try {
+    const fetched = await run.provider.fetchDay(run.credentials, date);
+    if (fetched.kind === 'not_ready') {
+      await run.mark(date, 'pending', fetched.message);
+    } else if (fetched.kind === 'not_available') {
+      await run.mark(date, 'not_available', fetched.message);
+      if (fetched.scope === 'integration') run.notAvailable(fetched.message);
+    } else {
+      run.result.requests += fetched.requests;
+      await run.store(date, fetched.raw);
+    }
+    return true;
+  } catch (error) {
+    if (error instanceof ProviderCallError && error.outcome === 'credentials_refused') {
+      await run.mark(date, 'failed', run.credentialsRefused(error.message));
+      return true;
+    }
+    const reason = error instanceof ProviderCallError ? error.message : `error: ${(error as Error).message}`;
+    await run.mark(date, 'failed', reason);
+    if (error instanceof ProviderCallError && error.outcome === 'retry_later') {
+      // The provider is limiting or down: stop asking, leave later days pending, let the queue redeliver.
+      run.retryLater = new RetryLaterError(`${run.job.provider} ${date}: ${reason}`, error.retryAfterSeconds);
+      return false;
+    }
+    log.error('day could not be stored', { job_id: run.job.job_id, date, reason });
+    return true;
+  }
+}
 
-  for (const date of sorted) {
-    if (stop) {
-      await markDay(date, stop.state, stop.reason);
-      if (stop.state === 'failed') result.days_failed++;
-      continue;
+/**
+ * Refreshes the integration's seat snapshot. A key that may read usage but not seats is not an
+ * invalid credential: the snapshot is skipped and the reason kept in the result.
+ */
+async function refreshSeats(run: JobRun, ports: SyncJobPorts): Promise<void> {
+  const fetchSeats = run.provider.fetchSeats;
+  if (!fetchSeats || !run.job.with_seats || run.stop) return;
+  try {
+    const seats = await fetchSeats(run.credentials);
+    if (seats.kind === 'not_available') {
+      run.result.reason = seats.message;
+      if (seats.scope === 'integration') run.notAvailable(seats.message);
+      return;
     }
-    const previous = known.get(date);
-    if (previous && previous.sync_id === job.sync_id && DONE_STATES.has(previous.state)) {
-      result.days_ok++;
-      continue;
-    }
-    try {
-      const fetched = await provider.fetchDay(credentials, date, ctx);
-      if (fetched.kind === 'not_ready') {
-        await markDay(date, 'pending', fetched.message);
-        result.days_pending++;
-        continue;
-      }
-      if (fetched.kind === 'not_available') {
-        await markDay(date, 'not_available', fetched.message);
-        if (fetched.scope === 'integration') {
-          // Nothing will come until someone acts (enables a policy, buys seats): say so, stop asking.
-          stop = { state: 'not_available', reason: fetched.message };
-          result.outcome = 'not_available';
-          await deps.integrations.update(job.team_id, job.integration_id, () => ({
-            status: 'not_available',
-            status_message: fetched.message,
-          }));
-        }
-        continue;
-      }
-      result.requests += fetched.requests;
-      const usage = provider.normalizeDay(fetched.raw, date);
-      const rows: StoredDeveloperDay[] = usage.map((row) => ({
-        ...row,
-        team_id: job.team_id,
-        integration_id: job.integration_id,
-        provider: job.provider,
-      }));
-      const summary = summarizeDay(rows);
-      const ledger: LedgerEntry = {
-        ...base,
-        date,
-        state: summary.active_developers > 0 || summary.metrics.interactions > 0 ? 'ok' : 'no_activity',
-        attempts: (previous?.attempts ?? 0) + 1,
-        updated_at: stamp(),
-        developers: summary.developers,
-        interactions: summary.metrics.interactions,
-      };
-      await deps.usage.replaceDay({
-        teamId: job.team_id,
-        integrationId: job.integration_id,
-        provider: job.provider,
-        date,
-        rows,
-        rollup: { ...base, date, ...summary },
-        ledger,
-        raw: fetched.raw,
-      });
-      result.days_ok++;
-    } catch (error) {
-      if (error instanceof ProviderHttpError && (error.kind === 'auth' || error.kind === 'forbidden')) {
-        const reason = `invalid_credentials: the provider refused the key (${error.status}: ${error.message})`;
-        await markDay(date, 'failed', reason);
-        result.days_failed++;
-        stop = { state: 'failed', reason };
-        await deps.integrations.update(job.team_id, job.integration_id, () => ({
-          status: 'invalid_credentials',
-          status_message: `${provider.manifest.displayName} refused the stored key (${error.status}: ${error.message}). Connect again with a valid key.`,
-        }));
-        result.outcome = 'invalid_credentials';
-        continue;
-      }
-      const reason =
-        error instanceof ProviderHttpError
-          ? `${error.kind} (${error.status}): ${error.message}`
-          : `error: ${(error as Error).message}`;
-      await markDay(date, 'failed', reason);
-      result.days_failed++;
-      if (error instanceof ProviderHttpError && error.retryable) {
-        // The provider is limiting or down: stop asking, leave later days pending, let the queue redeliver.
-        retryLater = new RetryLaterError(`${job.provider} ${date}: ${reason}`, error.retryAfterSeconds);
-        break;
-      }
-      deps.log.error('day could not be stored', { job_id: job.job_id, date, reason });
+    run.result.requests += seats.requests;
+    run.result.seats = seats.seats.length;
+    await ports.usage.replaceSeats({
+      team_id: run.job.team_id,
+      integration_id: run.job.integration_id,
+      provider: run.job.provider,
+      taken_at: run.now(),
+      seats: seats.seats,
+    });
+  } catch (error) {
+    if (!(error instanceof ProviderCallError)) throw error;
+    run.result.reason = `seats: ${error.message}`;
+    ports.log.warn('seat snapshot not refreshed', { job_id: run.job.job_id, reason: run.result.reason });
+    if (error.outcome === 'retry_later') {
+      run.retryLater ??= new RetryLaterError(run.result.reason, error.retryAfterSeconds);
     }
   }
+}
 
-  if (job.with_seats && provider.fetchSeats && !stop) {
-    retryLater = (await refreshSeats(job, provider, credentials, ctx, deps, result)) ?? retryLater;
-  }
-
+/** Closes the job: its outcome, and the one write to its integration (status, if it changed, and last_sync). */
+async function finish(run: JobRun, ports: SyncJobPorts): Promise<JobResult> {
+  const { result, job } = run;
   if (result.outcome !== 'invalid_credentials' && result.outcome !== 'not_available') {
     result.outcome = result.days_failed === 0 ? 'ok' : result.days_ok > 0 ? 'partial' : 'failed';
   }
   const lastSync: LastSync = {
     sync_id: job.sync_id,
     trigger: job.trigger,
-    finished_at: stamp(),
+    finished_at: run.now(),
     outcome: result.outcome as SyncOutcome,
     days_ok: result.days_ok,
     days_failed: result.days_failed,
     days_pending: result.days_pending,
-    ...(retryLater ? { message: retryLater.message } : {}),
+    ...(run.retryLater ? { message: run.retryLater.message } : {}),
   };
-  await deps.integrations
-    .update(job.team_id, job.integration_id, () => ({ last_sync: lastSync }))
+  await ports.integrations
+    .update(job.team_id, job.integration_id, () => ({ ...run.status, last_sync: lastSync }))
     .catch((error: unknown) => {
       // The integration may have been deleted meanwhile; the stored days stand on their own.
-      deps.log.warn('could not record last sync', { job_id: job.job_id, error: (error as Error).name });
+      ports.log.warn('could not record last sync', { job_id: job.job_id, error: (error as Error).name });
     });
-  deps.log.info('sync job finished', {
+  ports.log.info('sync job finished', {
     ...result,
     provider: job.provider,
     integration_id: job.integration_id,
   });
-  if (retryLater) throw retryLater;
+  if (run.retryLater) throw run.retryLater;
   return result;
+}
+
+/**
+ * Runs one queue message: skip rules → each day (fetch → normalise → replace the stored day, or record
+ * why not) → seats → finish. Idempotent: a day is always replaced whole, and on redelivery the days this
+ * sync already stored are skipped. A refused key marks the integration invalid_credentials (no retry); a
+ * provider that is limiting or down fails the day (attempts counted) and RetryLaterError is thrown after
+ * the integration is written, so the queue redelivers the job.
+ */
+export async function runSyncJob(job: SyncJob, ports: SyncJobPorts): Promise<JobResult> {
+  const integration = await ports.integrations.get(job.team_id, job.integration_id);
+  const skipped = await skipRules(job, integration, ports);
+  if (skipped) return skipped;
+  const run = await startRun(job, integration as Integration, ports);
+  for (const date of run.job.dates) {
+    if (!(await syncDay(run, date, ports.log))) break;
+  }
+  await refreshSeats(run, ports);
+  return finish(run, ports);
 }

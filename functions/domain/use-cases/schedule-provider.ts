@@ -1,53 +1,41 @@
-import { buildJobs, dailyDates } from '../sync-plan';
-import type { SyncJob } from '../../schemas/sync-job';
-import type { Dependencies } from './dependencies';
+import type { IntegrationRepository, Log } from '../ports';
+import type { ManifestCatalog } from '../provider';
+import { dailyDates, planSync, type JobTarget, type SyncPlanPorts } from '../sync-plan';
+
+export interface ScheduleProviderPorts extends SyncPlanPorts {
+  manifests: ManifestCatalog;
+  integrations: Pick<IntegrationRepository, 'listSchedulable'>;
+  log: Log;
+}
+
+/** Integrations planned per call: bounds memory, and keeps the queue's batches full. */
+const PAGE = 100;
 
 /**
- * The daily run of one provider: one job per active, sync-enabled integration (read from a sparse
- * index, no Scan), days marked pending where nothing is known yet, jobs sent ten per batch.
+ * The daily run of one provider: every active, sync-enabled integration (read from a sparse index, no
+ * Scan) gets the provider's daily days planned — one sync id for the whole run, page by page.
  */
 export async function scheduleProvider(
   providerId: string,
-  deps: Dependencies,
+  ports: ScheduleProviderPorts,
 ): Promise<{ integrations: number; jobs: number }> {
-  const provider = deps.registry.get(providerId);
-  const now = deps.clock.now();
-  const days = dailyDates(provider.manifest, now);
-  const syncId = deps.ids.newId('sync');
+  const manifest = ports.manifests.find(providerId);
+  if (!manifest) throw new Error(`no provider ${providerId} is registered`);
+  const days = dailyDates(manifest, ports.clock.now());
+  const syncId = ports.ids.newId('sync');
   let integrations = 0;
-  let pending: SyncJob[] = [];
-  let sent = 0;
+  let jobs = 0;
+  let page: Omit<JobTarget, 'provider'>[] = [];
   const flush = async () => {
-    await deps.queue.enqueue(providerId, pending);
-    sent += pending.length;
-    pending = [];
+    jobs += (await planSync({ manifest, targets: page, days, trigger: 'scheduled', syncId }, ports)).jobs;
+    page = [];
   };
-  for await (const item of deps.integrations.listSchedulable(providerId)) {
+  for await (const item of ports.integrations.listSchedulable(providerId)) {
     integrations++;
-    await deps.usage.markPending(
-      days.map((date) => ({
-        team_id: item.team_id,
-        integration_id: item.integration_id,
-        provider: providerId,
-        date,
-        sync_id: syncId,
-        updated_at: now.toISOString(),
-      })),
-    );
-    pending.push(
-      ...buildJobs(
-        { teamId: item.team_id, integrationId: item.integration_id, provider: providerId },
-        days,
-        provider.manifest,
-        'scheduled',
-        syncId,
-        deps.ids,
-        now,
-      ),
-    );
-    if (pending.length >= 100) await flush();
+    page.push({ teamId: item.team_id, integrationId: item.integration_id });
+    if (page.length >= PAGE) await flush();
   }
-  if (pending.length) await flush();
-  deps.log.info('provider sync scheduled', { provider: providerId, integrations, jobs: sent, days });
-  return { integrations, jobs: sent };
+  if (page.length) await flush();
+  ports.log.info('provider sync scheduled', { provider: providerId, integrations, jobs, days });
+  return { integrations, jobs };
 }

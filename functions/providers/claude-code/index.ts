@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CredentialsRejectedError, ProviderUnavailableError } from '../../domain/errors';
 import { ProviderHttpError } from '../http-client';
-import type { Provider } from '../types';
+import type { ProviderDefinition } from '../types';
 import { AnthropicAdminClient } from './client';
 import { checkAnthropicAdminKeyFormat } from './key-format';
 import { claudeCodeManifest } from './manifest';
@@ -9,7 +9,7 @@ import { normalizeClaudeCodeDay } from './normalizer';
 
 const KEY_HELP = 'Create a new Admin key in Claude Console → Settings → Admin keys and connect again.';
 
-export const claudeCodeProvider: Provider<Record<string, never>> = {
+export const claudeCodeProvider: ProviderDefinition<Record<string, never>> = {
   manifest: claudeCodeManifest,
   connectOptionsSchema: z.object({}).strict(),
   checkKeyFormat: checkAnthropicAdminKeyFormat,

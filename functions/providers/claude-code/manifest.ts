@@ -21,4 +21,5 @@ export const claudeCodeManifest: ProviderManifest = {
     maxAttempts: 5,
     maxRetryAfterSeconds: 60,
   },
+  local: { keyEnv: 'ANTHROPIC_ADMIN_KEY' },
 };

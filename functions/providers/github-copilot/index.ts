@@ -1,7 +1,9 @@
 import { CredentialsRejectedError, ProviderUnavailableError } from '../../domain/errors';
 import { addDays, toIsoDay } from '../../domain/dates';
 import { ProviderHttpError } from '../http-client';
-import type { DayFetchResult, Provider, SeatAssignment } from '../types';
+import type { SeatAssignment } from '../../domain/model';
+import type { DayFetchResult } from '../../domain/provider';
+import type { ProviderDefinition } from '../types';
 import { GitHubCopilotClient, scopePath } from './client';
 import { githubCopilotManifest } from './manifest';
 import { normalizeCopilotDay } from './normalizer';
@@ -96,7 +98,7 @@ function toSeat(seat: CopilotSeat): SeatAssignment | undefined {
   };
 }
 
-export const githubCopilotProvider: Provider<CopilotOptions> = {
+export const githubCopilotProvider: ProviderDefinition<CopilotOptions> = {
   manifest: githubCopilotManifest,
   connectOptionsSchema: copilotOptionsSchema,
   checkKeyFormat: checkGitHubTokenFormat,

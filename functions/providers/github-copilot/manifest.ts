@@ -23,4 +23,11 @@ export const githubCopilotManifest: ProviderManifest = {
     maxAttempts: 5,
     maxRetryAfterSeconds: 60,
   },
+  // A real organisation (GITHUB_ORG) or enterprise (GITHUB_ENTERPRISE).
+  local: { keyEnv: 'GITHUB_TOKEN', optionEnv: { org: 'GITHUB_ORG', enterprise: 'GITHUB_ENTERPRISE' } },
+  notes: {
+    unreportedTeam:
+      'GitHub reports no usage for this team in the period: it leaves teams with fewer than five Copilot users ' +
+      'out of its team report. Its members still appear individually.',
+  },
 };

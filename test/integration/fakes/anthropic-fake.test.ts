@@ -4,7 +4,7 @@ import {
   startFakeAnthropic,
   type ClaudeCodeRecord,
   type FakeAnthropicServer,
-} from '../../../local/fakes/anthropic';
+} from '../../../local/fakes/claude-code';
 
 /**
  * The fake Anthropic Admin API over real HTTP: it must behave like the documented API (paths,

@@ -1,7 +1,7 @@
 import { mockClient } from 'aws-sdk-client-mock';
 import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { SqsSyncQueue } from '../../../functions/adapters/queue/sqs-sync-queue';
-import type { SyncJob } from '../../../functions/schemas/sync-job';
+import type { SyncJob } from '../../../functions/domain/model';
 
 const job = (i: number): SyncJob => ({
   version: 1,

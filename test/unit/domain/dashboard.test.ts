@@ -130,39 +130,3 @@ describe('dashboard', () => {
     expect(dashboard.heatmap_data).toHaveLength(1);
   });
 });
-
-describe('seat summary', () => {
-  it('counts seats active in the period, idle ones and never-active ones', async () => {
-    const { seatSummary } = await import('../../../functions/domain/dashboard');
-    const seat = (last: string | null) => ({
-      developer: { key: 'k', kind: 'user' as const },
-      last_activity_at: last,
-    });
-    const summary = seatSummary(
-      [
-        {
-          team_id: 't',
-          integration_id: 'i',
-          provider: 'github_copilot',
-          taken_at: '2026-01-10T00:00:00Z',
-          seats: [
-            seat('2026-01-09T10:00:00Z'),
-            seat('2025-12-01T00:00:00Z'),
-            seat(null),
-            seat('2026-01-05T00:00:00Z'),
-          ],
-        },
-      ],
-      '2026-01-04',
-    );
-    expect(summary).toEqual({
-      assigned: 4,
-      active_in_period: 2,
-      inactive_in_period: 2,
-      never_active: 1,
-      utilisation: 0.5,
-      taken_at: '2026-01-10T00:00:00Z',
-    });
-    expect(seatSummary([], '2026-01-04')).toBeNull();
-  });
-});

@@ -1,6 +1,6 @@
 import type { SQSEvent } from 'aws-lambda';
 import { InProcessQueue } from '../../../local/in-process-queue';
-import type { SyncJob } from '../../../functions/schemas/sync-job';
+import type { SyncJob } from '../../../functions/domain/model';
 
 const job = (id: string): SyncJob => ({
   version: 1,

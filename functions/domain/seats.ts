@@ -1,0 +1,129 @@
+import type { ManifestCatalog } from './provider';
+import type { SeatAssignment, SeatSnapshot, StoredDeveloperDay } from './model';
+
+/**
+ * Seat rules, in one place: when a licence counts as used, the dashboard's seat summary per tool, the
+ * developers view's seat list, and the teams that hold seats but are missing from the usage rows.
+ */
+
+export interface SeatSummary {
+  assigned: number;
+  /** Seats whose last activity falls in the period. */
+  active_in_period: number;
+  inactive_in_period: number;
+  never_active: number;
+  utilisation: number | null;
+  taken_at: string;
+}
+
+/**
+ * A seat counts as used in the period when the provider's last activity for it falls in the period
+ * (GitHub: completions, chat, CLI, github.com — wider than the usage reports). One rule for the
+ * dashboard's seat summary and the developers view's seat list.
+ */
+export function seatActiveSince(seat: SeatAssignment, periodStart: string): boolean {
+  return seat.last_activity_at != null && seat.last_activity_at.slice(0, 10) >= periodStart;
+}
+
+/** Seat use over the period from the providers' seat snapshots (one per integration). */
+export function seatSummary(snapshots: readonly SeatSnapshot[], periodStart: string): SeatSummary | null {
+  if (snapshots.length === 0) return null;
+  let assigned = 0;
+  let active = 0;
+  let never = 0;
+  for (const snapshot of snapshots) {
+    for (const seat of snapshot.seats) {
+      assigned++;
+      if (!seat.last_activity_at) never++;
+      else if (seatActiveSince(seat, periodStart)) active++;
+    }
+  }
+  return {
+    assigned,
+    active_in_period: active,
+    inactive_in_period: assigned - active,
+    never_active: never,
+    utilisation: assigned === 0 ? null : Math.round((active / assigned) * 10_000) / 10_000,
+    taken_at: snapshots.map((snapshot) => snapshot.taken_at).sort()[0] as string,
+  };
+}
+
+/** One licence of a seat-based tool, with whether it was used in the period (as the dashboard counts it). */
+export interface SeatView {
+  provider: string;
+  developer: SeatAssignment['developer'];
+  assigned_at: string | null;
+  last_activity_at: string | null;
+  last_activity_editor: string | null;
+  plan_type: string | null;
+  assigning_team: string | null;
+  pending_cancellation_date: string | null;
+  active_in_period: boolean;
+}
+
+/** Every seat of the latest snapshots, unused ones first (the ones an admin may reassign). */
+export function seatViews(snapshots: readonly SeatSnapshot[], periodStart: string): SeatView[] {
+  return snapshots
+    .flatMap((snapshot) =>
+      snapshot.seats.map((seat) => ({
+        provider: snapshot.provider,
+        developer: seat.developer,
+        assigned_at: seat.assigned_at ?? null,
+        last_activity_at: seat.last_activity_at ?? null,
+        last_activity_editor: seat.last_activity_editor ?? null,
+        plan_type: seat.plan_type ?? null,
+        assigning_team: seat.assigning_team ?? null,
+        pending_cancellation_date: seat.pending_cancellation_date ?? null,
+        active_in_period: seatActiveSince(seat, periodStart),
+      })),
+    )
+    .sort(
+      (a, b) =>
+        Number(a.active_in_period) - Number(b.active_in_period) ||
+        (a.last_activity_at ?? '').localeCompare(b.last_activity_at ?? '') ||
+        a.developer.key.localeCompare(b.developer.key),
+    );
+}
+
+/** A team that holds seats but appears in no developer's usage rows: its provider does not report it. */
+export interface UnreportedTeam {
+  provider: string;
+  team: string;
+  seats: number;
+  reason: string;
+}
+
+/**
+ * Teams known from seat assignments (GitHub: `assigning_team`) that no usage row names over the period.
+ * A provider may leave small teams out of its team report; saying so (in the provider's own words, from
+ * its manifest) is better than drawing such a team as idle.
+ */
+export function unreportedTeams(
+  rows: readonly StoredDeveloperDay[],
+  snapshots: readonly SeatSnapshot[],
+  manifests: ManifestCatalog,
+): UnreportedTeam[] {
+  const reported = new Set(rows.flatMap((row) => (row.teams ?? []).map((team) => `${row.provider}|${team}`)));
+  const seats = new Map<string, number>();
+  for (const snapshot of snapshots) {
+    for (const seat of snapshot.seats) {
+      if (!seat.assigning_team) continue;
+      const key = `${snapshot.provider}|${seat.assigning_team}`;
+      seats.set(key, (seats.get(key) ?? 0) + 1);
+    }
+  }
+  return [...seats.entries()]
+    .filter(([key]) => !reported.has(key))
+    .map(([key, count]) => {
+      const [provider, team] = key.split('|') as [string, string];
+      return {
+        provider,
+        team,
+        seats: count,
+        reason:
+          manifests.find(provider)?.notes?.unreportedTeam ??
+          'The provider reports no usage for this team in the period. Its members still appear individually.',
+      };
+    })
+    .sort((a, b) => a.provider.localeCompare(b.provider) || a.team.localeCompare(b.team));
+}

@@ -1,0 +1,16 @@
+/**
+ * The environment variables through which the stack tells a function where its resources are. The CDK
+ * app sets them (each binding of a function to a resource sets its variable and its grant together) and
+ * the adapters read them; table variables live with their table definitions
+ * (functions/adapters/dynamodb/table-definitions.ts). Plain data only: the CDK app imports this file.
+ */
+export const ENV = {
+  /** The provider a scheduler or fetcher serves. */
+  providerId: 'PROVIDER_ID',
+  /** JSON map provider id → SQS queue URL, of the queues the function may send to. */
+  syncQueueUrls: 'SYNC_QUEUE_URLS',
+  /** The customer-managed key that encrypts provider keys. */
+  secretsKeyId: 'KMS_KEY_ID',
+  /** Secrets Manager name prefix of the stage's provider keys: `<prefix>/<team>/<integration>`. */
+  secretNamePrefix: 'SECRET_NAME_PREFIX',
+} as const;

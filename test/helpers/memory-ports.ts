@@ -1,0 +1,384 @@
+import { z } from 'zod';
+import { NotFoundError } from '../../functions/domain/errors';
+import { emptyBreakdowns, zeroMetrics } from '../../functions/domain/metrics';
+import type {
+  DailyRollup,
+  Integration,
+  LedgerEntry,
+  SeatSnapshot,
+  StoredDeveloperDay,
+  SyncJob,
+} from '../../functions/domain/model';
+import type {
+  Clock,
+  DayReplacement,
+  IdGenerator,
+  IntegrationRepository,
+  Log,
+  SecretScope,
+  SecretStore,
+  SyncQueue,
+  UsageRepository,
+} from '../../functions/domain/ports';
+import type {
+  DayFetchResult,
+  ProviderCatalog,
+  SeatsFetchResult,
+  UsageProvider,
+} from '../../functions/domain/provider';
+import type { ProviderManifest } from '../../functions/domain/provider-manifest';
+import { createManifestCatalog } from '../../functions/providers/manifests';
+
+/**
+ * Plain in-memory implementations of the domain's ports, for use-case unit tests: no network, no SDK,
+ * no module mocking. They keep the rules the real adapters keep where a use case relies on them (a
+ * ledger day that holds data is never downgraded; optimistic updates; a secret opens only for its scope).
+ */
+
+export class MemoryIntegrations implements IntegrationRepository {
+  readonly items = new Map<string, Integration>();
+  /** Every write, in order: lets a test count how often a use case wrote an integration. */
+  readonly writes: { op: 'save' | 'update' | 'claim' | 'delete'; integration_id: string }[] = [];
+
+  private static key(teamId: string, integrationId: string) {
+    return `${teamId}|${integrationId}`;
+  }
+
+  async save(integration: Integration): Promise<void> {
+    this.items.set(
+      MemoryIntegrations.key(integration.team_id, integration.integration_id),
+      structuredClone(integration),
+    );
+    this.writes.push({ op: 'save', integration_id: integration.integration_id });
+  }
+
+  async get(teamId: string, integrationId: string): Promise<Integration | undefined> {
+    const found = this.items.get(MemoryIntegrations.key(teamId, integrationId));
+    return found ? structuredClone(found) : undefined;
+  }
+
+  async list(teamId: string): Promise<Integration[]> {
+    return [...this.items.values()]
+      .filter((item) => item.team_id === teamId)
+      .sort((a, b) => a.created_at.localeCompare(b.created_at))
+      .map((item) => structuredClone(item));
+  }
+
+  async *listSchedulable(provider: string): AsyncIterable<{ team_id: string; integration_id: string }> {
+    for (const item of this.items.values()) {
+      if (item.provider === provider && item.status === 'active' && item.sync_enabled) {
+        yield { team_id: item.team_id, integration_id: item.integration_id };
+      }
+    }
+  }
+
+  async update(
+    teamId: string,
+    integrationId: string,
+    change: (current: Integration) => Partial<Integration>,
+  ): Promise<Integration> {
+    const key = MemoryIntegrations.key(teamId, integrationId);
+    const current = this.items.get(key);
+    if (!current) throw new NotFoundError(`No integration ${integrationId} in your team.`);
+    const next = {
+      ...current,
+      ...change(structuredClone(current)),
+      version: current.version + 1,
+    } as Integration;
+    for (const [field, value] of Object.entries(next)) {
+      if (value === undefined) delete (next as unknown as Record<string, unknown>)[field];
+    }
+    this.items.set(key, next);
+    this.writes.push({ op: 'update', integration_id: integrationId });
+    return structuredClone(next);
+  }
+
+  async claimManualSync(
+    teamId: string,
+    integrationId: string,
+    now: Date,
+    windowSeconds: number,
+  ): Promise<{ claimed: true } | { claimed: false; retryAfterSeconds: number }> {
+    const current = this.items.get(MemoryIntegrations.key(teamId, integrationId));
+    if (!current) throw new NotFoundError(`No integration ${integrationId} in your team.`);
+    const last = current.last_manual_sync_at ? Date.parse(current.last_manual_sync_at) : undefined;
+    if (last !== undefined && now.getTime() - last < windowSeconds * 1000) {
+      return {
+        claimed: false,
+        retryAfterSeconds: Math.max(1, Math.ceil((last + windowSeconds * 1000 - now.getTime()) / 1000)),
+      };
+    }
+    current.last_manual_sync_at = now.toISOString();
+    current.version++;
+    this.writes.push({ op: 'claim', integration_id: integrationId });
+    return { claimed: true };
+  }
+
+  async delete(teamId: string, integrationId: string): Promise<void> {
+    this.items.delete(MemoryIntegrations.key(teamId, integrationId));
+    this.writes.push({ op: 'delete', integration_id: integrationId });
+  }
+}
+
+const DATA_STATES = new Set(['ok', 'no_activity']);
+
+export class MemoryUsage implements UsageRepository {
+  /** Ledger entries by `team|integration|date`. */
+  readonly ledger = new Map<string, LedgerEntry & { last_error?: string }>();
+  readonly rollups = new Map<string, DailyRollup>();
+  readonly rows = new Map<string, StoredDeveloperDay[]>();
+  readonly raw = new Map<string, unknown>();
+  readonly seats = new Map<string, SeatSnapshot>();
+  /** Days replaced, in order (`integration|date`). */
+  readonly replaced: string[] = [];
+
+  private static key(teamId: string, integrationId: string, date: string) {
+    return `${teamId}|${integrationId}|${date}`;
+  }
+
+  entry(teamId: string, integrationId: string, date: string) {
+    return this.ledger.get(MemoryUsage.key(teamId, integrationId, date));
+  }
+
+  async replaceSeats(snapshot: SeatSnapshot): Promise<void> {
+    this.seats.set(`${snapshot.team_id}|${snapshot.integration_id}`, structuredClone(snapshot));
+  }
+
+  async getSeats(teamId: string): Promise<SeatSnapshot[]> {
+    return [...this.seats.values()].filter((snapshot) => snapshot.team_id === teamId);
+  }
+
+  async replaceDay(day: DayReplacement): Promise<void> {
+    const key = MemoryUsage.key(day.teamId, day.integrationId, day.date);
+    this.rows.set(key, structuredClone(day.rows));
+    this.raw.set(key, structuredClone(day.raw));
+    this.rollups.set(key, structuredClone(day.rollup));
+    this.ledger.set(key, structuredClone(day.ledger));
+    this.replaced.push(`${day.integrationId}|${day.date}`);
+  }
+
+  async markPending(entries: Parameters<UsageRepository['markPending']>[0]): Promise<void> {
+    for (const entry of entries) {
+      const key = MemoryUsage.key(entry.team_id, entry.integration_id, entry.date);
+      const current = this.ledger.get(key);
+      // Never downgrade a day whose data is known, or that the provider does not serve.
+      if (current && current.state !== 'pending' && current.state !== 'failed') continue;
+      this.ledger.set(key, {
+        ...current,
+        ...entry,
+        state: 'pending',
+        attempts: current?.attempts ?? 0,
+        developers: current?.developers ?? 0,
+        interactions: current?.interactions ?? 0,
+      });
+    }
+  }
+
+  async recordDayState(entry: Parameters<UsageRepository['recordDayState']>[0]): Promise<void> {
+    const key = MemoryUsage.key(entry.team_id, entry.integration_id, entry.date);
+    const current = this.ledger.get(key);
+    if (current && DATA_STATES.has(current.state)) {
+      // A failed re-fetch never hides data already stored: the error is kept beside it.
+      current.attempts++;
+      current.last_error = `${entry.state}: ${entry.reason ?? ''}`;
+      return;
+    }
+    this.ledger.set(key, {
+      ...entry,
+      attempts: (current?.attempts ?? 0) + 1,
+      developers: current?.developers ?? 0,
+      interactions: current?.interactions ?? 0,
+    });
+  }
+
+  async getLedger(
+    teamId: string,
+    startDate: string,
+    endDate: string,
+    integrationId?: string,
+  ): Promise<LedgerEntry[]> {
+    return [...this.ledger.values()]
+      .filter(
+        (entry) =>
+          entry.team_id === teamId &&
+          entry.date >= startDate &&
+          entry.date <= endDate &&
+          (integrationId === undefined || entry.integration_id === integrationId),
+      )
+      .sort((a, b) => a.date.localeCompare(b.date) || a.integration_id.localeCompare(b.integration_id))
+      .map((entry) => structuredClone(entry));
+  }
+
+  async getRollups(teamId: string, startDate: string, endDate: string): Promise<DailyRollup[]> {
+    return [...this.rollups.values()].filter(
+      (rollup) => rollup.team_id === teamId && rollup.date >= startDate && rollup.date <= endDate,
+    );
+  }
+
+  async getDeveloperDays(teamId: string, dates: string[]): Promise<StoredDeveloperDay[]> {
+    const wanted = new Set(dates);
+    return [...this.rows.values()].flat().filter((row) => row.team_id === teamId && wanted.has(row.date));
+  }
+
+  async getRaw(teamId: string, integrationId: string, date: string): Promise<unknown> {
+    return this.raw.get(MemoryUsage.key(teamId, integrationId, date));
+  }
+}
+
+export class MemorySecrets implements SecretStore {
+  readonly stored = new Map<string, { scope: SecretScope; secret: string }>();
+  private version = 0;
+
+  async save(scope: SecretScope, secret: string): Promise<string> {
+    const ref = `memory:${scope.teamId}/${scope.integrationId}#${++this.version}`;
+    this.stored.set(`${scope.teamId}/${scope.integrationId}`, { scope, secret });
+    return ref;
+  }
+
+  async read(ref: string, scope: SecretScope): Promise<string> {
+    const found = this.stored.get(ref.slice('memory:'.length, ref.lastIndexOf('#')));
+    if (!found || JSON.stringify(found.scope) !== JSON.stringify(scope)) throw new Error('secret not found');
+    return found.secret;
+  }
+
+  async remove(ref: string): Promise<void> {
+    this.stored.delete(ref.slice('memory:'.length, ref.lastIndexOf('#')));
+  }
+}
+
+export class MemoryQueue implements SyncQueue {
+  readonly sent: { provider: string; job: SyncJob }[] = [];
+
+  async enqueue(provider: string, jobs: SyncJob[]): Promise<void> {
+    for (const job of jobs) this.sent.push({ provider, job: structuredClone(job) });
+  }
+
+  jobs(): SyncJob[] {
+    return this.sent.map((entry) => entry.job);
+  }
+}
+
+export function fixedClock(iso: string): Clock & { set(iso: string): void; advance(seconds: number): void } {
+  let current = new Date(iso);
+  return {
+    now: () => new Date(current),
+    set: (next) => void (current = new Date(next)),
+    advance: (seconds) => void (current = new Date(current.getTime() + seconds * 1000)),
+  };
+}
+
+export function sequentialIds(): IdGenerator {
+  let next = 0;
+  return { newId: (prefix) => `${prefix}_${++next}` };
+}
+
+/** A Log that keeps what it was told. */
+export function memoryLog(): Log & { lines: { level: string; message: string; attributes?: unknown }[] } {
+  const lines: { level: string; message: string; attributes?: unknown }[] = [];
+  const at = (level: string) => (message: string, attributes?: Record<string, unknown>) =>
+    void lines.push({ level, message, attributes });
+  return { lines, info: at('info'), warn: at('warn'), error: at('error') };
+}
+
+/** A manifest for a test provider, close to the real ones. */
+export function testManifest(overrides: Partial<ProviderManifest> = {}): ProviderManifest {
+  return {
+    id: 'fake',
+    displayName: 'Fake Tool',
+    baseUrlEnv: 'FAKE_API_BASE_URL',
+    defaultBaseUrl: 'https://fake.example',
+    scheduleCron: 'cron(0 3 * * ? *)',
+    sync: { backfillDays: 30, dailyOffsets: [1, 2], newestOffset: 1, maxDaysPerJob: 10 },
+    limits: { maxConcurrency: 2, fetcherTimeoutSeconds: 60, maxAttempts: 3, maxRetryAfterSeconds: 30 },
+    local: { keyEnv: 'FAKE_KEY' },
+    ...overrides,
+  };
+}
+
+export interface ScriptedProviderOptions {
+  manifest?: ProviderManifest;
+  /** What each day answers (a function may throw a ProviderCallError). Unknown days fail the test. */
+  days?: Record<string, () => DayFetchResult>;
+  seats?: () => SeatsFetchResult;
+  /** The account the key belongs to, or an error to throw from verifyCredentials. */
+  account?: { id: string; name: string } | Error;
+  optionsSchema?: z.ZodType<unknown>;
+  keyFormat?: (apiKey: string) => string | null;
+  earliestDay?: string;
+}
+
+/**
+ * A provider whose answers a test writes day by day. Raw answers are `{ users: string[] }`; each user is one
+ * active developer with one interaction. Records every call, never the key.
+ */
+export function scriptedProvider(options: ScriptedProviderOptions = {}) {
+  const calls: string[] = [];
+  const provider: UsageProvider<never> = {
+    manifest: options.manifest ?? testManifest(),
+    connectOptionsSchema: (options.optionsSchema ?? z.object({}).strict()) as z.ZodType<never>,
+    checkKeyFormat: options.keyFormat ?? (() => null),
+    async verifyCredentials() {
+      calls.push('verify');
+      if (options.account instanceof Error) throw options.account;
+      return options.account ?? { id: 'acct-1', name: 'Acme' };
+    },
+    async fetchDay(_credentials, day) {
+      calls.push(`day:${day}`);
+      const step = options.days?.[day];
+      if (!step) throw new Error(`unexpected day ${day}`);
+      return step();
+    },
+    normalizeDay: (raw, day) =>
+      (raw as { users: string[] }).users.map((user) => ({
+        date: day,
+        developer: { key: user, kind: 'user' as const },
+        active: true,
+        metrics: { ...zeroMetrics(), interactions: 1 },
+        breakdowns: emptyBreakdowns(),
+        extras: {},
+      })),
+    ...(options.earliestDay ? { earliestDay: () => options.earliestDay as string } : {}),
+    ...(options.seats
+      ? {
+          fetchSeats: async () => {
+            calls.push('seats');
+            return (options.seats as () => SeatsFetchResult)();
+          },
+        }
+      : {}),
+  };
+  return { provider, calls };
+}
+
+/** A catalog of the given providers (the same lookup rules as the real one). */
+export function catalogOf(...providers: UsageProvider<never>[]): ProviderCatalog {
+  const manifests = createManifestCatalog(providers.map((provider) => provider.manifest));
+  return {
+    ...manifests,
+    get(id) {
+      const found = providers.find((provider) => provider.manifest.id === id);
+      if (!found) throw new Error(`unknown provider ${id}`);
+      return found;
+    },
+  };
+}
+
+/** An integration record as connect would store it. */
+export function integrationRecord(overrides: Partial<Integration> = {}): Integration {
+  return {
+    team_id: 't',
+    integration_id: 'int_1',
+    provider: 'fake',
+    name: 'Fake Tool · Acme',
+    account: { id: 'acct-1', name: 'Acme' },
+    options: {},
+    status: 'active',
+    sync_enabled: true,
+    secret_ref: 'memory:t/int_1#1',
+    created_at: '2026-06-01T00:00:00.000Z',
+    created_by: 'admin',
+    updated_at: '2026-06-01T00:00:00.000Z',
+    version: 1,
+    ...overrides,
+  };
+}

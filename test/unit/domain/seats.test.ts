@@ -1,0 +1,105 @@
+import { emptyBreakdowns, zeroMetrics } from '../../../functions/domain/metrics';
+import type { SeatSnapshot, StoredDeveloperDay } from '../../../functions/domain/model';
+import { seatSummary, seatViews, unreportedTeams } from '../../../functions/domain/seats';
+import { createManifestCatalog, manifestCatalog } from '../../../functions/providers/manifests';
+
+const row = (login: string, date: string, teams?: string[]): StoredDeveloperDay => ({
+  team_id: 't',
+  integration_id: 'int_1',
+  provider: 'github_copilot',
+  date,
+  developer: { key: `github:${login}`, kind: 'user', login },
+  active: true,
+  metrics: { ...zeroMetrics(), interactions: 10 },
+  breakdowns: emptyBreakdowns(),
+  extras: {},
+  ...(teams ? { teams } : {}),
+});
+
+const snapshot = (teams: (string | null)[]): SeatSnapshot => ({
+  team_id: 't',
+  integration_id: 'int_1',
+  provider: 'github_copilot',
+  taken_at: '2026-07-10T00:00:00Z',
+  seats: teams.map((team, index) => ({
+    developer: { key: `github:${index}`, kind: 'user' },
+    assigning_team: team,
+  })),
+});
+
+describe('seats', () => {
+  it('names teams with seats that no usage row reports, with their seat count', () => {
+    const rows = [row('a', '2026-07-01', ['platform']), row('b', '2026-07-01')];
+    const teams = unreportedTeams(rows, [snapshot(['platform', 'data', 'data', null])], manifestCatalog);
+    expect(teams).toEqual([
+      {
+        provider: 'github_copilot',
+        team: 'data',
+        seats: 2,
+        reason: expect.stringMatching(/fewer than five/),
+      },
+    ]);
+    expect(unreportedTeams(rows, [], manifestCatalog)).toEqual([]);
+  });
+
+  it('says a provider without its own wording reports no usage for the team, in general words', () => {
+    const rows = [row('a', '2026-07-01', ['platform'])];
+    const [team] = unreportedTeams(rows, [snapshot(['data'])], createManifestCatalog([]));
+    expect(team?.reason).toMatch(/^The provider reports no usage for this team/);
+  });
+
+  it('lists every seat with whether it was active in the period (its last activity), unused first', () => {
+    const seats: SeatSnapshot = {
+      ...snapshot([]),
+      seats: [
+        {
+          developer: { key: 'github:a', kind: 'user', login: 'a' },
+          last_activity_at: '2026-07-09T10:00:00Z',
+          last_activity_editor: 'vscode/1.109.0',
+        },
+        { developer: { key: 'github:idle', kind: 'user', login: 'idle' }, last_activity_at: null },
+      ],
+    };
+    const views = seatViews([seats], '2026-07-01');
+    expect(views.map((view) => [view.developer.key, view.active_in_period])).toEqual([
+      ['github:idle', false],
+      ['github:a', true],
+    ]);
+    expect(views[1]).toMatchObject({ last_activity_editor: 'vscode/1.109.0', assigning_team: null });
+  });
+});
+
+describe('seat summary', () => {
+  it('counts seats active in the period, idle ones and never-active ones', () => {
+    const seat = (last: string | null) => ({
+      developer: { key: 'k', kind: 'user' as const },
+      last_activity_at: last,
+    });
+    const summary = seatSummary(
+      [
+        {
+          team_id: 't',
+          integration_id: 'i',
+          provider: 'github_copilot',
+          taken_at: '2026-01-10T00:00:00Z',
+          seats: [
+            seat('2026-01-09T10:00:00Z'),
+            seat('2025-12-01T00:00:00Z'),
+            seat(null),
+            seat('2026-01-05T00:00:00Z'),
+          ],
+        },
+      ],
+      '2026-01-04',
+    );
+    expect(summary).toEqual({
+      assigned: 4,
+      active_in_period: 2,
+      inactive_in_period: 2,
+      never_active: 1,
+      utilisation: 0.5,
+      taken_at: '2026-01-10T00:00:00Z',
+    });
+    expect(seatSummary([], '2026-01-04')).toBeNull();
+  });
+});
