@@ -25,6 +25,7 @@ export async function loadFakeDemo(providerId: string): Promise<FakeDemo> {
   } catch (error) {
     throw new Error(
       `provider ${providerId} has no fake at local/${path.slice(2)} (${(error as Error).message})`,
+      { cause: error },
     );
   }
 }
