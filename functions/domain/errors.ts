@@ -7,6 +7,31 @@ export interface FieldIssue {
   message: string;
 }
 
+/** What zod reports of one problem, as far as a field issue needs it. */
+interface SchemaIssue {
+  code: string;
+  path: PropertyKey[];
+  message: string;
+  keys?: string[];
+}
+
+/**
+ * Schema issues as field issues: each names its field (a dotted path; `body` for the whole), and an
+ * unknown field is named itself rather than reported against its parent. Never the submitted value.
+ */
+export function fieldIssues(issues: readonly SchemaIssue[]): FieldIssue[] {
+  return issues.flatMap((issue) => {
+    const parent = issue.path.map(String).join('.');
+    if (issue.code === 'unrecognized_keys' && issue.keys?.length) {
+      return issue.keys.map((key) => ({
+        field: parent ? `${parent}.${key}` : key,
+        message: 'is not a field this accepts',
+      }));
+    }
+    return [{ field: parent || 'body', message: issue.message }];
+  });
+}
+
 export class ValidationError extends Error {
   override name = 'ValidationError';
   constructor(
@@ -14,6 +39,12 @@ export class ValidationError extends Error {
     readonly issues: FieldIssue[] = [],
   ) {
     super(message);
+  }
+
+  /** `<what>: <field>: <rule>; <field>: <rule>.` — the detail a person reads, with the issues beside it. */
+  static listing(what: string, issues: FieldIssue[]): ValidationError {
+    const summary = issues.map((issue) => `${issue.field}: ${issue.message}`).join('; ');
+    return new ValidationError(`${what.replace(/\.$/, '')}: ${summary}.`, issues);
   }
 }
 

@@ -1,5 +1,5 @@
 import { daysBetween } from '../dates';
-import { ValidationError } from '../errors';
+import { fieldIssues, ValidationError } from '../errors';
 import { integrationIdFor } from '../integration-id';
 import type { Caller, Integration } from '../model';
 import type { IntegrationRepository, Log, SecretStore } from '../ports';
@@ -33,12 +33,9 @@ export interface ConnectPorts extends SyncPlanPorts {
 function checkInput(provider: UsageProvider<never>, input: ConnectInput): Record<string, unknown> {
   const options = provider.connectOptionsSchema.safeParse(input.options);
   if (!options.success) {
-    throw new ValidationError(
-      `Invalid options for ${provider.manifest.displayName}.`,
-      options.error.issues.map((issue) => ({
-        field: issue.path.join('.') || 'body',
-        message: issue.message,
-      })),
+    throw ValidationError.listing(
+      `Invalid options for ${provider.manifest.displayName}`,
+      fieldIssues(options.error.issues),
     );
   }
   const formatProblem = provider.checkKeyFormat(input.apiKey);
@@ -71,6 +68,8 @@ function integrationRecord(
     updated_at: now.toISOString(),
     version: (existing?.version ?? 0) + 1,
     ...(existing?.last_sync ? { last_sync: existing.last_sync } : {}),
+    // A new key does not lift the one-manual-sync-a-minute limit.
+    ...(existing?.last_manual_sync_at ? { last_manual_sync_at: existing.last_manual_sync_at } : {}),
   };
 }
 

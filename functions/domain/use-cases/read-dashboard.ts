@@ -14,14 +14,16 @@ import { seatViews, unreportedTeams, type SeatView, type UnreportedTeam } from '
 export function unpublishedDays(
   integrations: readonly Integration[],
   ledger: readonly LedgerEntry[],
-  today: string,
+  now: Date,
   start: string,
   newestOffset: (provider: string) => number,
 ): LedgerEntry[] {
+  const today = toIsoDay(now);
   const known = new Set(ledger.map((entry) => `${entry.integration_id}|${entry.date}`));
   const entries: LedgerEntry[] = [];
   for (const integration of integrations) {
-    if (integration.status !== 'active') continue;
+    // A paused or failing integration awaits nothing: its missing days are not drawn as pending.
+    if (integration.status !== 'active' || !integration.sync_enabled) continue;
     for (let back = 1; back < newestOffset(integration.provider); back++) {
       const date = addDays(today, -back);
       if (date < start || known.has(`${integration.integration_id}|${date}`)) continue;
@@ -34,7 +36,7 @@ export function unpublishedDays(
         reason: 'the provider has not published this day yet',
         attempts: 0,
         sync_id: 'none',
-        updated_at: today,
+        updated_at: now.toISOString(),
         developers: 0,
         interactions: 0,
       });
@@ -56,7 +58,8 @@ export async function readDashboard(
   days: number,
   ports: ReadDashboardPorts,
 ): Promise<Dashboard & { team_id: string }> {
-  const today = toIsoDay(ports.clock.now());
+  const now = ports.clock.now();
+  const today = toIsoDay(now);
   const start = addDays(today, -(days - 1));
   const [rollups, stored, seats, integrations] = await Promise.all([
     ports.usage.getRollups(caller.teamId, start, today),
@@ -65,7 +68,7 @@ export async function readDashboard(
     ports.integrations.list(caller.teamId),
   ]);
   const newestOffset = (provider: string) => ports.manifests.find(provider)?.sync.newestOffset ?? 1;
-  const ledger = [...stored, ...unpublishedDays(integrations, stored, today, start, newestOffset)];
+  const ledger = [...stored, ...unpublishedDays(integrations, stored, now, start, newestOffset)];
   const toolName = (provider: string) => providerName(ports.manifests, provider);
   return { team_id: caller.teamId, ...buildDashboard({ today, days, rollups, ledger, seats, toolName }) };
 }

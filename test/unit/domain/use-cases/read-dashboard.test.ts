@@ -1,0 +1,356 @@
+import { emptyBreakdowns, zeroMetrics } from '../../../../functions/domain/metrics';
+import type {
+  Caller,
+  Integration,
+  SeatAssignment,
+  StoredDeveloperDay,
+} from '../../../../functions/domain/model';
+import { summarizeDay } from '../../../../functions/domain/rollup';
+import { readDashboard, readDeveloperUsage } from '../../../../functions/domain/use-cases/read-dashboard';
+import { createManifestCatalog } from '../../../../functions/providers/manifests';
+import {
+  fixedClock,
+  integrationRecord,
+  MemoryIntegrations,
+  MemoryUsage,
+  testManifest,
+} from '../../../helpers/memory-ports';
+
+/**
+ * The team page and the developers view over in-memory stores built with the same port calls the
+ * fetcher makes. Today is 2026-06-15. Claude Code serves up to yesterday; Copilot publishes two days late.
+ */
+const member: Caller = { teamId: 't', role: 'member', subject: 'mallory' };
+const UNREPORTED = 'GitHub leaves teams with fewer than five Copilot users out of its team report.';
+
+const claudeManifest = testManifest({ id: 'claude_code', displayName: 'Claude Code' });
+const copilotManifest = testManifest({
+  id: 'github_copilot',
+  displayName: 'GitHub Copilot',
+  sync: { backfillDays: 100, dailyOffsets: [2, 3, 4, 5], newestOffset: 2, maxDaysPerJob: 10 },
+  notes: { unreportedTeam: UNREPORTED },
+});
+
+const claude = integrationRecord({ integration_id: 'int_c', provider: 'claude_code', name: 'Claude' });
+const copilot = integrationRecord({ integration_id: 'int_g', provider: 'github_copilot', name: 'Copilot' });
+
+interface Use {
+  key: string;
+  interactions: number;
+  teams?: string[];
+}
+
+/** Stores a fetched day exactly as the fetcher does: rows, rollup and ledger together. */
+async function storeDay(usage: MemoryUsage, integration: Integration, date: string, uses: Use[]) {
+  const rows: StoredDeveloperDay[] = uses.map((use) => ({
+    team_id: integration.team_id,
+    integration_id: integration.integration_id,
+    provider: integration.provider,
+    date,
+    developer: { key: use.key, kind: 'user', email: use.key },
+    active: true,
+    metrics: { ...zeroMetrics(), interactions: use.interactions },
+    breakdowns: emptyBreakdowns(),
+    extras: {},
+    ...(use.teams ? { teams: use.teams } : {}),
+  }));
+  const summary = summarizeDay(rows);
+  const identity = {
+    team_id: integration.team_id,
+    integration_id: integration.integration_id,
+    provider: integration.provider,
+    sync_id: 's',
+  };
+  await usage.replaceDay({
+    teamId: integration.team_id,
+    integrationId: integration.integration_id,
+    provider: integration.provider,
+    date,
+    rows,
+    rollup: { ...identity, date, ...summary },
+    ledger: {
+      ...identity,
+      date,
+      state: summary.active_developers > 0 ? 'ok' : 'no_activity',
+      attempts: 1,
+      updated_at: `${date}T12:00:00.000Z`,
+      developers: summary.developers,
+      interactions: summary.metrics.interactions,
+    },
+    raw: {},
+  });
+}
+
+const where = (integration: Integration, date: string) => ({
+  team_id: integration.team_id,
+  integration_id: integration.integration_id,
+  provider: integration.provider,
+  date,
+  sync_id: 's',
+  updated_at: `${date}T12:00:00.000Z`,
+});
+const pending = (usage: MemoryUsage, integration: Integration, date: string) =>
+  usage.markPending([where(integration, date)]);
+const failed = (usage: MemoryUsage, integration: Integration, date: string) =>
+  usage.recordDayState({ ...where(integration, date), state: 'failed', reason: 'client (400): bad request' });
+
+const seat = (key: string, team: string | null, lastActivity: string | null): SeatAssignment => ({
+  developer: { key, kind: 'user', login: key },
+  assigning_team: team,
+  last_activity_at: lastActivity,
+});
+
+async function setup(integrations: Integration[] = [claude, copilot]) {
+  const store = new MemoryIntegrations();
+  for (const integration of integrations) await store.save(integration);
+  const usage = new MemoryUsage();
+  const ports = {
+    usage,
+    integrations: store,
+    manifests: createManifestCatalog([claudeManifest, copilotManifest]),
+    clock: fixedClock('2026-06-15T08:00:00Z'),
+  };
+  return { ports, usage };
+}
+
+describe('reading the dashboard', () => {
+  it('draws every day of the period with the state of what is known of it', async () => {
+    const { ports, usage } = await setup();
+    await pending(usage, claude, '2026-06-09');
+    await pending(usage, copilot, '2026-06-09');
+    await storeDay(usage, claude, '2026-06-10', [
+      { key: 'alice@x', interactions: 2 },
+      { key: 'bob@x', interactions: 1 },
+    ]);
+    await storeDay(usage, copilot, '2026-06-10', [{ key: 'alice@x', interactions: 2 }]);
+    await storeDay(usage, claude, '2026-06-11', []);
+    await storeDay(usage, copilot, '2026-06-11', []);
+    await storeDay(usage, claude, '2026-06-12', [{ key: 'alice@x', interactions: 4 }]);
+    await pending(usage, copilot, '2026-06-12');
+    await failed(usage, claude, '2026-06-13');
+    await pending(usage, copilot, '2026-06-13');
+    await storeDay(usage, claude, '2026-06-14', [{ key: 'bob@x', interactions: 2 }]);
+    // Outside the period, or another team's: never counted.
+    await storeDay(usage, claude, '2026-06-07', [{ key: 'alice@x', interactions: 100 }]);
+    await storeDay(usage, { ...claude, team_id: 'u' }, '2026-06-10', [{ key: 'eve@x', interactions: 50 }]);
+
+    const dashboard = await readDashboard(member, 8, ports);
+    expect(dashboard.team_id).toBe('t');
+    expect(dashboard.period).toEqual({ start_date: '2026-06-08', end_date: '2026-06-15', days: 8 });
+    expect(dashboard.heatmap_data).toEqual([
+      { date: '2026-06-08', count: 0, state: 'not_fetched' },
+      { date: '2026-06-09', count: 0, state: 'pending' },
+      { date: '2026-06-10', count: 5, state: 'ok' },
+      { date: '2026-06-11', count: 0, state: 'no_activity' },
+      { date: '2026-06-12', count: 4, state: 'partial' },
+      { date: '2026-06-13', count: 0, state: 'failed' },
+      // Copilot has not published yesterday: Claude's figures alone make the day partial.
+      { date: '2026-06-14', count: 2, state: 'partial' },
+      { date: '2026-06-15', count: 0, state: 'not_fetched' },
+    ]);
+    expect(dashboard.heatmap_data.every((day) => typeof day.count === 'number')).toBe(true);
+    expect(dashboard.sync).toEqual({ days_fetched: 2, days_pending: 1, days_failed: 1, days_not_fetched: 2 });
+    expect(dashboard.total_interactions).toBe(11);
+    expect(dashboard.active_days).toBe(3);
+    expect(
+      dashboard.tools.map((tool) => [
+        tool.provider,
+        tool.name,
+        tool.interactions,
+        tool.active_days,
+        tool.max_daily_active_developers,
+      ]),
+    ).toEqual([
+      ['claude_code', 'Claude Code', 9, 3, 2],
+      ['github_copilot', 'GitHub Copilot', 2, 1, 1],
+    ]);
+    expect(dashboard.top_tool).toEqual({ provider: 'claude_code', name: 'Claude Code', requests: 9 });
+  });
+
+  it('has exactly N consecutive days ending today, all zero and not fetched when nothing is known', async () => {
+    const { ports } = await setup([]);
+    const dashboard = await readDashboard(member, 30, ports);
+    expect(dashboard.heatmap_data).toHaveLength(30);
+    expect(dashboard.heatmap_data[0]?.date).toBe('2026-05-17');
+    expect(dashboard.heatmap_data.at(-1)?.date).toBe('2026-06-15');
+    expect(dashboard.heatmap_data.every((day) => day.count === 0 && day.state === 'not_fetched')).toBe(true);
+    expect(dashboard.total_interactions).toBe(0);
+    expect(dashboard.top_tool).toBeNull();
+    expect(dashboard.tools).toEqual([]);
+  });
+
+  describe('days a provider has not published yet', () => {
+    it('count as pending for an active integration: alone they make the day pending', async () => {
+      const { ports } = await setup([copilot]);
+      const dashboard = await readDashboard(member, 3, ports);
+      expect(dashboard.heatmap_data).toEqual([
+        { date: '2026-06-13', count: 0, state: 'not_fetched' },
+        { date: '2026-06-14', count: 0, state: 'pending' },
+        { date: '2026-06-15', count: 0, state: 'not_fetched' },
+      ]);
+    });
+
+    it('do not hold the day back for an integration that is not active', async () => {
+      for (const status of ['invalid_credentials', 'not_available'] as const) {
+        const { ports, usage } = await setup([claude, { ...copilot, status }]);
+        await storeDay(usage, claude, '2026-06-14', [{ key: 'bob@x', interactions: 2 }]);
+        const dashboard = await readDashboard(member, 2, ports);
+        expect(dashboard.heatmap_data[0]).toEqual({ date: '2026-06-14', count: 2, state: 'ok' });
+      }
+    });
+
+    it('do not hold the day back for a paused integration (it awaits nothing)', async () => {
+      const { ports, usage } = await setup([claude, { ...copilot, sync_enabled: false }]);
+      await storeDay(usage, claude, '2026-06-14', [{ key: 'bob@x', interactions: 2 }]);
+      const dashboard = await readDashboard(member, 2, ports);
+      expect(dashboard.heatmap_data[0]).toEqual({ date: '2026-06-14', count: 2, state: 'ok' });
+    });
+
+    it('give way to what the ledger already knows of the day', async () => {
+      const { ports, usage } = await setup();
+      await storeDay(usage, claude, '2026-06-14', [{ key: 'bob@x', interactions: 2 }]);
+      await storeDay(usage, copilot, '2026-06-14', [{ key: 'bob@x', interactions: 3 }]);
+      const dashboard = await readDashboard(member, 2, ports);
+      expect(dashboard.heatmap_data[0]).toEqual({ date: '2026-06-14', count: 5, state: 'ok' });
+    });
+
+    it('are only the days after the newest one the provider serves', async () => {
+      const { ports, usage } = await setup();
+      // 2026-06-13 is a day Copilot serves: without a ledger entry it is simply not fetched.
+      await storeDay(usage, claude, '2026-06-13', [{ key: 'bob@x', interactions: 1 }]);
+      const dashboard = await readDashboard(member, 3, ports);
+      expect(dashboard.heatmap_data.map((day) => day.state)).toEqual(['ok', 'pending', 'not_fetched']);
+    });
+  });
+
+  it('names a provider no longer registered by its id, and summarises seats per tool', async () => {
+    const retired = integrationRecord({ integration_id: 'int_r', provider: 'retired' });
+    const { ports, usage } = await setup([retired, copilot]);
+    await storeDay(usage, retired, '2026-06-13', [{ key: 'bob@x', interactions: 7 }]);
+    await storeDay(usage, copilot, '2026-06-13', [{ key: 'alice@x', interactions: 1 }]);
+    await usage.replaceSeats({
+      team_id: 't',
+      integration_id: 'int_g',
+      provider: 'github_copilot',
+      taken_at: '2026-06-15T06:30:00.000Z',
+      seats: [seat('alice', 'platform', '2026-06-14T10:00:00Z'), seat('carol', 'tiny', null)],
+    });
+    const dashboard = await readDashboard(member, 3, ports);
+    expect(dashboard.tools.map((tool) => [tool.provider, tool.name, tool.interactions])).toEqual([
+      ['retired', 'retired', 7],
+      ['github_copilot', 'GitHub Copilot', 1],
+    ]);
+    expect(dashboard.tools[0]?.seats).toBeNull();
+    expect(dashboard.tools[1]?.seats).toEqual({
+      assigned: 2,
+      active_in_period: 1,
+      inactive_in_period: 1,
+      never_active: 1,
+      utilisation: 0.5,
+      taken_at: '2026-06-15T06:30:00.000Z',
+    });
+  });
+});
+
+describe('reading developer usage', () => {
+  async function populated() {
+    const { ports, usage } = await setup();
+    await storeDay(usage, claude, '2026-06-10', [
+      { key: 'alice@x', interactions: 2 },
+      { key: 'bob@x', interactions: 1 },
+    ]);
+    await storeDay(usage, copilot, '2026-06-10', [{ key: 'alice@x', interactions: 2, teams: ['platform'] }]);
+    await storeDay(usage, claude, '2026-06-12', [{ key: 'alice@x', interactions: 4 }]);
+    await storeDay(usage, claude, '2026-06-14', [{ key: 'bob@x', interactions: 2 }]);
+    await storeDay(usage, claude, '2026-06-07', [{ key: 'alice@x', interactions: 100 }]);
+    await storeDay(usage, { ...claude, team_id: 'u' }, '2026-06-10', [{ key: 'eve@x', interactions: 50 }]);
+    await usage.replaceSeats({
+      team_id: 't',
+      integration_id: 'int_g',
+      provider: 'github_copilot',
+      taken_at: '2026-06-15T06:30:00.000Z',
+      seats: [
+        seat('alice', 'platform', '2026-06-14T10:00:00Z'),
+        seat('carol', 'tiny', null),
+        seat('dave', 'tiny', '2026-05-01T09:00:00Z'),
+      ],
+    });
+    await usage.replaceSeats({
+      team_id: 't',
+      integration_id: 'int_r',
+      provider: 'retired',
+      taken_at: '2026-06-15T06:30:00.000Z',
+      seats: [seat('frank', 'legacy', null)],
+    });
+    await usage.replaceSeats({
+      team_id: 'u',
+      integration_id: 'int_u',
+      provider: 'github_copilot',
+      taken_at: '2026-06-15T06:30:00.000Z',
+      seats: [seat('eve', 'elsewhere', null)],
+    });
+    return readDeveloperUsage(member, 7, ports);
+  }
+
+  it('merges each developer across tools over the period', async () => {
+    const view = await populated();
+    expect(view.team_id).toBe('t');
+    expect(view.period).toEqual({ start_date: '2026-06-09', end_date: '2026-06-15', days: 7 });
+    expect(
+      view.developers.map((developer) => ({
+        key: developer.developer.key,
+        interactions: developer.interactions,
+        active_days: developer.active_days,
+        teams: developer.teams,
+        tools: developer.tools.map((tool) => [
+          tool.provider,
+          tool.name,
+          tool.metrics.interactions,
+          tool.active_days,
+        ]),
+      })),
+    ).toEqual([
+      {
+        key: 'alice@x',
+        interactions: 8,
+        active_days: 2,
+        teams: ['platform'],
+        tools: [
+          ['claude_code', 'Claude Code', 6, 2],
+          ['github_copilot', 'GitHub Copilot', 2, 1],
+        ],
+      },
+      {
+        key: 'bob@x',
+        interactions: 3,
+        active_days: 2,
+        teams: [],
+        tools: [['claude_code', 'Claude Code', 3, 2]],
+      },
+    ]);
+  });
+
+  it("lists the team's seats, unused ones first", async () => {
+    const view = await populated();
+    expect(view.seats.map((item) => [item.provider, item.developer.key, item.active_in_period])).toEqual([
+      ['github_copilot', 'carol', false],
+      ['retired', 'frank', false],
+      ['github_copilot', 'dave', false],
+      ['github_copilot', 'alice', true],
+    ]);
+  });
+
+  it("names teams that hold seats but no usage, in the provider's own words", async () => {
+    const view = await populated();
+    expect(view.unreported_teams).toEqual([
+      { provider: 'github_copilot', team: 'tiny', seats: 2, reason: UNREPORTED },
+      {
+        provider: 'retired',
+        team: 'legacy',
+        seats: 1,
+        reason:
+          'The provider reports no usage for this team in the period. Its members still appear individually.',
+      },
+    ]);
+  });
+});
