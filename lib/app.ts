@@ -13,18 +13,24 @@ export interface BuildOptions {
   providers?: readonly ProviderManifest[];
 }
 
+/** Tags of both stacks and of every resource in them. */
+export const stackTags = (config: StageConfig): Record<string, string> => ({
+  project: 'ai-usage-analytics',
+  stage: config.stage,
+});
+
 /** Builds the whole application for one stage, tagged, under cdk-nag's AwsSolutions checks. */
 export function buildApp(app: App, config: StageConfig, options: BuildOptions = {}) {
   const prefix = `AiUsage-${config.stage}`;
-  const env = options.env ? { env: options.env } : {};
+  const common = { ...(options.env ? { env: options.env } : {}), tags: stackTags(config) };
   const stateful = new StatefulStack(app, `${prefix}-Stateful`, {
-    ...env,
+    ...common,
     config,
     description: `AI usage analytics (${config.stage}): tables, keys, user pool`,
     terminationProtection: config.protectFromDeletion,
   });
   const stateless = new StatelessStack(app, `${prefix}-Stateless`, {
-    ...env,
+    ...common,
     config,
     description: `AI usage analytics (${config.stage}): API, functions, schedules, alarms`,
     terminationProtection: config.protectFromDeletion,
@@ -35,9 +41,10 @@ export function buildApp(app: App, config: StageConfig, options: BuildOptions = 
     userPool: stateful.userPool,
     userPoolClient: stateful.userPoolClient,
   });
+  // On the stacks through their props (@aws-cdk/core:explicitStackTags keeps Tags.of off the stack itself), and
+  // written on each resource too: CloudFormation's propagation of stack tags varies by resource type.
   for (const stack of [stateful, stateless]) {
-    Tags.of(stack).add('project', 'ai-usage-analytics');
-    Tags.of(stack).add('stage', config.stage);
+    for (const [key, value] of Object.entries(stackTags(config))) Tags.of(stack).add(key, value);
   }
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { stateful, stateless };

@@ -1,12 +1,13 @@
-import { Duration, Stack, type RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { ENV } from '../../functions/environment';
 import { FETCHER_BATCH_SIZE, type ProviderManifest } from '../../functions/domain/provider-manifest';
 import { functionEntries } from '../../functions/routes';
-import { ServiceFunction } from './service-function';
+import { ServiceFunction, type DataTables, type ProviderSecrets } from './service-function';
 import { SyncQueue } from './sync-queue';
 
 /** Lambda's SQS event source polls with at least this many concurrent invocations. */
@@ -14,17 +15,16 @@ export const MIN_EVENT_SOURCE_CONCURRENCY = 2;
 
 export interface ProviderPipelineProps {
   manifest: ProviderManifest;
-  /** Environment of the scheduler; PROVIDER_ID and SYNC_QUEUE_URLS (its own queue only) are added here. */
-  schedulerEnvironment: Record<string, string>;
-  /** Environment of the fetcher; PROVIDER_ID is added here. */
-  fetcherEnvironment: Record<string, string>;
+  tables: DataTables;
+  secrets: ProviderSecrets;
   logRetention: RetentionDays;
   logRemovalPolicy: RemovalPolicy;
 }
 
 /**
  * One provider's daily sync, built from its manifest alone (so a new provider adds no CDK code):
- * EventBridge rule (the manifest's cron) → scheduler function → SQS queue (+ DLQ) → fetcher function.
+ * EventBridge rule (the manifest's cron) → scheduler function → SQS queue (+ DLQ) → fetcher function,
+ * each function bound to exactly what it uses.
  *
  * The fetcher runs at most `limits.maxConcurrency` at once (reserved concurrency, and the event source's
  * maximum concurrency so SQS never hands it more than it may run). Each invocation takes one job (batch size
@@ -41,7 +41,7 @@ export class ProviderPipeline extends Construct {
 
   constructor(scope: Construct, id: string, props: ProviderPipelineProps) {
     super(scope, id);
-    const { manifest } = props;
+    const { manifest, tables, secrets, logRetention, logRemovalPolicy } = props;
     this.manifest = manifest;
     const { maxConcurrency, fetcherTimeoutSeconds } = manifest.limits;
     if (!Number.isInteger(maxConcurrency) || maxConcurrency < MIN_EVENT_SOURCE_CONCURRENCY) {
@@ -51,22 +51,27 @@ export class ProviderPipeline extends Construct {
         `Provider ${manifest.id}: limits.maxConcurrency must be an integer ≥ ${MIN_EVENT_SOURCE_CONCURRENCY} (got ${maxConcurrency}).`,
       );
     }
+    const scheduleIndex = tables.integrations.definition.globalSecondaryIndexes[0]?.indexName;
+    if (!scheduleIndex) throw new Error('The Integrations table has no schedulable-by-provider index');
     const fetcherTimeout = Duration.seconds(fetcherTimeoutSeconds);
+    const environment = { [ENV.providerId]: manifest.id };
     this.queue = new SyncQueue(this, 'Sync', { consumerTimeout: fetcherTimeout });
 
+    // Active integrations of its provider from the sparse index, days marked pending, its own queue only.
     this.scheduler = new ServiceFunction(this, 'Scheduler', {
       entry: functionEntries.scheduler,
       description: `${manifest.displayName}: daily sync fan-out`,
       serviceName: `${manifest.id}-scheduler`,
       timeout: Duration.minutes(5),
-      logRetention: props.logRetention,
-      logRemovalPolicy: props.logRemovalPolicy,
-      environment: {
-        ...props.schedulerEnvironment,
-        PROVIDER_ID: manifest.id,
-        SYNC_QUEUE_URLS: Stack.of(this).toJsonString({ [manifest.id]: this.queue.queue.queueUrl }),
-      },
-    });
+      logRetention,
+      logRemovalPolicy,
+      environment,
+    })
+      .bindTable(tables.integrations, ['dynamodb:Query'], { index: scheduleIndex })
+      .bindTable(tables.usage, ['dynamodb:UpdateItem'])
+      .bindQueues({ [manifest.id]: this.queue.queue });
+
+    // Reads the integration and its key, replaces days of usage, remembers finished jobs.
     this.fetcher = new ServiceFunction(this, 'Fetcher', {
       entry: functionEntries.fetcher,
       description: `${manifest.displayName}: fetch, normalise and store usage`,
@@ -74,10 +79,26 @@ export class ProviderPipeline extends Construct {
       timeout: fetcherTimeout,
       memorySize: 1024,
       reservedConcurrentExecutions: maxConcurrency,
-      logRetention: props.logRetention,
-      logRemovalPolicy: props.logRemovalPolicy,
-      environment: { ...props.fetcherEnvironment, PROVIDER_ID: manifest.id },
-    });
+      logRetention,
+      logRemovalPolicy,
+      environment,
+    })
+      .bindTable(tables.integrations, ['dynamodb:GetItem', 'dynamodb:PutItem'])
+      // PutItem also covers the TransactWriteItems of rollup + ledger; BatchWriteItem the day's rows.
+      .bindTable(tables.usage, [
+        'dynamodb:Query',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
+        'dynamodb:BatchWriteItem',
+      ])
+      .bindTable(tables.idempotency, [
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:DeleteItem',
+      ])
+      .bindProviderSecrets(secrets, { use: 'decrypt', provider: manifest.id });
     this.fetcher.function.addEventSource(
       new SqsEventSource(this.queue.queue, {
         batchSize: FETCHER_BATCH_SIZE,

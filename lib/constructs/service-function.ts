@@ -1,12 +1,24 @@
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Duration, Stack, Validations, type RemovalPolicy } from 'aws-cdk-lib';
+import { Aws, Duration, Stack, Tags, Validations, type RemovalPolicy } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type CfnLogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import type { TableDefinition } from '../../functions/adapters/dynamodb/table-definitions';
+import { ENV } from '../../functions/environment';
 import { METRICS_NAMESPACE } from '../config';
+import {
+  SECRET_CONTEXT_KEYS,
+  SECRETS_PROVIDER_TAG,
+  SECRETS_ROLE_DECRYPT,
+  SECRETS_ROLE_ENCRYPT,
+  SECRETS_ROLE_TAG,
+} from './provider-secrets-key';
 
 export const PROJECT_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -18,6 +30,47 @@ export const NODE_RUNTIME = Runtime.NODEJS_24_X;
 /** esbuild target matching the runtime: "nodejs24.x" → "node24". */
 export const ESBUILD_TARGET = NODE_RUNTIME.name.replace(/^nodejs(\d+)\.x$/, 'node$1');
 
+/** A table of the stateful stack with the shared definition it was built from (its variable, its indexes). */
+export interface DataTable {
+  definition: TableDefinition;
+  table: ITable;
+}
+
+/** The application's tables, by what they hold. */
+export interface DataTables {
+  integrations: DataTable;
+  usage: DataTable;
+  idempotency: DataTable;
+}
+
+/** The DynamoDB actions a binding may grant: never Scan, BatchGetItem or ConditionCheckItem. */
+export type TableAction =
+  | 'dynamodb:GetItem'
+  | 'dynamodb:Query'
+  | 'dynamodb:PutItem'
+  | 'dynamodb:UpdateItem'
+  | 'dynamodb:DeleteItem'
+  | 'dynamodb:BatchWriteItem';
+const READ_ACTIONS: ReadonlySet<TableAction> = new Set(['dynamodb:GetItem', 'dynamodb:Query']);
+
+/** Where provider keys are kept: the secrets key, and the stage's Secrets Manager name prefix. */
+export interface ProviderSecrets {
+  key: IKey;
+  namePrefix: string;
+}
+
+/**
+ * What a function does with provider keys: `encrypt` (connect) encrypts a key under its integration's context
+ * and stores it in a secret of its own; `decrypt` (a fetcher) reads secrets and decrypts its provider's keys
+ * only; `delete` (integrations) deletes a disconnected integration's secret by the ARN stored on it.
+ */
+export type SecretsUse = { use: 'encrypt' } | { use: 'decrypt'; provider: string } | { use: 'delete' };
+
+type Conditions = Record<string, Record<string, unknown>>;
+const viaService = (service: string): Conditions => ({
+  StringEquals: { 'kms:ViaService': `${service}.${Aws.REGION}.amazonaws.com` },
+});
+
 export interface ServiceFunctionProps {
   /** Source file relative to the project root (functions/routes.ts lists them). */
   entry: string;
@@ -25,6 +78,7 @@ export interface ServiceFunctionProps {
   description: string;
   /** Powertools service name: the `service` dimension of logs and metrics. */
   serviceName: string;
+  /** Settings only; a resource is bound (variable and permission together) with the bind methods. */
   environment?: Record<string, string>;
   timeout?: Duration;
   memorySize?: number;
@@ -37,16 +91,23 @@ export interface ServiceFunctionProps {
 /**
  * The one Lambda function construct: newest Node runtime, ARM64, active tracing, an explicit log group with
  * retention, esbuild ESM bundles (minified, source maps, AWS SDK bundled, local esbuild, no Docker), and a
- * role of its own that can only write its own logs and traces. Every other permission is added by the stack,
- * statement by statement, for what that function does.
+ * role of its own that can only write its own logs and traces.
+ *
+ * Everything else comes from the bind methods, each of which sets the variable through which the handler
+ * finds a resource (functions/environment.ts, a table definition's envVar) and the exact permissions on that
+ * resource in one call, so the two cannot drift. They are written out instead of CDK's grant helpers
+ * (grantReadWriteData adds Scan, BatchGetItem, …) so the infra tests can assert each statement.
  */
 export class ServiceFunction extends Construct {
   readonly function: NodejsFunction;
   readonly role: Role;
   readonly logGroup: LogGroup;
+  /** Variables already set: by a binding, or as a setting. */
+  private readonly bound: Set<string>;
 
   constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
     super(scope, id);
+    this.bound = new Set(Object.keys(props.environment ?? {}));
     this.logGroup = new LogGroup(this, 'Logs', {
       retention: props.logRetention,
       removalPolicy: props.logRemovalPolicy,
@@ -56,11 +117,9 @@ export class ServiceFunction extends Construct {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
       description: `${props.description} (least privilege)`,
     });
-    this.role.addToPrincipalPolicy(
-      new PolicyStatement({
-        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-        resources: [this.logGroup.logGroupArn, `${this.logGroup.logGroupArn}:*`],
-      }),
+    this.allow(
+      ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      [this.logGroup.logGroupArn, `${this.logGroup.logGroupArn}:*`],
     );
     this.function = new NodejsFunction(this, 'Function', {
       entry: join(PROJECT_ROOT, props.entry),
@@ -110,6 +169,109 @@ export class ServiceFunction extends Construct {
         reason:
           "Log streams are created at run time with generated names; the wildcard is confined to this function's own log group.",
       },
+    );
+  }
+
+  /**
+   * The table's name in its definition's variable; `actions` on the table (or on one of its indexes only);
+   * and its key, when customer-managed, through DynamoDB only (Decrypt for reads, Encrypt too for writes).
+   */
+  bindTable(
+    { definition, table }: DataTable,
+    actions: TableAction[],
+    options: { index?: string } = {},
+  ): this {
+    const { index } = options;
+    if (index !== undefined && !definition.globalSecondaryIndexes.some((i) => i.indexName === index)) {
+      throw new Error(`Table ${definition.id} has no index ${index}`);
+    }
+    this.setEnvironment(definition.envVar, table.tableName);
+    this.allow(actions, [index === undefined ? table.tableArn : `${table.tableArn}/index/${index}`]);
+    if (table.encryptionKey) {
+      const writes = actions.some((action) => !READ_ACTIONS.has(action));
+      this.allow(
+        ['kms:Decrypt', 'kms:DescribeKey', ...(writes ? ['kms:Encrypt', 'kms:GenerateDataKey'] : [])],
+        [table.encryptionKey.keyArn],
+        viaService('dynamodb'),
+      );
+    }
+    return this;
+  }
+
+  /** The URLs of exactly these queues (JSON by provider id), and sqs:SendMessage on exactly them. */
+  bindQueues(queuesByProviderId: Readonly<Record<string, IQueue>>): this {
+    const queues = Object.entries(queuesByProviderId);
+    const urls = Object.fromEntries(queues.map(([providerId, queue]) => [providerId, queue.queueUrl]));
+    this.setEnvironment(ENV.syncQueueUrls, Stack.of(this).toJsonString(urls));
+    // SendMessageBatch is authorised as sqs:SendMessage. Queues use SSE-SQS: no KMS permission needed.
+    this.allow(
+      ['sqs:SendMessage'],
+      queues.map(([, queue]) => queue.queueArn),
+    );
+    return this;
+  }
+
+  /**
+   * Provider keys, for one use (see SecretsUse). `encrypt` and `decrypt` learn the key and the name prefix
+   * and tag the role into the group the secrets key policy lets encrypt or decrypt directly (see
+   * ProviderSecretsKey); `delete` learns neither. Secrets are confined to the stage's name prefix.
+   */
+  bindProviderSecrets(secrets: ProviderSecrets, access: SecretsUse): this {
+    const key = secrets.key.keyArn;
+    const allowSecrets = (...actions: string[]) => {
+      const prefixed = `arn:${Aws.PARTITION}:secretsmanager:${Aws.REGION}:${Aws.ACCOUNT_ID}:secret:${secrets.namePrefix}/*`;
+      this.allow(actions, [prefixed]);
+      Validations.of(this.role).acknowledge({
+        id: `AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${secrets.namePrefix}/*]`,
+        reason:
+          "Provider keys are secrets created at run time, one per integration (<prefix>/<team>/<integration>); the wildcard is confined to this stage's prefix.",
+      });
+    };
+    if (access.use === 'delete') {
+      allowSecrets('secretsmanager:DeleteSecret');
+      return this;
+    }
+    this.setEnvironment(ENV.secretsKeyId, key);
+    this.setEnvironment(ENV.secretNamePrefix, secrets.namePrefix);
+    if (access.use === 'encrypt') {
+      Tags.of(this.role).add(SECRETS_ROLE_TAG, SECRETS_ROLE_ENCRYPT);
+      allowSecrets(
+        'secretsmanager:CreateSecret',
+        'secretsmanager:PutSecretValue',
+        'secretsmanager:RestoreSecret',
+        'secretsmanager:TagResource',
+      );
+      // Exactly the integration's context: no other key, and each of the three present.
+      this.allow(['kms:Encrypt'], [key], {
+        'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': [...SECRET_CONTEXT_KEYS] },
+        Null: Object.fromEntries(SECRET_CONTEXT_KEYS.map((k) => [`kms:EncryptionContext:${k}`, 'false'])),
+      });
+      // Secrets Manager's envelope encryption of the secret it stores (CreateSecret, PutSecretValue).
+      this.allow(['kms:GenerateDataKey', 'kms:Decrypt'], [key], viaService('secretsmanager'));
+    } else {
+      Tags.of(this.role).add(SECRETS_ROLE_TAG, SECRETS_ROLE_DECRYPT);
+      Tags.of(this.role).add(SECRETS_PROVIDER_TAG, access.provider);
+      allowSecrets('secretsmanager:GetSecretValue');
+      // Only ciphertexts encrypted for this provider (the key policy enforces it too).
+      this.allow(['kms:Decrypt'], [key], {
+        StringEquals: { 'kms:EncryptionContext:provider': access.provider },
+      });
+      // Secrets Manager opening its envelope for GetSecretValue.
+      this.allow(['kms:Decrypt'], [key], viaService('secretsmanager'));
+    }
+    return this;
+  }
+
+  /** A variable belongs to one binding: binding the same one twice would silently keep only the last. */
+  private setEnvironment(name: string, value: string): void {
+    if (this.bound.has(name)) throw new Error(`${this.node.path}: ${name} is bound twice`);
+    this.bound.add(name);
+    this.function.addEnvironment(name, value);
+  }
+
+  private allow(actions: string[], resources: string[], conditions?: Conditions): void {
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({ actions, resources, ...(conditions && { conditions }) }),
     );
   }
 }

@@ -1,7 +1,8 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Validations, type App } from 'aws-cdk-lib';
+import { Validations, type App, type Environment } from 'aws-cdk-lib';
+import { CfnLogGroup } from 'aws-cdk-lib/aws-logs';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { stageConfigs, type StageConfig } from '../../lib/config';
 import { synthStage } from './helpers';
@@ -9,7 +10,8 @@ import { synthStage } from './helpers';
 /**
  * cdk-nag's AwsSolutions checks over the whole app (both stacks), read from the validation report synthesis
  * writes: no finding is left unacknowledged, every acknowledgement is one of the kinds reviewed here (with a
- * reason), none is stale, and a new finding fails synthesis.
+ * reason), none is stale, and a new finding fails synthesis. CDK's own CloudFormation rules find nothing
+ * either, and a finding of theirs fails synthesis too (@aws-cdk/core:validateAgainstDefaultRules).
  */
 interface SuppressedViolation {
   ruleName: string;
@@ -28,18 +30,23 @@ interface ValidationReport {
 }
 
 const outdirs: string[] = [];
+/** A whole-app synthesis with both rule sets; the first one also loads CloudFormation's rule engine. */
+const SYNTH_TIMEOUT = 30_000;
 afterAll(() => outdirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
-function synthesize(config: StageConfig, tamper?: (app: App) => void) {
+const readReport = (outdir: string) =>
+  JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8')) as ValidationReport;
+
+function synthesize(config: StageConfig, tamper?: (app: App) => void, env?: Environment) {
   const outdir = mkdtempSync(join(tmpdir(), `cdk-nag-${config.stage}-`));
   outdirs.push(outdir);
-  const { app } = synthStage(config, { outdir });
+  const { app } = synthStage(config, { outdir, ...(env ? { env } : {}) });
   tamper?.(app);
   app.synth();
-  const report = JSON.parse(readFileSync(join(outdir, 'validation-report.json'), 'utf8')) as ValidationReport;
+  const report = readReport(outdir);
   const awsSolutions = report.pluginReports.find((p) => p.pluginName === 'AwsSolutions');
   if (!awsSolutions) throw new Error('cdk-nag AwsSolutions did not run');
-  return { app, report: awsSolutions };
+  return { app, report: awsSolutions, others: report.pluginReports.filter((p) => p !== awsSolutions) };
 }
 
 /** Every kind of acknowledgement the app may make, where it may make it, and when. */
@@ -60,7 +67,9 @@ function allowed(config: StageConfig, violation: SuppressedViolation): boolean {
     );
   }
   if (rule === 'AwsSolutions-APIG4')
-    return paths.every((p) => p.endsWith('/Api/GET--api--ai-usage--health/Resource'));
+    return paths.every((p) =>
+      /\/Api\/Default\/GET--api--ai-usage--(health|openapi\.json)\/Resource$/.test(p),
+    );
   if (rule === 'AwsSolutions-COG8') return !config.threatProtection;
   if (rule === 'AwsSolutions-COG2') return !config.mfaRequired;
   return false;
@@ -80,18 +89,23 @@ function recordedAcknowledgements(app: App): { at: string; id: string; reason: s
   );
 }
 
-const configurations: [string, StageConfig][] = [
-  ['dev', stageConfigs.dev],
-  ['prod', stageConfigs.prod],
-  ['dev with optional MFA', { ...stageConfigs.dev, mfaRequired: false }],
+/** `cdk deploy` binds the stacks to the account and region of the credentials (partitions become literals). */
+const deployed: Environment = { account: '123456789012', region: 'eu-west-1' };
+const configurations: [string, StageConfig, Environment | undefined][] = [
+  // Every row names its environment (jest would take a missing last argument for a `done` callback).
+  ['dev', stageConfigs.dev, undefined],
+  ['prod', stageConfigs.prod, undefined],
+  ['dev with optional MFA', { ...stageConfigs.dev, mfaRequired: false }, undefined],
+  ['prod bound to an account and region', stageConfigs.prod, deployed],
 ];
 
 describe('cdk-nag AwsSolutions over the whole app', () => {
   it.each(configurations)(
     '%s: no unacknowledged finding, only reviewed acknowledgements, each with a reason',
-    (_name, config) => {
-      const { report } = synthesize(config);
+    (_name, config, env) => {
+      const { report, others } = synthesize(config, undefined, env);
       expect(report.violations).toEqual([]);
+      expect(others.flatMap((p) => p.violations)).toEqual([]);
       expect(report.conclusion).toBe('success');
       expect(report.suppressedViolations.length).toBeGreaterThan(0);
       for (const violation of report.suppressedViolations) {
@@ -103,15 +117,20 @@ describe('cdk-nag AwsSolutions over the whole app', () => {
         expect(violation.reason.length).toBeGreaterThan(60);
       }
     },
+    SYNTH_TIMEOUT,
   );
 
-  it.each(configurations)('%s: no stale acknowledgement (each one suppresses a finding)', (_name, config) => {
-    const { app, report } = synthesize(config);
-    const used = new Set(report.suppressedViolations.map((v) => `${v.acknowledgedAt} ${v.acknowledgedId}`));
-    const recorded = recordedAcknowledgements(app);
-    expect(recorded.length).toBeGreaterThan(0);
-    expect(recorded.map((a) => `${a.at} ${a.id}`).filter((key) => !used.has(key))).toEqual([]);
-  });
+  it.each(configurations)(
+    '%s: no stale acknowledgement (each one suppresses a finding)',
+    (_name, config, env) => {
+      const { app, report } = synthesize(config, undefined, env);
+      const used = new Set(report.suppressedViolations.map((v) => `${v.acknowledgedAt} ${v.acknowledgedId}`));
+      const recorded = recordedAcknowledgements(app);
+      expect(recorded.length).toBeGreaterThan(0);
+      expect(recorded.map((a) => `${a.at} ${a.id}`).filter((key) => !used.has(key))).toEqual([]);
+    },
+    SYNTH_TIMEOUT,
+  );
 
   it('prod acknowledges neither the Cognito plan nor MFA: both are on', () => {
     const { report } = synthesize(stageConfigs.prod);
@@ -127,5 +146,20 @@ describe('cdk-nag AwsSolutions over the whole app', () => {
         new Queue(app.node.findChild('AiUsage-dev-Stateless'), 'CarelessQueue', {});
       }),
     ).toThrow(/AwsSolutions-SQS/);
+  });
+
+  it('fails synthesis on a template CloudFormation would reject, which no cdk-nag rule looks at', () => {
+    const outdir = mkdtempSync(join(tmpdir(), 'cdk-validate-'));
+    outdirs.push(outdir);
+    const { app } = synthStage(stageConfigs.dev, { outdir });
+    // A misspelt property (RetentionInDays) that CloudFormation would refuse at deploy time.
+    new CfnLogGroup(app.node.findChild('AiUsage-dev-Stateless'), 'Misspelt').addPropertyOverride(
+      'RetentionDays',
+      7,
+    );
+    expect(() => app.synth()).toThrow(/RetentionDays: Additional properties are not allowed/);
+    const { pluginReports } = readReport(outdir);
+    expect(pluginReports.find((p) => p.pluginName === 'CloudFormation Validate')?.conclusion).toBe('failure');
+    expect(pluginReports.find((p) => p.pluginName === 'AwsSolutions')?.violations).toEqual([]);
   });
 });

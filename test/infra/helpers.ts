@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { App } from 'aws-cdk-lib';
+import { App, type Environment } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { ProviderManifest } from '../../functions/domain/provider-manifest';
 import { providerManifests } from '../../functions/providers/manifests';
@@ -18,6 +18,8 @@ export const cdkContext = (
 export interface BuildTestAppOptions {
   providers?: readonly ProviderManifest[];
   outdir?: string;
+  /** Bind the stacks to an account and region, as `cdk deploy` does; omitted, they are environment-agnostic. */
+  env?: Environment;
 }
 
 /** Builds the app for a stage (or a config) without bundling (fast); returns stacks and templates. */
@@ -27,7 +29,10 @@ export function synthStage(stage: StageName | StageConfig, options: BuildTestApp
     context: { ...cdkContext, 'aws:cdk:bundling-stacks': [] },
     ...(options.outdir ? { outdir: options.outdir } : {}),
   });
-  const stacks = buildApp(app, config, options.providers ? { providers: options.providers } : {});
+  const stacks = buildApp(app, config, {
+    ...(options.providers ? { providers: options.providers } : {}),
+    ...(options.env ? { env: options.env } : {}),
+  });
   // Templates are made on first use: making one synthesizes the app, after which it cannot change.
   let stateful: Template | undefined;
   let stateless: Template | undefined;

@@ -31,6 +31,7 @@ const sorted = (grants: string[]) => [...grants].sort();
 
 const expected: Record<string, string[]> = {
   'GET /health': ownLogsAndTraces,
+  'GET /openapi.json': ownLogsAndTraces,
   'GET /dashboard': [
     ...ownLogsAndTraces,
     ...on('<IntegrationsTable>', 'dynamodb:Query'),
@@ -236,6 +237,7 @@ describe('environment: each function gets what its handler reads, and no more', 
 
   it('API functions', () => {
     expect(environmentOf(t, 'GET /health')).toEqual({ ...base, POWERTOOLS_SERVICE_NAME: 'health' });
+    expect(environmentOf(t, 'GET /openapi.json')).toEqual({ ...base, POWERTOOLS_SERVICE_NAME: 'openapi' });
     expect(environmentOf(t, 'GET /dashboard')).toEqual({
       ...base,
       ...data,
@@ -253,11 +255,11 @@ describe('environment: each function gets what its handler reads, and no more', 
     const { SYNC_QUEUE_URLS: syncQueues, ...sync } = environmentOf(t, 'POST /sync');
     expect(sync).toEqual({ ...base, ...data, POWERTOOLS_SERVICE_NAME: 'sync' });
     expect(json(syncQueues)).toEqual(everyQueue);
+    // It deletes a secret by the ARN stored on the integration: it never names one.
     expect(environmentOf(t, 'GET/PATCH/DELETE /integrations')).toEqual({
       ...base,
       ...data,
       POWERTOOLS_SERVICE_NAME: 'integrations',
-      SECRET_NAME_PREFIX: prefix,
     });
   });
 

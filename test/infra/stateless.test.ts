@@ -15,6 +15,7 @@ const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.T
 /** Function descriptions by HTTP function name (ServiceFunction descriptions start with these). */
 const descriptionOf: Record<HttpFunctionName, string> = {
   health: 'GET /health',
+  openapi: 'GET /openapi.json',
   connect: 'POST /connect',
   sync: 'POST /sync',
   integrations: 'GET/PATCH/DELETE /integrations',
@@ -33,7 +34,7 @@ describe('functions: the defaults of the one function construct', () => {
   });
 
   it('all run ARM64 with active tracing, source maps, and a log group of their own with the stage retention', () => {
-    expect(functions).toHaveLength(5 + 2 * providerManifests.length);
+    expect(functions).toHaveLength(Object.keys(descriptionOf).length + 2 * providerManifests.length);
     const logGroups = new Set<string>();
     for (const [, fn] of functions) {
       expect(fn.Properties).toMatchObject({
@@ -70,7 +71,7 @@ describe('HTTP API', () => {
     return render(resources[integrationId ?? '']?.Properties.IntegrationUri);
   };
 
-  it('has exactly the routes of the shared route table, each on its function, all but /health behind the JWT authorizer', () => {
+  it('has exactly the routes of the shared route table, each on its function, all but /health and /openapi.json behind the JWT authorizer', () => {
     expect(routes).toHaveLength(httpRoutes.length);
     const [authorizerId] = ofType('AWS::ApiGatewayV2::Authorizer')[0] ?? [];
     for (const route of httpRoutes) {
@@ -80,6 +81,7 @@ describe('HTTP API', () => {
       expect(found).toHaveLength(1);
       const [fnId] = functionNamed(t, descriptionOf[route.function]);
       expect(integrationTarget(found[0] as Resource)).toBe(`<${fnId}>`);
+      expect(route.authenticated).toBe(!['/health', '/openapi.json'].includes(route.path));
       if (route.authenticated) {
         expect(found[0]?.Properties).toMatchObject({
           AuthorizationType: 'JWT',

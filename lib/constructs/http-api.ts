@@ -1,0 +1,99 @@
+import { Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { API_BASE_PATH, httpRoutes, type HttpFunctionName } from '../../functions/routes';
+import type { StageConfig } from '../config';
+
+export interface ApiProps {
+  config: StageConfig;
+  userPool: IUserPool;
+  /** The web client: the audience the authorizer accepts. */
+  userPoolClient: IUserPoolClient;
+  /** The function behind each route's `function` name. */
+  handlers: Readonly<Record<HttpFunctionName, { function: IFunction }>>;
+}
+
+/**
+ * The HTTP API: exactly the routes of the shared route table (functions/routes.ts), each on its function, all
+ * but the health check behind a JWT authorizer on the Cognito pool; one `$default` stage, throttled, writing
+ * JSON access logs.
+ */
+export class Api extends Construct {
+  readonly httpApi: HttpApi;
+  /** The API's base URL, API_BASE_PATH included. */
+  readonly url: string;
+
+  constructor(scope: Construct, id: string, props: ApiProps) {
+    super(scope, id);
+    const { config } = props;
+    // "Default" keeps the API's resources at the logical ids they would have directly in the stack.
+    this.httpApi = new HttpApi(this, 'Default', {
+      apiName: id,
+      description: `AI usage analytics API (${config.stage})`,
+      createDefaultStage: false,
+    });
+    this.url = `${this.httpApi.apiEndpoint}${API_BASE_PATH}`;
+    const accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: config.logRetention,
+      removalPolicy: config.removalPolicy,
+    });
+    new HttpStage(this, 'DefaultStage', {
+      httpApi: this.httpApi,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: config.apiThrottle,
+      accessLogSettings: {
+        destination: new LogGroupLogDestination(accessLogs),
+        format: AccessLogFormat.custom(
+          JSON.stringify({
+            requestId: '$context.requestId',
+            ip: '$context.identity.sourceIp',
+            requestTime: '$context.requestTime',
+            routeKey: '$context.routeKey',
+            status: '$context.status',
+            responseLength: '$context.responseLength',
+            latency: '$context.responseLatency',
+            integrationLatency: '$context.integrationLatency',
+            integrationError: '$context.integrationErrorMessage',
+            authorizerError: '$context.authorizer.error',
+            user: '$context.authorizer.claims.sub',
+          }),
+        ),
+      },
+    });
+
+    // The audience is the web client, so ID tokens (which carry the custom:team_id and custom:role claims the
+    // handlers read) are what callers send.
+    const authorizer = new HttpUserPoolAuthorizer('CognitoAuthorizer', props.userPool, {
+      userPoolClients: [props.userPoolClient],
+    });
+    const integrations = new Map<HttpFunctionName, HttpLambdaIntegration>();
+    const integrationOf = (name: HttpFunctionName) => {
+      const integration =
+        integrations.get(name) ??
+        new HttpLambdaIntegration(`${name}-integration`, props.handlers[name].function);
+      integrations.set(name, integration);
+      return integration;
+    };
+    for (const route of httpRoutes) {
+      const [created] = this.httpApi.addRoutes({
+        path: `${API_BASE_PATH}${route.path}`,
+        methods: [HttpMethod[route.method]],
+        integration: integrationOf(route.function),
+        ...(route.authenticated ? { authorizer } : {}),
+      });
+      if (!route.authenticated && created) {
+        Validations.of(created).acknowledge({
+          id: 'AwsSolutions::AwsSolutions-APIG4',
+          reason: `${route.method} ${route.path} needs no token: ${route.publicBecause}; every other route requires the Cognito JWT authorizer.`,
+        });
+      }
+    }
+  }
+}
