@@ -46,8 +46,8 @@ const importZones = [
   ),
   ...layer(
     './functions/shared',
-    ['./functions/adapters', './functions/handlers', './functions/providers', './functions/schemas'],
-    'Shared helpers (middleware, problems, auth) sit below handlers and know only the domain.',
+    ['./functions/adapters', './functions/handlers', './functions/providers'],
+    'Shared helpers (middleware, problems, auth) sit below handlers and know only the domain and the API contract.',
   ),
   {
     target: './lib',

@@ -4,19 +4,34 @@
  */
 export const API_BASE_PATH = '/api/ai-usage';
 
-export type HttpFunctionName = 'health' | 'connect' | 'sync' | 'integrations' | 'dashboard';
+export type HttpFunctionName = 'health' | 'openapi' | 'connect' | 'sync' | 'integrations' | 'dashboard';
 
-export interface HttpRoute {
+export type HttpRoute = {
   method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
   /** Path under API_BASE_PATH, with API Gateway `{param}` placeholders. */
   path: string;
   function: HttpFunctionName;
-  /** false only for the health check; everything else needs a verified JWT. */
-  authenticated: boolean;
-}
+} & (
+  | { authenticated: true }
+  /** Only routes that read no data go without a verified JWT, and each says why. */
+  | { authenticated: false; publicBecause: string }
+);
 
 export const httpRoutes: readonly HttpRoute[] = [
-  { method: 'GET', path: '/health', function: 'health', authenticated: false },
+  {
+    method: 'GET',
+    path: '/health',
+    function: 'health',
+    authenticated: false,
+    publicBecause: 'it is a liveness probe that reads no data',
+  },
+  {
+    method: 'GET',
+    path: '/openapi.json',
+    function: 'openapi',
+    authenticated: false,
+    publicBecause: 'it serves the API description, built from code, and reads no data',
+  },
   { method: 'POST', path: '/connect', function: 'connect', authenticated: true },
   { method: 'POST', path: '/sync', function: 'sync', authenticated: true },
   { method: 'GET', path: '/integrations', function: 'integrations', authenticated: true },
@@ -30,6 +45,7 @@ export const httpRoutes: readonly HttpRoute[] = [
 /** Source file of each Lambda function (relative to the project root). */
 export const functionEntries = {
   health: 'functions/handlers/health.ts',
+  openapi: 'functions/handlers/openapi.ts',
   connect: 'functions/handlers/connect.ts',
   sync: 'functions/handlers/sync.ts',
   integrations: 'functions/handlers/integrations.ts',

@@ -7,6 +7,7 @@ import type {
 } from 'aws-lambda';
 import type { JWTPayload } from 'jose';
 import { API_BASE_PATH, httpRoutes, type HttpFunctionName, type HttpRoute } from '../functions/routes';
+import { problemOf } from '../functions/shared/problem';
 import { lambdaContext } from './lambda-context';
 
 /**
@@ -47,6 +48,11 @@ function compile(route: HttpRoute): CompiledRoute {
   return { route, pattern: new RegExp(`^${source}$`), params };
 }
 
+/**
+ * The gateway's own refusals. A missing or bad token is the contract's `unauthorized` problem (API Gateway's
+ * authorizer answers `{"message":"Unauthorized"}` there, which the contract also allows); an unknown route
+ * or method is outside the contract, so it is a plain `about:blank` problem.
+ */
 function problem(
   response: ServerResponse,
   status: number,
@@ -54,8 +60,14 @@ function problem(
   detail: string,
   instance: string,
 ): void {
+  const body =
+    status === 401
+      ? problemOf('unauthorized', detail, { instance })
+      : status === 500
+        ? problemOf('internal-error', detail, { instance })
+        : { type: 'about:blank', title, status, detail, instance };
   response.writeHead(status, { 'content-type': 'application/problem+json' });
-  response.end(JSON.stringify({ type: 'about:blank', title, status, detail, instance }));
+  response.end(JSON.stringify(body));
 }
 
 async function readBody(request: IncomingMessage): Promise<string> {

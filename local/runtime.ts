@@ -18,6 +18,7 @@ import { createConnectHandler } from '../functions/handlers/connect';
 import { createDashboardHandler } from '../functions/handlers/dashboard';
 import { createFetcherHandler } from '../functions/handlers/fetcher';
 import { handler as healthHandler } from '../functions/handlers/health';
+import { handler as openapiHandler } from '../functions/handlers/openapi';
 import { createIntegrationsHandler } from '../functions/handlers/integrations';
 import { createSchedulerHandler, type ScheduleEvent } from '../functions/handlers/scheduler';
 import { createSyncHandler } from '../functions/handlers/sync';
@@ -122,6 +123,7 @@ export function createLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
     queue,
     http: {
       health: healthHandler as LambdaHttpHandler,
+      openapi: openapiHandler as LambdaHttpHandler,
       connect: createConnectHandler(getPorts) as LambdaHttpHandler,
       sync: createSyncHandler(getPorts) as LambdaHttpHandler,
       integrations: createIntegrationsHandler(getPorts) as LambdaHttpHandler,

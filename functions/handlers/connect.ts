@@ -8,6 +8,7 @@ import { randomIds, systemClock } from '../adapters/system';
 import { createProviderCatalog } from '../providers/catalog';
 import { API_BASE_PATH } from '../routes';
 import { connectBodySchema } from '../schemas/api';
+import type { ConnectResponse } from '../schemas/responses';
 import { callerFromEvent } from '../shared/auth';
 import { httpHandler, json, parseBody } from '../shared/http';
 import { lazy } from '../shared/lazy';
@@ -23,7 +24,7 @@ export function createConnectHandler(ports: () => ConnectPorts) {
       { provider, apiKey: api_key, name, options, backfillDays: backfill_days },
       ports(),
     );
-    return json(
+    return json<ConnectResponse>(
       result.created ? 201 : 200,
       {
         integration_id: result.integration.integration_id,

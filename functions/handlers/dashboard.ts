@@ -8,6 +8,7 @@ import { integrationRepository, usageRepository } from '../adapters/dynamodb/doc
 import { systemClock } from '../adapters/system';
 import { manifestCatalog } from '../providers/manifests';
 import { daysQuerySchema } from '../schemas/api';
+import type { DashboardResponse, DevelopersResponse } from '../schemas/responses';
 import { callerFromEvent } from '../shared/auth';
 import { httpHandler, json, parseWith } from '../shared/http';
 import { lazy } from '../shared/lazy';
@@ -20,9 +21,9 @@ export function createDashboardHandler(ports: () => DashboardPorts) {
     const caller = callerFromEvent(event);
     const { days } = parseWith(event.queryStringParameters ?? {}, daysQuerySchema, 'Invalid query string.');
     if (event.rawPath.endsWith('/developers')) {
-      return json(200, await readDeveloperUsage(caller, days, ports()));
+      return json<DevelopersResponse>(200, await readDeveloperUsage(caller, days, ports()));
     }
-    return json(200, await readDashboard(caller, days, ports()));
+    return json<DashboardResponse>(200, await readDashboard(caller, days, ports()));
   });
 }
 

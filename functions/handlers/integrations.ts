@@ -14,6 +14,11 @@ import { kmsSecretStore } from '../adapters/secrets';
 import { systemClock } from '../adapters/system';
 import { manifestCatalog } from '../providers/manifests';
 import { integrationIdSchema, patchIntegrationSchema } from '../schemas/api';
+import type {
+  IntegrationDetailResponse,
+  IntegrationListResponse,
+  IntegrationResponse,
+} from '../schemas/responses';
 import { callerFromEvent } from '../shared/auth';
 import { httpHandler, json, parseBody, type HttpEvent } from '../shared/http';
 import { lazy } from '../shared/lazy';
@@ -38,18 +43,18 @@ export function createIntegrationsHandler(ports: () => IntegrationsPorts) {
     const caller = callerFromEvent(event);
     const method = event.requestContext.http.method;
     if (event.pathParameters?.id === undefined) {
-      return json(200, { integrations: await listIntegrations(caller, ports()) });
+      return json<IntegrationListResponse>(200, { integrations: await listIntegrations(caller, ports()) });
     }
     const id = integrationId(event);
     if (method === 'PATCH') {
       const body = parseBody(event, patchIntegrationSchema);
-      return json(200, await setSyncEnabled(caller, id, body.sync_enabled, ports()));
+      return json<IntegrationResponse>(200, await setSyncEnabled(caller, id, body.sync_enabled, ports()));
     }
     if (method === 'DELETE') {
       await deleteIntegration(caller, id, ports());
       return { statusCode: 204, headers: { 'cache-control': 'no-store' } };
     }
-    return json(200, await getIntegration(caller, id, ports()));
+    return json<IntegrationDetailResponse>(200, await getIntegration(caller, id, ports()));
   });
 }
 

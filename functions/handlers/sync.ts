@@ -4,6 +4,7 @@ import { sqsSyncQueue } from '../adapters/queue';
 import { randomIds, systemClock } from '../adapters/system';
 import { manifestCatalog } from '../providers/manifests';
 import { syncBodySchema } from '../schemas/api';
+import type { SyncAcceptedResponse } from '../schemas/responses';
 import { callerFromEvent } from '../shared/auth';
 import { httpHandler, json, parseBody } from '../shared/http';
 import { lazy } from '../shared/lazy';
@@ -18,7 +19,7 @@ export function createSyncHandler(ports: () => RequestSyncPorts) {
       { integrationId: body.integration_id, startDate: body.start_date, endDate: body.end_date },
       ports(),
     );
-    return json(202, accepted);
+    return json<SyncAcceptedResponse>(202, accepted);
   });
 }
 

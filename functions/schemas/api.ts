@@ -1,37 +1,90 @@
 import { z } from 'zod';
+import { isIsoDay } from '../domain/dates';
+import { providerManifests } from '../providers/manifests';
 
-/** Contracts of the API bodies and query strings (snake_case, as the API speaks). */
+/**
+ * Contracts of the API's requests (snake_case, as the API speaks). Handlers validate with these, and the
+ * OpenAPI document (openapi.ts) is generated from them. Messages name the field's rule, never its value.
+ */
+const required = (what: string) => (issue: { input: unknown }) =>
+  issue.input === undefined ? `is required: ${what}` : `must be a string: ${what}`;
+
+const providerIds = providerManifests.map((manifest) => manifest.id) as [string, ...string[]];
+
+export const providerIdSchema = z
+  .enum(providerIds, {
+    error: (issue) => {
+      const input = issue.input;
+      const suggestion =
+        typeof input === 'string' && providerIds.find((id) => id === input.replace(/-/g, '_'));
+      return `must be one of ${providerIds.join(', ')}${suggestion ? ` (ids use underscores: "${suggestion}")` : ''}`;
+    },
+  })
+  .meta({ id: 'ProviderId', description: 'A provider the API can connect.' });
+
 /** Fields other than these are provider options (e.g. `org`), checked by the provider's own schema. */
 export const connectBodySchema = z.looseObject({
-  provider: z.string().min(1, 'name the provider, e.g. "claude_code"'),
-  api_key: z.string().min(1, 'paste the provider key').max(4096, 'is too long to be a provider key'),
-  name: z.string().trim().min(1).max(100).optional(),
+  provider: providerIdSchema,
+  api_key: z
+    .string({ error: required('paste the provider key') })
+    .min(1, 'is empty: paste the provider key')
+    .max(4096, 'is too long to be a provider key')
+    .meta({ description: 'The provider key. Checked, encrypted and stored; never returned or logged.' }),
+  name: z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(100, 'must be at most 100 characters')
+    .optional()
+    .meta({ description: 'Display name; default "<Tool> · <provider account>".' }),
   backfill_days: z
-    .number()
+    .number({ error: 'must be a number of days' })
     .int('must be a whole number of days')
     .min(1, 'must be at least 1')
     .max(365, 'must be at most 365')
-    .optional(),
+    .optional()
+    .meta({
+      description:
+        "Days to backfill instead of the provider's default (never before the earliest day it serves).",
+    }),
 });
 export type ConnectBody = z.infer<typeof connectBodySchema>;
 
-export const syncBodySchema = z
-  .object({
-    integration_id: z.string().min(1).max(64),
-    start_date: z.string().optional(),
-    end_date: z.string().optional(),
-  })
-  .strict();
+const isoDay = z
+  .string()
+  .refine(isIsoDay, 'must be a YYYY-MM-DD day')
+  .meta({ format: 'date', example: '2026-11-23' });
 
-export const patchIntegrationSchema = z.object({ sync_enabled: z.boolean() }).strict();
+export const syncBodySchema = z
+  .strictObject({
+    integration_id: z
+      .string({ error: required('the integration to sync') })
+      .min(1)
+      .max(64),
+    start_date: isoDay
+      .optional()
+      .meta({ description: 'First UTC day (default: the provider’s daily window).' }),
+    end_date: isoDay
+      .optional()
+      .meta({ description: 'Last UTC day (default: the newest day the provider serves).' }),
+  })
+  .meta({ id: 'SyncRequest' });
+
+export const patchIntegrationSchema = z
+  .strictObject({ sync_enabled: z.boolean({ error: 'must be true or false' }) })
+  .meta({ id: 'IntegrationChange' });
 
 export const daysQuerySchema = z.object({
   days: z.coerce
-    .number()
+    .number({ error: 'must be a number of days' })
     .int('must be a whole number of days')
     .min(1, 'must be at least 1')
     .max(365, 'must be at most 365')
-    .default(90),
+    .default(90)
+    .meta({ description: 'UTC days ending today (1–365).', example: 90 }),
 });
 
-export const integrationIdSchema = z.string().regex(/^int_[A-Za-z0-9]{1,40}$/, 'is not an integration id');
+export const integrationIdSchema = z
+  .string()
+  .regex(/^int_[A-Za-z0-9]{1,40}$/, 'is not an integration id')
+  .meta({ description: 'An integration id (`int_…`).', example: 'int_x4Qm2TzU8pLw0cVb6nR1s' });

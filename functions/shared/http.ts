@@ -1,7 +1,7 @@
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import type { z } from 'zod';
-import { ValidationError } from '../domain/errors';
+import { fieldIssues, ValidationError } from '../domain/errors';
 import { logger, withPowertools } from './observability';
 import { errorToProblem } from './problem';
 
@@ -9,7 +9,8 @@ export type HttpEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 export type HttpResult = APIGatewayProxyResultV2;
 export type HttpHandler = (event: HttpEvent, context: Context) => Promise<HttpResult>;
 
-export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): HttpResult {
+/** A JSON answer; name the contract type (`json<DashboardResponse>(…)`) so the body must match it. */
+export function json<Body>(statusCode: number, body: Body, headers: Record<string, string> = {}): HttpResult {
   return {
     statusCode,
     headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers },
@@ -41,12 +42,7 @@ export function parseWith<T>(value: unknown, schema: z.ZodType<T>, message: stri
   const result = schema.safeParse(value);
   if (!result.success) {
     // Issues name the field and the rule, never the submitted value (it may be a key).
-    const issues = result.error.issues.map((issue) => ({
-      field: issue.path.join('.') || 'body',
-      message: issue.message,
-    }));
-    const summary = issues.map((issue) => `${issue.field}: ${issue.message}`).join('; ');
-    throw new ValidationError(`${message.replace(/\.$/, '')}: ${summary}.`, issues);
+    throw ValidationError.listing(message, fieldIssues(result.error.issues));
   }
   return result.data;
 }

@@ -1,4 +1,5 @@
 import type { APIGatewayProxyResultV2 } from 'aws-lambda';
+import { PROBLEM_TYPES, problemType, type Problem, type ProblemSlug } from '../schemas/problems';
 import {
   ConflictError,
   CredentialsRejectedError,
@@ -8,45 +9,29 @@ import {
   TooManyRequestsError,
   UnauthorizedError,
   ValidationError,
-  type FieldIssue,
 } from '../domain/errors';
 
-/** RFC 9457 problem details. `type` names the kind of problem; `detail` says what to do. */
-export interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  instance?: string;
-  errors?: FieldIssue[];
-  request_id?: string;
-}
-
-/** Problem types are URNs: stable identifiers documented in docs/api.md. */
-const TYPE_BASE = 'urn:ai-usage:problem:';
-
-interface Mapping {
-  status: number;
-  slug: string;
-  title: string;
-}
-
-function mappingFor(error: Error): Mapping | undefined {
-  if (error instanceof ValidationError)
-    return { status: 400, slug: 'invalid-request', title: 'Invalid request' };
-  if (error instanceof UnauthorizedError) return { status: 401, slug: 'unauthorized', title: 'Unauthorized' };
-  if (error instanceof ForbiddenError) return { status: 403, slug: 'forbidden', title: 'Forbidden' };
-  if (error instanceof NotFoundError) return { status: 404, slug: 'not-found', title: 'Not found' };
-  if (error instanceof ConflictError) return { status: 409, slug: 'conflict', title: 'Conflict' };
-  if (error instanceof CredentialsRejectedError) {
-    return { status: 422, slug: 'credentials-rejected', title: 'The provider rejected the credentials' };
-  }
-  if (error instanceof TooManyRequestsError)
-    return { status: 429, slug: 'too-many-requests', title: 'Too many requests' };
-  if (error instanceof ProviderUnavailableError) {
-    return { status: 503, slug: 'provider-unavailable', title: 'The provider could not be reached' };
-  }
+/** Which problem each domain error is; anything else is an internal error. */
+function slugFor(error: Error): ProblemSlug | undefined {
+  if (error instanceof ValidationError) return 'invalid-request';
+  if (error instanceof UnauthorizedError) return 'unauthorized';
+  if (error instanceof ForbiddenError) return 'forbidden';
+  if (error instanceof NotFoundError) return 'not-found';
+  if (error instanceof ConflictError) return 'conflict';
+  if (error instanceof CredentialsRejectedError) return 'credentials-rejected';
+  if (error instanceof TooManyRequestsError) return 'too-many-requests';
+  if (error instanceof ProviderUnavailableError) return 'provider-unavailable';
   return undefined;
+}
+
+/** A problem of a known type: status and title from the catalogue, the detail given. */
+export function problemOf(
+  slug: ProblemSlug,
+  detail: string,
+  extra: Pick<Problem, 'instance' | 'errors' | 'request_id'> = {},
+): Problem {
+  const { status, title } = PROBLEM_TYPES[slug];
+  return { type: problemType(slug), title, status, detail, ...extra };
 }
 
 export function problemResponse(
@@ -66,22 +51,21 @@ export function errorToProblem(
   context: { instance?: string; requestId?: string },
 ): { response: APIGatewayProxyResultV2; expected: boolean } {
   const err = error instanceof Error ? error : new Error(String(error));
-  const mapping = mappingFor(err);
+  const slug = slugFor(err);
   const base = {
     ...(context.instance ? { instance: context.instance } : {}),
     ...(context.requestId ? { request_id: context.requestId } : {}),
   };
-  if (!mapping) {
+  if (!slug) {
     return {
       expected: false,
-      response: problemResponse({
-        type: `${TYPE_BASE}internal-error`,
-        title: 'Internal error',
-        status: 500,
-        detail:
+      response: problemResponse(
+        problemOf(
+          'internal-error',
           'Something went wrong on our side. Try again; if it persists, contact support with the request_id.',
-        ...base,
-      }),
+          base,
+        ),
+      ),
     };
   }
   const headers: Record<string, string> = {};
@@ -92,18 +76,9 @@ export function errorToProblem(
         ? err.retryAfterSeconds
         : undefined;
   if (retryAfter !== undefined) headers['retry-after'] = String(Math.ceil(retryAfter));
+  const errors = err instanceof ValidationError && err.issues.length ? { errors: err.issues } : {};
   return {
     expected: true,
-    response: problemResponse(
-      {
-        type: `${TYPE_BASE}${mapping.slug}`,
-        title: mapping.title,
-        status: mapping.status,
-        detail: err.message,
-        ...(err instanceof ValidationError && err.issues.length ? { errors: err.issues } : {}),
-        ...base,
-      },
-      headers,
-    ),
+    response: problemResponse(problemOf(slug, err.message, { ...base, ...errors }), headers),
   };
 }

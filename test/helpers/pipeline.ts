@@ -2,7 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { DynamoDBClient, DeleteTableCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteTableCommand,
+  DynamoDBClient,
+  ResourceNotFoundException,
+  ScanCommand,
+} from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { ensureTables } from '../../local/create-tables';
 import { startLocalApi } from '../../local/api-server';
@@ -41,6 +46,8 @@ export interface TestPipeline {
   scanTable(envVar: string): Promise<Record<string, unknown>[]>;
   tableNames: Record<string, string>;
   dataDir: string;
+  /** Deletes every table: a storage outage, for the answers the API gives when its store fails. */
+  breakStorage(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -81,6 +88,14 @@ export async function startPipeline(options: {
   const keys = await loadOrCreateSigningKeys(join(dataDir, 'jwt.json'));
   const api = await startLocalApi({ handlers: runtime.http, verify: createVerifier(keys), port: 0 });
   const baseUrl = `${api.url}${API_BASE_PATH}`;
+
+  const dropTable = async (name: string) => {
+    try {
+      await dynamo.send(new DeleteTableCommand({ TableName: name }));
+    } catch (error) {
+      if (!(error instanceof ResourceNotFoundException)) throw error;
+    }
+  };
 
   const scanTable = async (envVar: string) => {
     const items: Record<string, unknown>[] = [];
@@ -131,13 +146,15 @@ export async function startPipeline(options: {
       const tables = await Promise.all(Object.keys(tableNames).map(scanTable));
       return JSON.stringify(tables.flat());
     },
+    async breakStorage() {
+      for (const name of Object.values(tableNames)) await dropTable(name);
+    },
     async close() {
       runtime.close();
       await api.close();
       await fake.close();
       await github.close();
-      for (const name of Object.values(tableNames))
-        await dynamo.send(new DeleteTableCommand({ TableName: name }));
+      for (const name of Object.values(tableNames)) await dropTable(name);
       dynamo.destroy();
       rmSync(dataDir, { recursive: true, force: true });
     },

@@ -39,7 +39,18 @@ describe('API contract', () => {
         400,
         /Admin API key/,
       ],
-      ['an unknown provider', { provider: 'windsurf', api_key: 'x' }, 400, /Unknown provider/],
+      [
+        'an unknown provider',
+        { provider: 'windsurf', api_key: 'x' },
+        400,
+        /provider: must be one of claude_code, github_copilot\./,
+      ],
+      [
+        'a provider id spelt with a hyphen',
+        { provider: 'claude-code', api_key: 'x' },
+        400,
+        /provider: must be one of claude_code, github_copilot \(ids use underscores: "claude_code"\)/,
+      ],
       ['a missing key', { provider: 'claude_code' }, 400, /not valid/],
       [
         'an unknown option',

@@ -1,0 +1,353 @@
+import {
+  OpenAPIRegistry,
+  OpenApiGeneratorV31,
+  type ResponseConfig,
+  type RouteConfig,
+} from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+import { providerDefinitions } from '../providers/registry';
+import { API_BASE_PATH, httpRoutes, type HttpRoute } from '../routes';
+import {
+  connectBodySchema,
+  daysQuerySchema,
+  integrationIdSchema,
+  patchIntegrationSchema,
+  syncBodySchema,
+} from './api';
+import { PROBLEM_TYPES, problemSchema, problemType, type ProblemSlug } from './problems';
+import {
+  connectResultSchema,
+  dashboardSchema,
+  developersSchema,
+  healthSchema,
+  integrationDetailSchema,
+  integrationListSchema,
+  integrationViewSchema,
+  syncAcceptedSchema,
+} from './responses';
+
+/**
+ * The OpenAPI 3.1 document of the API, generated from the zod schemas the handlers validate and answer
+ * with: `GET /api/ai-usage/openapi.json` serves it and `npm run openapi` writes docs/openapi.json. Every
+ * route of functions/routes.ts must have an operation here (the build fails otherwise), and every status
+ * and problem type an operation lists is exercised by the contract test.
+ */
+export const API_VERSION = '1.0.0';
+
+interface Success {
+  status: number;
+  description: string;
+  schema?: z.ZodType;
+  headers?: ResponseConfig['headers'];
+}
+
+export interface Operation {
+  operationId: string;
+  summary: string;
+  description?: string;
+  tag: 'Service' | 'Integrations' | 'Sync' | 'Dashboard';
+  request?: RouteConfig['request'];
+  success: Success[];
+  /** Problem types the operation may answer (401 for every authenticated one is added). */
+  problems: ProblemSlug[];
+}
+
+const idParams = z.object({ id: integrationIdSchema });
+const json = (schema: z.ZodType) => ({ content: { 'application/json': { schema } } });
+const retryAfter = {
+  'retry-after': {
+    description: 'Seconds to wait before trying again.',
+    schema: { type: 'integer' as const },
+  },
+};
+
+/**
+ * POST /connect's body, one variant per provider (and per shape of its options): the common fields of
+ * connectBodySchema with the provider's own options (its connectOptionsSchema), exactly as connect checks them.
+ */
+export function connectBodyVariants(): z.ZodType[] {
+  const { provider: _provider, ...common } = connectBodySchema.shape;
+  return providerDefinitions.flatMap(({ manifest, connectOptionsSchema }) => {
+    const schema = connectOptionsSchema as z.ZodType;
+    const shapes =
+      schema instanceof z.ZodObject
+        ? [schema.shape]
+        : schema instanceof z.ZodUnion
+          ? (schema.options as z.ZodType[])
+              .filter((o): o is z.ZodObject => o instanceof z.ZodObject)
+              .map((o) => o.shape)
+          : [];
+    return shapes.map((options) => {
+      const suffix = Object.keys(options)
+        .map((key) => key[0]?.toUpperCase() + key.slice(1))
+        .join('');
+      const name = manifest.id.replace(/(^|_)(\w)/g, (_m, _s, c: string) => c.toUpperCase());
+      return z
+        .strictObject({ provider: z.literal(manifest.id), ...common, ...options })
+        .meta({ id: `Connect${name}${suffix}`, description: `Connect ${manifest.displayName}.` });
+    });
+  });
+}
+
+export const operations: Record<string, Operation> = {
+  'GET /health': {
+    operationId: 'getHealth',
+    summary: 'Liveness',
+    tag: 'Service',
+    success: [{ status: 200, description: 'The API answers.', schema: healthSchema }],
+    problems: [],
+  },
+  'GET /openapi.json': {
+    operationId: 'getOpenApiDocument',
+    summary: 'This document',
+    tag: 'Service',
+    success: [
+      {
+        status: 200,
+        description: 'The OpenAPI 3.1 document of this API.',
+        schema: z.record(z.string(), z.unknown()),
+      },
+    ],
+    problems: [],
+  },
+  'POST /connect': {
+    operationId: 'connectIntegration',
+    summary: 'Connect a provider (admin)',
+    description:
+      'Checks the key (format, then a live call to the provider), encrypts and stores it, and starts the backfill. ' +
+      'Connecting the same provider account again replaces its key on the same integration.',
+    tag: 'Integrations',
+    request: {
+      body: {
+        required: true,
+        content: {
+          'application/json': { schema: z.union(connectBodyVariants()).meta({ id: 'ConnectRequest' }) },
+        },
+      },
+    },
+    success: [
+      {
+        status: 201,
+        description: 'Connected; the backfill is queued.',
+        schema: connectResultSchema,
+        headers: { location: { description: 'The integration.', schema: { type: 'string' } } },
+      },
+      {
+        status: 200,
+        description:
+          'The same provider account was connected again: its key is replaced, the backfill queued.',
+        schema: connectResultSchema,
+        headers: { location: { description: 'The integration.', schema: { type: 'string' } } },
+      },
+    ],
+    problems: [
+      'invalid-request',
+      'forbidden',
+      'credentials-rejected',
+      'provider-unavailable',
+      'internal-error',
+    ],
+  },
+  'POST /sync': {
+    operationId: 'requestSync',
+    summary: 'Sync an integration now (admin)',
+    description:
+      "Without dates: the provider's daily window. With dates: up to the provider's backfill depth, ending no later " +
+      'than the newest day it serves. At most one a minute per integration.',
+    tag: 'Sync',
+    request: { body: { required: true, content: { 'application/json': { schema: syncBodySchema } } } },
+    success: [{ status: 202, description: 'Queued.', schema: syncAcceptedSchema }],
+    problems: [
+      'invalid-request',
+      'forbidden',
+      'not-found',
+      'conflict',
+      'too-many-requests',
+      'internal-error',
+    ],
+  },
+  'GET /integrations': {
+    operationId: 'listIntegrations',
+    summary: "The team's integrations",
+    tag: 'Integrations',
+    success: [{ status: 200, description: 'Every integration of the team.', schema: integrationListSchema }],
+    problems: ['internal-error'],
+  },
+  'GET /integrations/{id}': {
+    operationId: 'getIntegration',
+    summary: 'One integration with its last 90 days',
+    tag: 'Integrations',
+    request: { params: idParams },
+    success: [
+      {
+        status: 200,
+        description: 'The integration and its ledger summary.',
+        schema: integrationDetailSchema,
+      },
+    ],
+    problems: ['not-found', 'internal-error'],
+  },
+  'PATCH /integrations/{id}': {
+    operationId: 'setSyncEnabled',
+    summary: 'Pause or resume syncs (admin)',
+    tag: 'Integrations',
+    request: {
+      params: idParams,
+      body: { required: true, content: { 'application/json': { schema: patchIntegrationSchema } } },
+    },
+    success: [{ status: 200, description: 'The integration as changed.', schema: integrationViewSchema }],
+    problems: ['invalid-request', 'forbidden', 'not-found', 'internal-error'],
+  },
+  'DELETE /integrations/{id}': {
+    operationId: 'deleteIntegration',
+    summary: 'Disconnect (admin)',
+    description: 'Deletes the key and leaves the schedule; usage already stored stays as history.',
+    tag: 'Integrations',
+    request: { params: idParams },
+    success: [{ status: 204, description: 'Disconnected.' }],
+    problems: ['forbidden', 'not-found', 'internal-error'],
+  },
+  'GET /dashboard': {
+    operationId: 'getDashboard',
+    summary: 'The team page',
+    description:
+      'Totals, active days, top tool, per-tool figures, an N-day heatmap whose states tell a quiet day from a gap, ' +
+      'the acceptance trend and editor / language / model breakdowns.',
+    tag: 'Dashboard',
+    request: { query: daysQuerySchema },
+    success: [
+      { status: 200, description: 'The dashboard of the last `days` UTC days.', schema: dashboardSchema },
+    ],
+    problems: ['invalid-request', 'internal-error'],
+  },
+  'GET /dashboard/developers': {
+    operationId: 'getDeveloperUsage',
+    summary: 'Per-developer usage across tools, and seats',
+    tag: 'Dashboard',
+    request: { query: daysQuerySchema },
+    success: [
+      { status: 200, description: 'Developers, busiest first, with every seat.', schema: developersSchema },
+    ],
+    problems: ['invalid-request', 'internal-error'],
+  },
+};
+
+const routeKey = (route: Pick<HttpRoute, 'method' | 'path'>) => `${route.method} ${route.path}`;
+
+/** The statuses an operation answers, with the problem types behind each error status. */
+export function documentedStatuses(route: HttpRoute): Map<number, ProblemSlug[]> {
+  const operation = operations[routeKey(route)];
+  if (!operation) throw new Error(`no OpenAPI operation for ${routeKey(route)}`);
+  const statuses = new Map<number, ProblemSlug[]>(operation.success.map((success) => [success.status, []]));
+  const problems: ProblemSlug[] = [
+    ...(route.authenticated ? (['unauthorized'] as const) : []),
+    ...operation.problems,
+  ];
+  for (const slug of problems) {
+    const status = PROBLEM_TYPES[slug].status;
+    statuses.set(status, [...(statuses.get(status) ?? []), slug]);
+  }
+  return statuses;
+}
+
+function problemResponse(slugs: ProblemSlug[]): ResponseConfig {
+  // `type` is narrowed to these slugs once the document is generated (narrowProblemTypes).
+  const content: ResponseConfig['content'] = { 'application/problem+json': { schema: problemSchema } };
+  if (slugs.includes('unauthorized')) {
+    // API Gateway's JWT authorizer answers a missing or invalid token itself, in its own shape.
+    content['application/json'] = {
+      schema: z.strictObject({ message: z.literal('Unauthorized') }).meta({ id: 'GatewayUnauthorized' }),
+    };
+  }
+  return {
+    description: slugs.map((slug) => `\`${slug}\`: ${PROBLEM_TYPES[slug].when}.`).join(' '),
+    content,
+    ...(slugs.includes('too-many-requests') || slugs.includes('provider-unavailable')
+      ? { headers: retryAfter }
+      : {}),
+  };
+}
+
+/** Builds the document for the given routes (the API's own by default). */
+export function buildOpenApiDocument(routes: readonly HttpRoute[] = httpRoutes) {
+  const registry = new OpenAPIRegistry();
+  registry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description:
+      'A Cognito ID token (locally: `npm run token`). The team and role come from its `custom:team_id` and ' +
+      '`custom:role` claims, never from the request.',
+  });
+  for (const route of routes) {
+    const operation = operations[routeKey(route)];
+    if (!operation) throw new Error(`no OpenAPI operation for ${routeKey(route)}`);
+    const responses: Record<number, ResponseConfig> = {};
+    for (const success of operation.success) {
+      responses[success.status] = {
+        description: success.description,
+        ...(success.schema ? json(success.schema) : {}),
+        ...(success.headers ? { headers: success.headers } : {}),
+      };
+    }
+    for (const [status, slugs] of documentedStatuses(route)) {
+      if (slugs.length) responses[status] = problemResponse(slugs);
+    }
+    registry.registerPath({
+      method: route.method.toLowerCase() as RouteConfig['method'],
+      path: `${API_BASE_PATH}${route.path}`,
+      operationId: operation.operationId,
+      summary: operation.summary,
+      ...(operation.description ? { description: operation.description } : {}),
+      tags: [operation.tag],
+      security: route.authenticated ? [{ bearerAuth: [] }] : [],
+      ...(operation.request ? { request: operation.request } : {}),
+      responses,
+    });
+  }
+  const document = new OpenApiGeneratorV31(registry.definitions).generateDocument({
+    openapi: '3.1.0',
+    info: {
+      title: 'AI usage analytics API',
+      version: API_VERSION,
+      description:
+        'How an engineering team uses AI coding tools (Claude Code, GitHub Copilot, …): connect providers, sync ' +
+        'their usage, read the dashboard. Errors are RFC 9457 problem+json. See docs/api.md.',
+    },
+    tags: [
+      {
+        name: 'Integrations',
+        description: 'Provider connections and their keys (admins change, members read).',
+      },
+      { name: 'Sync', description: 'Fetching usage on demand.' },
+      { name: 'Dashboard', description: 'What a team page shows.' },
+      { name: 'Service', description: 'Liveness and this document.' },
+    ],
+  });
+  narrowProblemTypes(document, routes);
+  return document;
+}
+
+/** Each error response's Problem gets `type` narrowed to the problem types that response can be. */
+function narrowProblemTypes(
+  document: ReturnType<OpenApiGeneratorV31['generateDocument']>,
+  routes: readonly HttpRoute[],
+) {
+  for (const route of routes) {
+    const operation =
+      document.paths?.[`${API_BASE_PATH}${route.path}`]?.[route.method.toLowerCase() as 'get'];
+    for (const [status, slugs] of documentedStatuses(route)) {
+      const response = operation?.responses?.[String(status)] as {
+        content?: Record<string, { schema?: unknown }>;
+      };
+      const media = response?.content?.['application/problem+json'];
+      if (!media || !slugs.length) continue;
+      media.schema = {
+        allOf: [
+          media.schema,
+          { type: 'object', properties: { type: { type: 'string', enum: slugs.map(problemType) } } },
+        ],
+      };
+    }
+  }
+}

@@ -1,0 +1,311 @@
+import { z } from 'zod';
+import { BREAKDOWN_DIMENSIONS, METRIC_NAMES } from '../domain/metrics';
+
+/**
+ * Contracts of the API's answers. Handlers type their bodies with these (a field missing or of another
+ * type fails to compile), and the OpenAPI document is generated from them. Objects are strict: the
+ * contract test fails on any field the document does not describe.
+ */
+const count = z.number().int().min(0);
+const day = z.string().meta({ format: 'date', example: '2026-11-23' });
+const instant = z.string().meta({ format: 'date-time', example: '2026-11-24T03:15:09.812Z' });
+const rate = z.number().min(0).max(1).nullable().meta({
+  description: 'Share of shown suggestions accepted (0–1, four decimals); null when none were shown.',
+});
+const providerId = z
+  .string()
+  .meta({ description: 'Provider id (`claude_code`, `github_copilot`, …).', example: 'claude_code' });
+
+const period = z
+  .strictObject({ start_date: day, end_date: day, days: count })
+  .meta({ id: 'Period', description: 'UTC days, both ends included.' });
+
+export const usageMetricsSchema = z
+  .strictObject(
+    Object.fromEntries(METRIC_NAMES.map((name) => [name, count])) as Record<
+      (typeof METRIC_NAMES)[number],
+      typeof count
+    >,
+  )
+  .meta({
+    id: 'UsageMetrics',
+    description: 'The metric vocabulary (docs/metrics.md): whole numbers, units in the names.',
+  });
+
+const partialMetrics = Object.fromEntries(METRIC_NAMES.map((name) => [name, count.optional()])) as Record<
+  (typeof METRIC_NAMES)[number],
+  z.ZodOptional<typeof count>
+>;
+
+export const developerRefSchema = z
+  .strictObject({
+    key: z
+      .string()
+      .meta({ description: 'Stable per provider account: an e-mail, or `github:<numeric id>`.' }),
+    kind: z.enum(['user', 'service']),
+    email: z.string().optional(),
+    login: z.string().optional(),
+    display_name: z.string().optional(),
+  })
+  .meta({ id: 'DeveloperRef', description: 'Who did the work, as far as the provider tells.' });
+
+// ---- health -------------------------------------------------------------------------------------------
+
+export const healthSchema = z
+  .strictObject({
+    status: z.literal('ok'),
+    service: z.string(),
+    providers: z.array(providerId),
+    time: instant,
+  })
+  .meta({ id: 'Health' });
+
+// ---- integrations -------------------------------------------------------------------------------------
+
+export const lastSyncSchema = z
+  .strictObject({
+    sync_id: z.string(),
+    trigger: z.enum(['backfill', 'scheduled', 'manual']),
+    finished_at: instant,
+    outcome: z.enum(['ok', 'partial', 'failed', 'invalid_credentials', 'not_available']),
+    days_ok: count,
+    days_failed: count,
+    days_pending: count,
+    message: z.string().optional().meta({ description: 'Why the sync will be retried, when it will.' }),
+  })
+  .meta({ id: 'LastSync' });
+
+export const integrationViewSchema = z
+  .strictObject({
+    integration_id: z.string(),
+    provider: providerId,
+    provider_name: z.string().meta({ example: 'Claude Code' }),
+    name: z.string(),
+    account: z
+      .strictObject({ id: z.string(), name: z.string() })
+      .meta({ description: 'The provider-side account.' }),
+    options: z
+      .record(z.string(), z.unknown())
+      .meta({ description: 'Non-secret connect options, e.g. `{"org": "acme"}`.' }),
+    status: z.enum(['active', 'invalid_credentials', 'not_available']).meta({
+      description:
+        '`invalid_credentials`: connect again with a valid key; `not_available`: the provider does not serve this (see status_message).',
+    }),
+    status_message: z.string().nullable(),
+    sync_enabled: z.boolean(),
+    created_at: instant,
+    updated_at: instant,
+    last_sync: lastSyncSchema.nullable(),
+  })
+  .meta({ id: 'Integration', description: 'An integration: never its key, nor where the key is kept.' });
+
+export const integrationListSchema = z
+  .strictObject({ integrations: z.array(integrationViewSchema) })
+  .meta({ id: 'IntegrationList' });
+
+export const ledgerSummarySchema = z
+  .strictObject({
+    window: period,
+    days: z.strictObject({
+      ok: count,
+      no_activity: count,
+      pending: count,
+      failed: count,
+      not_available: count,
+      not_fetched: count,
+    }),
+    last_failure: z.strictObject({ date: day, reason: z.string(), attempts: count }).nullable(),
+    oldest_pending: day.nullable(),
+  })
+  .meta({ id: 'LedgerSummary', description: 'What is known of each of the last 90 days.' });
+
+export const integrationDetailSchema = integrationViewSchema
+  .extend({ ledger: ledgerSummarySchema })
+  .meta({ id: 'IntegrationDetail' });
+
+export const connectResultSchema = z
+  .strictObject({
+    integration_id: z.string(),
+    status: integrationViewSchema.shape.status,
+    created: z
+      .boolean()
+      .meta({ description: 'false when the same provider account was connected again (new key).' }),
+    integration: integrationViewSchema,
+    backfill: z.strictObject({
+      sync_id: z.string(),
+      start_date: day,
+      end_date: day,
+      days: count,
+      jobs: count,
+    }),
+  })
+  .meta({ id: 'ConnectResult' });
+
+export const syncAcceptedSchema = z
+  .strictObject({
+    sync_id: z.string(),
+    integration_id: z.string(),
+    provider: providerId,
+    status: z.literal('queued'),
+    start_date: day,
+    end_date: day,
+    days: count,
+    jobs: count,
+  })
+  .meta({ id: 'SyncAccepted' });
+
+// ---- dashboard ----------------------------------------------------------------------------------------
+
+export const seatSummarySchema = z
+  .strictObject({
+    assigned: count,
+    active_in_period: count.meta({ description: 'Seats whose last activity falls in the period.' }),
+    inactive_in_period: count,
+    never_active: count,
+    utilisation: z.number().min(0).max(1).nullable(),
+    taken_at: instant,
+  })
+  .meta({ id: 'SeatSummary' });
+
+export const toolSummarySchema = z
+  .strictObject({
+    provider: providerId,
+    name: z.string(),
+    interactions: count,
+    active_days: count,
+    max_daily_active_developers: count,
+    sessions: count,
+    requests: count,
+    chat_turns: count,
+    suggestions_shown: count,
+    suggestions_accepted: count,
+    acceptance_rate: rate,
+    lines_added: count,
+    lines_removed: count,
+    lines_suggested: count,
+    lines_accepted: count,
+    commits: count,
+    pull_requests: count,
+    tokens: z.strictObject({ input: count, output: count, cache_read: count, cache_creation: count }),
+    cost_cents: count.meta({ description: 'US cents.' }),
+    seats: seatSummarySchema
+      .nullable()
+      .meta({ description: 'Seat-based tools only (latest snapshot); null otherwise.' }),
+  })
+  .meta({ id: 'ToolSummary' });
+
+export const heatmapDaySchema = z
+  .strictObject({
+    date: day,
+    count: count.meta({
+      description:
+        'Interactions that day across tools: what is known of it (a `partial` day counts the tools that have it), 0 where nothing is known. `state` says which.',
+    }),
+    state: z
+      .enum(['ok', 'no_activity', 'partial', 'pending', 'failed', 'not_available', 'not_fetched'])
+      .meta({
+        description:
+          '`ok` every tool fetched, activity; `no_activity` every tool fetched, none; `partial` some fetched, others not yet; `pending` waiting for a provider; `failed` fetching failed; `not_available` the provider does not serve the day; `not_fetched` nothing asked for it.',
+      }),
+  })
+  .meta({ id: 'HeatmapDay' });
+
+const breakdownRow = z
+  .strictObject({ name: z.string(), ...partialMetrics, acceptance_rate: rate.optional() })
+  .meta({
+    id: 'BreakdownRow',
+    description: 'One editor, language or model: only the figures its tools report.',
+  });
+
+export const dashboardSchema = z
+  .strictObject({
+    team_id: z.string(),
+    period,
+    total_interactions: count,
+    active_days: count.meta({ description: 'Days of the period with a count above 0.' }),
+    top_tool: z
+      .strictObject({
+        provider: providerId,
+        name: z.string(),
+        requests: count.meta({ description: "The tool's interactions over the period." }),
+      })
+      .nullable(),
+    tools: z.array(toolSummarySchema),
+    heatmap_data: z
+      .array(heatmapDaySchema)
+      .meta({ description: 'Exactly `days` consecutive UTC days ending today.' }),
+    acceptance_trend: z.array(
+      z.strictObject({
+        date: day,
+        suggestions_shown: count,
+        suggestions_accepted: count,
+        acceptance_rate: rate,
+      }),
+    ),
+    breakdowns: z.strictObject(
+      Object.fromEntries(
+        BREAKDOWN_DIMENSIONS.map((dimension) => [dimension, z.array(breakdownRow)]),
+      ) as Record<(typeof BREAKDOWN_DIMENSIONS)[number], z.ZodArray<typeof breakdownRow>>,
+    ),
+    sync: z.strictObject({
+      days_fetched: count,
+      days_pending: count,
+      days_failed: count,
+      days_not_fetched: count,
+    }),
+  })
+  .meta({ id: 'Dashboard' });
+
+export const seatViewSchema = z
+  .strictObject({
+    provider: providerId,
+    developer: developerRefSchema,
+    assigned_at: instant.nullable(),
+    last_activity_at: instant.nullable(),
+    last_activity_editor: z.string().nullable(),
+    plan_type: z.string().nullable(),
+    assigning_team: z.string().nullable(),
+    pending_cancellation_date: day.nullable(),
+    active_in_period: z.boolean(),
+  })
+  .meta({ id: 'Seat' });
+
+export const developerUsageSchema = z
+  .strictObject({
+    developer: developerRefSchema,
+    active_days: count,
+    interactions: count,
+    acceptance_rate: rate,
+    cost_cents: count,
+    teams: z.array(z.string()).meta({ description: 'Provider teams seen for the developer in the period.' }),
+    tools: z.array(
+      z.strictObject({
+        provider: providerId,
+        name: z.string(),
+        active_days: count,
+        metrics: usageMetricsSchema,
+      }),
+    ),
+  })
+  .meta({ id: 'DeveloperUsage' });
+
+export const developersSchema = z
+  .strictObject({
+    team_id: z.string(),
+    period,
+    developers: z.array(developerUsageSchema),
+    seats: z.array(seatViewSchema).meta({ description: 'Every licence of seat-based tools, unused first.' }),
+    unreported_teams: z.array(
+      z.strictObject({ provider: providerId, team: z.string(), seats: count, reason: z.string() }),
+    ),
+  })
+  .meta({ id: 'Developers' });
+
+export type HealthResponse = z.infer<typeof healthSchema>;
+export type ConnectResponse = z.infer<typeof connectResultSchema>;
+export type SyncAcceptedResponse = z.infer<typeof syncAcceptedSchema>;
+export type IntegrationListResponse = z.infer<typeof integrationListSchema>;
+export type IntegrationResponse = z.infer<typeof integrationViewSchema>;
+export type IntegrationDetailResponse = z.infer<typeof integrationDetailSchema>;
+export type DashboardResponse = z.infer<typeof dashboardSchema>;
+export type DevelopersResponse = z.infer<typeof developersSchema>;

@@ -1,0 +1,246 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { API_BASE_PATH, httpRoutes, type HttpRoute } from '../../functions/routes';
+import { buildOpenApiDocument, documentedStatuses } from '../../functions/schemas/openapi';
+import { DEMO_ANTHROPIC_ADMIN_KEY } from '../../local/fakes/claude-code';
+import { DEMO_GITHUB_TOKEN } from '../../local/fakes/github-copilot';
+import { startPipeline, type ApiResponse, type TestPipeline } from '../helpers/pipeline';
+
+/**
+ * The OpenAPI document is the contract: real requests through the local gateway, for every endpoint and
+ * every status the document lists, each answer validated against the document (and each request body of
+ * a success against its request schema). The test ends by checking that it saw every documented status
+ * of every route — a status added to the document without a request that produces it fails here.
+ */
+const NOW = '2026-06-15T12:00:00Z';
+const OTHER_VALID_KEY = `sk-ant-admin01-${'Z'.repeat(90)}`;
+
+type Document = ReturnType<typeof buildOpenApiDocument>;
+
+const pointer = (...parts: string[]) =>
+  parts.map((part) => part.replace(/~/g, '~0').replace(/\//g, '~1')).join('/');
+
+describe('OpenAPI contract', () => {
+  let pipeline: TestPipeline;
+  let document: Document;
+  let admin: string;
+  let member: string;
+  let integrationId: string;
+  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  addFormats(ajv);
+  const seen = new Set<string>();
+
+  const routeOf = (method: string, path: string): HttpRoute => {
+    const bare = path.split('?')[0] as string;
+    const route = httpRoutes.find(
+      (candidate) =>
+        candidate.method === method &&
+        new RegExp(`^${candidate.path.replace(/\{\w+\}/g, '[^/]+')}$`).test(bare),
+    );
+    if (!route) throw new Error(`no route for ${method} ${path}`);
+    return route;
+  };
+
+  const validate = (ref: string, value: unknown, what: string) => {
+    const valid = ajv.validate({ $ref: `openapi.json#/${ref}` }, value);
+    if (!valid) {
+      throw new Error(
+        `${what} does not match the document: ${ajv.errorsText(ajv.errors, { separator: '\n' })}`,
+      );
+    }
+  };
+
+  /** Sends a request, checks the status it expects is documented and the answer matches the document. */
+  async function expectContract(
+    method: string,
+    path: string,
+    status: number,
+    options: { token?: string; body?: unknown; rawBody?: string } = {},
+  ): Promise<ApiResponse> {
+    const response = await pipeline.call(method, path, options);
+    const route = routeOf(method, path);
+    const label = `${method} ${route.path} ${status}`;
+    expect(`${label} → ${response.status}: ${response.text.slice(0, 300)}`).toBe(
+      `${label} → ${status}: ${response.text.slice(0, 300)}`,
+    );
+    const operationRef = pointer('paths', `${API_BASE_PATH}${route.path}`, route.method.toLowerCase());
+    const documented = (
+      document.paths?.[`${API_BASE_PATH}${route.path}`] as Record<
+        string,
+        { responses: Record<string, unknown> }
+      >
+    )[route.method.toLowerCase()]?.responses[String(status)] as
+      { content?: Record<string, unknown>; headers?: Record<string, unknown> } | undefined;
+    expect(documented ? label : `${label} is not in the document`).toBe(label);
+    const mediaType = (response.headers.get('content-type') ?? '').split(';')[0] as string;
+    if (documented?.content) {
+      expect(Object.keys(documented.content)).toContain(mediaType);
+      validate(
+        `${operationRef}/responses/${status}/content/${pointer(mediaType)}/schema`,
+        response.body,
+        label,
+      );
+    } else {
+      expect(response.text).toBe('');
+    }
+    for (const header of Object.keys(documented?.headers ?? {})) {
+      if (header === 'retry-after' && status === 503) continue; // sent only when the provider said when
+      expect(`${label} ${header}: ${response.headers.get(header) ?? 'missing'}`).not.toMatch(/missing$/);
+    }
+    if (status < 300 && options.body !== undefined) {
+      validate(
+        `${operationRef}/requestBody/content/application~1json/schema`,
+        options.body,
+        `${label} request`,
+      );
+    }
+    seen.add(label);
+    return response;
+  }
+
+  beforeAll(async () => {
+    pipeline = await startPipeline({
+      now: NOW,
+      fake: { developers: 3, apiKeyActors: 0, historyDays: 30, seed: 'openapi' },
+      github: { developers: 4, historyDays: 30, seed: 'openapi' },
+    });
+    admin = await pipeline.token('team-a', 'admin');
+    member = await pipeline.token('team-a', 'member');
+    const served = await pipeline.call('GET', '/openapi.json');
+    document = served.body as unknown as Document;
+    ajv.addSchema(document, 'openapi.json');
+  }, 30_000);
+  afterAll(async () => pipeline?.close());
+
+  it('serves the document the code generates, which is the one checked in as docs/openapi.json', async () => {
+    const generated = buildOpenApiDocument();
+    expect(document).toEqual(JSON.parse(JSON.stringify(generated)));
+    const checkedIn = JSON.parse(
+      readFileSync(join(process.cwd(), 'docs', 'openapi.json'), 'utf8'),
+    ) as unknown;
+    expect(checkedIn).toEqual(document);
+    expect(document.openapi).toBe('3.1.0');
+    await expectContract('GET', '/openapi.json', 200);
+    await expectContract('GET', '/health', 200);
+  });
+
+  it('POST /connect', async () => {
+    const claude = { provider: 'claude_code', api_key: DEMO_ANTHROPIC_ADMIN_KEY, backfill_days: 5 };
+    const created = await expectContract('POST', '/connect', 201, { token: admin, body: claude });
+    integrationId = String(created.body.integration_id);
+    await expectContract('POST', '/connect', 200, { token: admin, body: claude });
+    await expectContract('POST', '/connect', 201, {
+      token: admin,
+      body: {
+        provider: 'github_copilot',
+        api_key: DEMO_GITHUB_TOKEN,
+        org: pipeline.github.organization.login,
+        backfill_days: 5,
+      },
+    });
+    await pipeline.runtime.queue.drain();
+    await expectContract('POST', '/connect', 400, {
+      token: admin,
+      body: { provider: 'claude-code', api_key: 'x' },
+    });
+    await expectContract('POST', '/connect', 400, { token: admin, rawBody: '{"provider":' });
+    await expectContract('POST', '/connect', 401, { body: claude });
+    await expectContract('POST', '/connect', 403, { token: member, body: claude });
+    await expectContract('POST', '/connect', 422, {
+      token: admin,
+      body: { ...claude, api_key: OTHER_VALID_KEY },
+    });
+    pipeline.fake.faults.add({ status: 529, times: 10, pathPrefix: '/v1/organizations/me' });
+    await expectContract('POST', '/connect', 503, { token: admin, body: claude });
+    pipeline.fake.faults.clear();
+  });
+
+  it('POST /sync', async () => {
+    await expectContract('POST', '/sync', 202, { token: admin, body: { integration_id: integrationId } });
+    await expectContract('POST', '/sync', 429, { token: admin, body: { integration_id: integrationId } });
+    await expectContract('POST', '/sync', 400, {
+      token: admin,
+      body: { integration_id: integrationId, start_date: 'June' },
+    });
+    await expectContract('POST', '/sync', 401, { body: { integration_id: integrationId } });
+    await expectContract('POST', '/sync', 403, { token: member, body: { integration_id: integrationId } });
+    await expectContract('POST', '/sync', 404, { token: admin, body: { integration_id: 'int_nothere' } });
+    await pipeline.runtime.queue.drain();
+  });
+
+  it('GET, PATCH and DELETE /integrations', async () => {
+    const list = await expectContract('GET', '/integrations', 200, { token: member });
+    expect((list.body.integrations as unknown[]).length).toBe(2);
+    await expectContract('GET', '/integrations', 401);
+    await expectContract('GET', `/integrations/${integrationId}`, 200, { token: member });
+    await expectContract('GET', `/integrations/${integrationId}`, 401);
+    await expectContract('GET', '/integrations/int_nothere', 404, { token: member });
+
+    const path = `/integrations/${integrationId}`;
+    await expectContract('PATCH', path, 200, { token: admin, body: { sync_enabled: false } });
+    // A paused integration refuses a manual sync: 409.
+    pipeline.clock.advance(61);
+    await expectContract('POST', '/sync', 409, { token: admin, body: { integration_id: integrationId } });
+    await expectContract('PATCH', path, 400, { token: admin, body: { sync_enabled: 'no' } });
+    await expectContract('PATCH', path, 401, { body: { sync_enabled: true } });
+    await expectContract('PATCH', path, 403, { token: member, body: { sync_enabled: true } });
+    await expectContract('PATCH', '/integrations/int_nothere', 404, {
+      token: admin,
+      body: { sync_enabled: true },
+    });
+    await expectContract('PATCH', path, 200, { token: admin, body: { sync_enabled: true } });
+  });
+
+  it('GET /dashboard and /dashboard/developers', async () => {
+    const dashboard = await expectContract('GET', '/dashboard?days=30', 200, { token: member });
+    expect((dashboard.body.heatmap_data as unknown[]).length).toBe(30);
+    await expectContract('GET', '/dashboard?days=0', 400, { token: member });
+    await expectContract('GET', '/dashboard', 401);
+    await expectContract('GET', '/dashboard/developers?days=30', 200, { token: member });
+    await expectContract('GET', '/dashboard/developers?days=400', 400, { token: member });
+    await expectContract('GET', '/dashboard/developers', 401);
+  });
+
+  it('DELETE /integrations/{id}', async () => {
+    const path = `/integrations/${integrationId}`;
+    await expectContract('DELETE', path, 401);
+    await expectContract('DELETE', path, 403, { token: member });
+    await expectContract('DELETE', path, 204, { token: admin });
+    await expectContract('DELETE', path, 404, { token: admin });
+  });
+
+  it('answers 500 with a problem that reveals nothing when storage fails', async () => {
+    const keep = (await pipeline.call('GET', '/integrations', { token: admin })).body.integrations as {
+      integration_id: string;
+    }[];
+    const other = keep[0]?.integration_id as string;
+    await pipeline.breakStorage();
+    const claude = { provider: 'claude_code', api_key: DEMO_ANTHROPIC_ADMIN_KEY };
+    const failures = [
+      await expectContract('POST', '/connect', 500, { token: admin, body: claude }),
+      await expectContract('POST', '/sync', 500, { token: admin, body: { integration_id: other } }),
+      await expectContract('GET', '/integrations', 500, { token: admin }),
+      await expectContract('GET', `/integrations/${other}`, 500, { token: admin }),
+      await expectContract('PATCH', `/integrations/${other}`, 500, {
+        token: admin,
+        body: { sync_enabled: true },
+      }),
+      await expectContract('DELETE', `/integrations/${other}`, 500, { token: admin }),
+      await expectContract('GET', '/dashboard', 500, { token: admin }),
+      await expectContract('GET', '/dashboard/developers', 500, { token: admin }),
+    ];
+    for (const failure of failures) {
+      expect(failure.text).not.toMatch(/ResourceNotFound|table|dynamo|sk-ant/i);
+      expect(failure.body.request_id).toEqual(expect.any(String));
+    }
+  });
+
+  it('exercised every status of every route the document lists, and nothing it does not', () => {
+    const documented = httpRoutes.flatMap((route) =>
+      [...documentedStatuses(route).keys()].map((status) => `${route.method} ${route.path} ${status}`),
+    );
+    expect([...seen].sort()).toEqual(documented.sort());
+  });
+});
