@@ -1,13 +1,14 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { UserPool, UserPoolClient } from 'aws-cdk-lib/aws-cognito';
-import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import type { StageConfig } from '../config';
 import { ProviderSecretsKey } from '../constructs/provider-secrets-key';
 import { UserDirectory } from '../constructs/user-directory';
-import { tableDefinitions, type TableDefinition } from '../../functions/adapters/dynamodb/table-definitions';
+import { tableDefinitions } from '../../functions/adapters/dynamodb/table-definitions';
+import { dataTable } from '../constructs/data-table';
 
 export interface StatefulStackProps extends StackProps {
   config: StageConfig;
@@ -55,7 +56,10 @@ export class StatefulStack extends Stack {
     }).key;
 
     this.tables = Object.fromEntries(
-      tableDefinitions.map((definition) => [definition.id, this.table(definition, config)]),
+      tableDefinitions.map((definition) => [
+        definition.id,
+        dataTable(this, definition, this.dataKey, config),
+      ]),
     );
 
     const directory = new UserDirectory(this, 'Directory', config);
@@ -63,27 +67,5 @@ export class StatefulStack extends Stack {
     this.userPoolClient = directory.client;
     new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.userPoolClient.userPoolClientId });
-  }
-
-  private table(definition: TableDefinition, config: StageConfig): Table {
-    const table = new Table(this, `${definition.id}Table`, {
-      partitionKey: { name: definition.partitionKey, type: AttributeType.STRING },
-      ...(definition.sortKey ? { sortKey: { name: definition.sortKey, type: AttributeType.STRING } } : {}),
-      billingMode: BillingMode.PAY_PER_REQUEST,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      encryption: TableEncryption.CUSTOMER_MANAGED,
-      encryptionKey: this.dataKey,
-      removalPolicy: config.removalPolicy,
-      deletionProtection: config.protectFromDeletion,
-      ...(definition.timeToLiveAttribute ? { timeToLiveAttribute: definition.timeToLiveAttribute } : {}),
-    });
-    for (const index of definition.globalSecondaryIndexes) {
-      table.addGlobalSecondaryIndex({
-        indexName: index.indexName,
-        partitionKey: { name: index.partitionKey, type: AttributeType.STRING },
-        sortKey: { name: index.sortKey, type: AttributeType.STRING },
-      });
-    }
-    return table;
   }
 }
