@@ -1,10 +1,9 @@
 import { connectIntegration, type ConnectPorts } from '../domain/use-cases/connect-integration';
 import { toView } from '../domain/use-cases/manage-integrations';
-import { integrationRepository, usageRepository } from '../adapters/dynamodb/document-client';
+import { integrationRepository } from '../adapters/dynamodb/document-client';
+import { syncPlanAdapters } from '../adapters/sync-planning';
 import { providerContextFactory } from '../adapters/provider-context';
-import { sqsSyncQueue } from '../adapters/queue';
 import { kmsSecretStore } from '../adapters/secrets';
-import { randomIds, systemClock } from '../adapters/system';
 import { createProviderCatalog } from '../providers/catalog';
 import { API_BASE_PATH } from '../routes';
 import { connectBodySchema } from '../schemas/api';
@@ -41,12 +40,9 @@ export function createConnectHandler(ports: () => ConnectPorts) {
 export const handler = createConnectHandler(
   lazy(() => ({
     providers: createProviderCatalog(providerContextFactory()),
+    ...syncPlanAdapters(),
     integrations: integrationRepository(),
-    usage: usageRepository(),
     secrets: kmsSecretStore(),
-    queue: sqsSyncQueue(),
-    ids: randomIds,
-    clock: systemClock,
     log,
   })),
 );

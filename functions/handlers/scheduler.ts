@@ -1,9 +1,8 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { scheduleProvider, type ScheduleProviderPorts } from '../domain/use-cases/schedule-provider';
-import { integrationRepository, usageRepository } from '../adapters/dynamodb/document-client';
-import { sqsSyncQueue } from '../adapters/queue';
-import { randomIds, systemClock } from '../adapters/system';
+import { integrationRepository } from '../adapters/dynamodb/document-client';
+import { syncPlanAdapters } from '../adapters/sync-planning';
 import { ENV } from '../environment';
 import { manifestCatalog } from '../providers/manifests';
 import { requireEnv } from '../shared/env';
@@ -27,12 +26,9 @@ export function createSchedulerHandler(ports: () => ScheduleProviderPorts, provi
 
 export const handler = createSchedulerHandler(
   lazy(() => ({
+    ...syncPlanAdapters(),
     manifests: manifestCatalog,
     integrations: integrationRepository(),
-    usage: usageRepository(),
-    queue: sqsSyncQueue(),
-    ids: randomIds,
-    clock: systemClock,
     log,
   })),
   lazy(() => requireEnv(ENV.providerId)),

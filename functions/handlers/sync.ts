@@ -1,7 +1,6 @@
 import { requestSync, type RequestSyncPorts } from '../domain/use-cases/request-sync';
-import { integrationRepository, usageRepository } from '../adapters/dynamodb/document-client';
-import { sqsSyncQueue } from '../adapters/queue';
-import { randomIds, systemClock } from '../adapters/system';
+import { integrationRepository } from '../adapters/dynamodb/document-client';
+import { syncPlanAdapters } from '../adapters/sync-planning';
 import { manifestCatalog } from '../providers/manifests';
 import { syncBodySchema } from '../schemas/api';
 import type { SyncAcceptedResponse } from '../schemas/responses';
@@ -25,11 +24,8 @@ export function createSyncHandler(ports: () => RequestSyncPorts) {
 
 export const handler = createSyncHandler(
   lazy(() => ({
+    ...syncPlanAdapters(),
     manifests: manifestCatalog,
     integrations: integrationRepository(),
-    usage: usageRepository(),
-    queue: sqsSyncQueue(),
-    ids: randomIds,
-    clock: systemClock,
   })),
 );

@@ -382,3 +382,13 @@ export function integrationRecord(overrides: Partial<Integration> = {}): Integra
     ...overrides,
   };
 }
+
+/** The error a call fails with (the test fails if it does not). */
+export async function failure(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected the call to fail');
+}

@@ -23,6 +23,7 @@ import {
   scriptedProvider,
   sequentialIds,
   type ScriptedProviderOptions,
+  failure,
 } from '../../../helpers/memory-ports';
 
 /** POST /connect with in-memory ports and a scripted provider (no network, no SDK). */
@@ -61,15 +62,6 @@ function setup(options: ScriptedProviderOptions = {}) {
     expect(queue.sent).toEqual([]);
   };
   return { ports, integrations, usage, secrets, queue, clock, log, calls, connect, nothingStored };
-}
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected the call to fail');
 }
 
 describe('connecting an integration', () => {

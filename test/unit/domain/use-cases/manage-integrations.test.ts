@@ -17,6 +17,7 @@ import {
   MemoryUsage,
   memoryLog,
   testManifest,
+  failure,
 } from '../../../helpers/memory-ports';
 
 /** Listing, reading, pausing and deleting integrations, with in-memory ports. Today is 2026-06-15. */
@@ -89,15 +90,6 @@ const entry = (date: string, state: DayState, overrides: Partial<LedgerEntry> = 
 /** Writes ledger entries directly, as the stores would hold them. */
 function putLedger(usage: MemoryUsage, entries: LedgerEntry[]) {
   for (const item of entries) usage.ledger.set(`${item.team_id}|${item.integration_id}|${item.date}`, item);
-}
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected the call to fail');
 }
 
 describe('listing integrations', () => {

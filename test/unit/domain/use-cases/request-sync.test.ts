@@ -23,6 +23,7 @@ import {
   MemoryUsage,
   sequentialIds,
   testManifest,
+  failure,
 } from '../../../helpers/memory-ports';
 
 /** POST /sync with in-memory ports. Today is 2026-06-15; the test provider's newest day is yesterday. */
@@ -54,15 +55,6 @@ async function setup(
     expect(queue.sent).toEqual([]);
   };
   return { ports, integrations, usage, queue, clock, sync, nothingPlanned };
-}
-
-async function failure(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected the call to fail');
 }
 
 describe('requesting a manual sync', () => {
