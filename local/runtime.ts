@@ -3,7 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { SQSEvent } from 'aws-lambda';
 import { idempotencyTable } from '../functions/adapters/dynamodb/table-definitions';
-import { integrationRepository, usageRepository } from '../functions/adapters/dynamodb/document-client';
+import { integrationRepository, usageRepository } from '../functions/adapters/dynamodb';
 import { providerContextFactory } from '../functions/adapters/provider-context';
 import { randomIds, systemClock } from '../functions/adapters/system';
 import type {

@@ -1,5 +1,5 @@
 import type { SyncPlanPorts } from '../domain/sync-plan';
-import { usageRepository } from './dynamodb/document-client';
+import { usageRepository } from './dynamodb';
 import { sqsSyncQueue } from './queue';
 import { randomIds, systemClock } from './system';
 

@@ -1,6 +1,6 @@
 import { connectIntegration, type ConnectPorts } from '../domain/use-cases/connect-integration';
 import { toView } from '../domain/use-cases/manage-integrations';
-import { integrationRepository } from '../adapters/dynamodb/document-client';
+import { integrationRepository } from '../adapters/dynamodb';
 import { syncPlanAdapters } from '../adapters/sync-planning';
 import { providerContextFactory } from '../adapters/provider-context';
 import { kmsSecretStore } from '../adapters/secrets';

@@ -4,7 +4,7 @@ import {
   type ReadDashboardPorts,
   type ReadDeveloperUsagePorts,
 } from '../domain/use-cases/read-dashboard';
-import { integrationRepository, usageRepository } from '../adapters/dynamodb/document-client';
+import { integrationRepository, usageRepository } from '../adapters/dynamodb';
 import { systemClock } from '../adapters/system';
 import { manifestCatalog } from '../providers/manifests';
 import { daysQuerySchema } from '../schemas/api';

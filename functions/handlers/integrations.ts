@@ -9,7 +9,7 @@ import {
   type ListIntegrationsPorts,
   type SetSyncEnabledPorts,
 } from '../domain/use-cases/manage-integrations';
-import { integrationRepository, usageRepository } from '../adapters/dynamodb/document-client';
+import { integrationRepository, usageRepository } from '../adapters/dynamodb';
 import { kmsSecretStore } from '../adapters/secrets';
 import { systemClock } from '../adapters/system';
 import { manifestCatalog } from '../providers/manifests';

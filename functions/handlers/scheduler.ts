@@ -1,7 +1,7 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { EventBridgeEvent } from 'aws-lambda';
 import { scheduleProvider, type ScheduleProviderPorts } from '../domain/use-cases/schedule-provider';
-import { integrationRepository } from '../adapters/dynamodb/document-client';
+import { integrationRepository } from '../adapters/dynamodb';
 import { syncPlanAdapters } from '../adapters/sync-planning';
 import { ENV } from '../environment';
 import { manifestCatalog } from '../providers/manifests';

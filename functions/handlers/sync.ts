@@ -1,5 +1,5 @@
 import { requestSync, type RequestSyncPorts } from '../domain/use-cases/request-sync';
-import { integrationRepository } from '../adapters/dynamodb/document-client';
+import { integrationRepository } from '../adapters/dynamodb';
 import { syncPlanAdapters } from '../adapters/sync-planning';
 import { manifestCatalog } from '../providers/manifests';
 import { syncBodySchema } from '../schemas/api';

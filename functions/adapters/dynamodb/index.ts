@@ -6,16 +6,12 @@ import { DynamoIntegrationRepository } from './integration-repository';
 import { integrationsTable, usageTable } from './table-definitions';
 import { DynamoUsageRepository } from './usage-repository';
 
-export function createDocumentClient(client = new DynamoDBClient({})): DynamoDBDocumentClient {
-  return DynamoDBDocumentClient.from(client, {
-    marshallOptions: { removeUndefinedValues: true, convertEmptyValues: false },
-  });
-}
-
 let shared: DynamoDBDocumentClient | undefined;
 /** One traced document client per process, shared by every repository. */
 function documentClient(): DynamoDBDocumentClient {
-  return (shared ??= createDocumentClient(tracer.captureAWSv3Client(new DynamoDBClient({}))));
+  return (shared ??= DynamoDBDocumentClient.from(tracer.captureAWSv3Client(new DynamoDBClient({})), {
+    marshallOptions: { removeUndefinedValues: true, convertEmptyValues: false },
+  }));
 }
 
 /** The Integrations table named by the stack's environment. */
