@@ -8,10 +8,10 @@ import importX, { createNodeResolver } from 'eslint-plugin-import-x';
  * adapters and providers. Each zone names the files it applies to (`target`) and what they may not import
  * (`from`); import-x resolves every relative import to its file, so a path cannot sneak round a rule.
  */
-const runtimeMayNotImport = ['./lib', './local', './test', './bench', './bin'].map((from) => ({
+const runtimeMayNotImport = ['./lib', './local', './test', './bench', './bin', './ops'].map((from) => ({
   target: './functions',
   from,
-  message: 'Runtime code never imports the CDK app, the local run, tests or benchmarks.',
+  message: 'Runtime code never imports the CDK app, the local run, operator tools, tests or benchmarks.',
 }));
 const layer = (target, forbidden, message) => forbidden.map((from) => ({ target, from, message }));
 const importZones = [
@@ -49,6 +49,11 @@ const importZones = [
     ['./functions/adapters', './functions/handlers', './functions/providers'],
     'Shared helpers (middleware, problems, auth) sit below handlers and know only the domain and the API contract.',
   ),
+  {
+    target: './lib',
+    from: './ops',
+    message: 'The CDK app does not import operator tools (ops/ runs against a deployed stage).',
+  },
   {
     target: './lib',
     from: './functions',

@@ -2,7 +2,7 @@ import { Tags, Validations, type App, type Environment } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { ProviderManifest } from '../functions/domain/provider-manifest';
 import { providerManifests } from '../functions/providers/manifests';
-import type { StageConfig } from './config';
+import { assertDeployable, type StageConfig } from './config';
 import { StatefulStack } from './stacks/stateful-stack';
 import { StatelessStack } from './stacks/stateless-stack';
 
@@ -21,6 +21,7 @@ export const stackTags = (config: StageConfig): Record<string, string> => ({
 
 /** Builds the whole application for one stage, tagged, under cdk-nag's AwsSolutions checks. */
 export function buildApp(app: App, config: StageConfig, options: BuildOptions = {}) {
+  assertDeployable(config);
   const prefix = `AiUsage-${config.stage}`;
   const common = { ...(options.env ? { env: options.env } : {}), tags: stackTags(config) };
   const stateful = new StatefulStack(app, `${prefix}-Stateful`, {

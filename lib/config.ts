@@ -26,8 +26,13 @@ export interface StageConfig {
   threatProtection: boolean;
   /** How long ID and access tokens live. */
   tokenValidity: Duration;
-  /** Receives alarm notifications when set (`-c alarmEmail=ops@example.com`). */
+  /**
+   * Receives alarm notifications: stage configuration, kept in cdk.json (`"alarmEmails": {"prod": "…"}`), so a
+   * later deploy cannot drop the subscription by leaving out a command-line flag.
+   */
   alarmEmail?: string;
+  /** A stage that must notify someone: synth fails without an alarm e-mail. */
+  alarmEmailRequired: boolean;
 }
 
 export const stageConfigs: Record<StageName, StageConfig> = {
@@ -41,6 +46,7 @@ export const stageConfigs: Record<StageName, StageConfig> = {
     mfaRequired: true,
     threatProtection: false,
     tokenValidity: Duration.hours(8),
+    alarmEmailRequired: false,
   },
   prod: {
     stage: 'prod',
@@ -52,6 +58,7 @@ export const stageConfigs: Record<StageName, StageConfig> = {
     mfaRequired: true,
     threatProtection: true,
     tokenValidity: Duration.hours(1),
+    alarmEmailRequired: true,
   },
 };
 
@@ -61,6 +68,24 @@ export function stageConfig(name: unknown, overrides: Partial<Omit<StageConfig, 
     throw new Error(`Unknown stage "${String(name)}": use -c stage=${STAGE_NAMES.join('|')}`);
   }
   return { ...stageConfigs[name as StageName], ...overrides };
+}
+
+/** cdk.json's context key of the alarm e-mail per stage. */
+export const ALARM_EMAILS_CONTEXT = 'alarmEmails';
+
+const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+
+/** Refuses a configuration that would deploy a stage nobody hears from, or with a mistyped address. */
+export function assertDeployable(config: StageConfig): void {
+  if (config.alarmEmail !== undefined && !EMAIL.test(config.alarmEmail)) {
+    throw new Error(`The alarm e-mail of stage ${config.stage} is not an e-mail address: check cdk.json.`);
+  }
+  if (config.alarmEmailRequired && !config.alarmEmail) {
+    throw new Error(
+      `Stage ${config.stage} needs an alarm e-mail, or its alarms notify nobody. Set it in cdk.json, where every ` +
+        `deploy reads it: "context": { "${ALARM_EMAILS_CONTEXT}": { "${config.stage}": "ops@your-company.example" } }.`,
+    );
+  }
 }
 
 /** Where Secrets Manager keeps a stage's provider keys: `${prefix}/${teamId}/${integrationId}`. */

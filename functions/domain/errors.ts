@@ -89,3 +89,14 @@ export class TooManyRequestsError extends Error {
     super(message);
   }
 }
+
+/** Something on our side is briefly busy (not the provider); the same request will work shortly. */
+export class TemporarilyUnavailableError extends Error {
+  override name = 'TemporarilyUnavailableError';
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}

@@ -23,7 +23,10 @@ export interface ProviderManifest {
     maxDaysPerJob: number;
   };
   limits: {
-    /** Concurrent fetchers for this provider (reserved concurrency): sized to the provider's rate limit. */
+    /**
+     * Concurrent fetchers for this provider (the SQS event source's maximum concurrency, 2–1000): sized to
+     * the provider's rate limit.
+     */
     maxConcurrency: number;
     /** Seconds one fetcher invocation may take. */
     fetcherTimeoutSeconds: number;

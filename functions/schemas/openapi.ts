@@ -145,6 +145,7 @@ export const operations: Record<string, Operation> = {
       'forbidden',
       'credentials-rejected',
       'provider-unavailable',
+      'temporarily-unavailable',
       'internal-error',
     ],
   },
@@ -262,9 +263,7 @@ function problemResponse(slugs: ProblemSlug[]): ResponseConfig {
   return {
     description: slugs.map((slug) => `\`${slug}\`: ${PROBLEM_TYPES[slug].when}.`).join(' '),
     content,
-    ...(slugs.includes('too-many-requests') || slugs.includes('provider-unavailable')
-      ? { headers: retryAfter }
-      : {}),
+    ...(slugs.some((slug) => 'retryAfter' in PROBLEM_TYPES[slug]) ? { headers: retryAfter } : {}),
   };
 }
 

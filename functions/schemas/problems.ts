@@ -33,6 +33,7 @@ export const PROBLEM_TYPES = {
     status: 429,
     title: 'Too many requests',
     when: 'a second manual sync of an integration within 60 s; `Retry-After` says when to try again',
+    retryAfter: 'always',
   },
   'internal-error': {
     status: 500,
@@ -43,8 +44,18 @@ export const PROBLEM_TYPES = {
     status: 503,
     title: 'The provider could not be reached',
     when: 'the provider could not be asked to check a key; try again later (`Retry-After` when it said)',
+    retryAfter: 'when the provider said',
   },
-} as const satisfies Record<string, { status: number; title: string; when: string }>;
+  'temporarily-unavailable': {
+    status: 503,
+    title: 'Try again shortly',
+    when: 'a reconnect seconds after a disconnect, while the old key is still being deleted; `Retry-After` says when',
+    retryAfter: 'always',
+  },
+} as const satisfies Record<
+  string,
+  { status: number; title: string; when: string; retryAfter?: 'always' | 'when the provider said' }
+>;
 
 export type ProblemSlug = keyof typeof PROBLEM_TYPES;
 

@@ -6,6 +6,7 @@ import {
   ForbiddenError,
   NotFoundError,
   ProviderUnavailableError,
+  TemporarilyUnavailableError,
   TooManyRequestsError,
   UnauthorizedError,
   ValidationError,
@@ -21,6 +22,7 @@ function slugFor(error: Error): ProblemSlug | undefined {
   if (error instanceof CredentialsRejectedError) return 'credentials-rejected';
   if (error instanceof TooManyRequestsError) return 'too-many-requests';
   if (error instanceof ProviderUnavailableError) return 'provider-unavailable';
+  if (error instanceof TemporarilyUnavailableError) return 'temporarily-unavailable';
   return undefined;
 }
 
@@ -70,11 +72,11 @@ export function errorToProblem(
   }
   const headers: Record<string, string> = {};
   const retryAfter =
-    err instanceof TooManyRequestsError
+    err instanceof TooManyRequestsError ||
+    err instanceof ProviderUnavailableError ||
+    err instanceof TemporarilyUnavailableError
       ? err.retryAfterSeconds
-      : err instanceof ProviderUnavailableError
-        ? err.retryAfterSeconds
-        : undefined;
+      : undefined;
   if (retryAfter !== undefined) headers['retry-after'] = String(Math.ceil(retryAfter));
   const errors = err instanceof ValidationError && err.issues.length ? { errors: err.issues } : {};
   return {

@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import {
   Alarm,
@@ -8,6 +8,7 @@ import {
   type IMetric,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -40,6 +41,8 @@ const FIVE_MINUTES = Duration.minutes(5);
 export class OperatorAlarms extends Construct {
   readonly topic: Topic;
   readonly alarms: Alarm[] = [];
+  /** The alarm an operator fires to check that notifications arrive (`npm run smoke`, the README). */
+  readonly testAlarm: Alarm;
 
   constructor(scope: Construct, id: string, props: OperatorAlarmsProps) {
     super(scope, id);
@@ -48,9 +51,24 @@ export class OperatorAlarms extends Construct {
       masterKey: props.topicKey,
       enforceSSL: true,
     });
+    // `enforceSSL` makes the topic's policy hold a TLS-only Deny, and a topic policy replaces the default one
+    // that let this account's CloudWatch alarms publish: without this statement no alarm notifies anyone.
+    const { account, partition, region } = Stack.of(this);
+    this.topic.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'CloudWatchAlarmsOfThisAccountPublish',
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': account },
+          ArnLike: { 'aws:SourceArn': `arn:${partition}:cloudwatch:${region}:${account}:alarm:*` },
+        },
+      }),
+    );
     if (props.alarmEmail) this.topic.addSubscription(new EmailSubscription(props.alarmEmail));
     const action = new SnsAction(this.topic);
-    const alarm = (alarmId: string, metric: IMetric, threshold: number, description: string) => {
+    const alarm = (alarmId: string, metric: IMetric, threshold: number, description: string): Alarm => {
       const created = new Alarm(this, alarmId, {
         metric,
         threshold,
@@ -61,6 +79,7 @@ export class OperatorAlarms extends Construct {
       });
       created.addAlarmAction(action);
       this.alarms.push(created);
+      return created;
     };
 
     for (const { manifest, queue, fetcher, scheduler } of props.pipelines) {
@@ -116,7 +135,7 @@ export class OperatorAlarms extends Construct {
         `${name}: Lambda throttled invocations.`,
       );
     }
-    alarm(
+    this.testAlarm = alarm(
       'Api-5xx',
       props.api.metricServerError({ period: FIVE_MINUTES }),
       5,

@@ -10,7 +10,7 @@ import { functionEntries } from '../../functions/routes';
 import { ServiceFunction, type DataTables, type ProviderSecrets } from './service-function';
 import { SyncQueue } from './sync-queue';
 
-/** Lambda's SQS event source polls with at least this many concurrent invocations. */
+/** The smallest maximum concurrency an SQS event source accepts (2–1000). */
 export const MIN_EVENT_SOURCE_CONCURRENCY = 2;
 
 export interface ProviderPipelineProps {
@@ -26,11 +26,12 @@ export interface ProviderPipelineProps {
  * EventBridge rule (the manifest's cron) → scheduler function → SQS queue (+ DLQ) → fetcher function,
  * each function bound to exactly what it uses.
  *
- * The fetcher runs at most `limits.maxConcurrency` at once (reserved concurrency, and the event source's
- * maximum concurrency so SQS never hands it more than it may run). Each invocation takes one job (batch size
- * 1): the fetcher processes a batch's records in parallel, so a larger batch would multiply the calls made to
- * the provider beyond the cap. Failed jobs are reported per record (partial batch response) and retried by
- * SQS until the DLQ takes them.
+ * The fetcher runs at most `limits.maxConcurrency` at once: the SQS event source's maximum concurrency caps
+ * the invocations it starts, which is all a provider's rate limit needs. No reserved concurrency: Lambda keeps
+ * 100 units of an account's quota unreserved, so reserving any on an account still at the new-account quota
+ * (often 10) fails the deploy. Each invocation takes one job (batch size 1): the fetcher processes a batch's
+ * records in parallel, so a larger batch would multiply the calls made to the provider beyond the cap. Failed
+ * jobs are reported per record (partial batch response) and retried by SQS until the DLQ takes them.
  */
 export class ProviderPipeline extends Construct {
   readonly manifest: ProviderManifest;
@@ -45,8 +46,7 @@ export class ProviderPipeline extends Construct {
     this.manifest = manifest;
     const { maxConcurrency, fetcherTimeoutSeconds } = manifest.limits;
     if (!Number.isInteger(maxConcurrency) || maxConcurrency < MIN_EVENT_SOURCE_CONCURRENCY) {
-      // With fewer reserved executions than the event source polls with, Lambda throttles deliveries and SQS
-      // counts each as a receive: healthy jobs would end in the DLQ.
+      // The event source's MaximumConcurrency accepts 2–1000.
       throw new Error(
         `Provider ${manifest.id}: limits.maxConcurrency must be an integer ≥ ${MIN_EVENT_SOURCE_CONCURRENCY} (got ${maxConcurrency}).`,
       );
@@ -78,7 +78,6 @@ export class ProviderPipeline extends Construct {
       serviceName: `${manifest.id}-fetcher`,
       timeout: fetcherTimeout,
       memorySize: 1024,
-      reservedConcurrentExecutions: maxConcurrency,
       logRetention,
       logRemovalPolicy,
       environment,

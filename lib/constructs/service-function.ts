@@ -82,7 +82,6 @@ export interface ServiceFunctionProps {
   environment?: Record<string, string>;
   timeout?: Duration;
   memorySize?: number;
-  reservedConcurrentExecutions?: number;
   logRetention: RetentionDays;
   /** Of the log group: DESTROY in dev so a destroyed stage leaves nothing behind. */
   logRemovalPolicy: RemovalPolicy;
@@ -134,9 +133,6 @@ export class ServiceFunction extends Construct {
       tracing: Tracing.ACTIVE,
       logGroup: this.logGroup,
       role: this.role,
-      ...(props.reservedConcurrentExecutions !== undefined
-        ? { reservedConcurrentExecutions: props.reservedConcurrentExecutions }
-        : {}),
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_SERVICE_NAME: props.serviceName,

@@ -121,5 +121,10 @@ export class StatelessStack extends Stack {
       pipelines: this.pipelines,
     });
     new CfnOutput(this, 'ApiUrl', { value: this.api.url });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn });
+    new CfnOutput(this, 'SmokeAlarmName', {
+      value: this.alarms.testAlarm.alarmName,
+      description: 'Set it to ALARM to check that alarm notifications arrive (npm run smoke does).',
+    });
   }
 }

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { Validations, type App, type Environment } from 'aws-cdk-lib';
 import { CfnLogGroup } from 'aws-cdk-lib/aws-logs';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
-import { stageConfigs, type StageConfig } from '../../lib/config';
-import { synthStage } from './helpers';
+import type { StageConfig } from '../../lib/config';
+import { deployable, synthStage } from './helpers';
 
 /**
  * cdk-nag's AwsSolutions checks over the whole app (both stacks), read from the validation report synthesis
@@ -93,10 +93,10 @@ function recordedAcknowledgements(app: App): { at: string; id: string; reason: s
 const deployed: Environment = { account: '123456789012', region: 'eu-west-1' };
 const configurations: [string, StageConfig, Environment | undefined][] = [
   // Every row names its environment (jest would take a missing last argument for a `done` callback).
-  ['dev', stageConfigs.dev, undefined],
-  ['prod', stageConfigs.prod, undefined],
-  ['dev with optional MFA', { ...stageConfigs.dev, mfaRequired: false }, undefined],
-  ['prod bound to an account and region', stageConfigs.prod, deployed],
+  ['dev', deployable('dev'), undefined],
+  ['prod', deployable('prod'), undefined],
+  ['dev with optional MFA', { ...deployable('dev'), mfaRequired: false }, undefined],
+  ['prod bound to an account and region', deployable('prod'), deployed],
 ];
 
 describe('cdk-nag AwsSolutions over the whole app', () => {
@@ -133,7 +133,7 @@ describe('cdk-nag AwsSolutions over the whole app', () => {
   );
 
   it('prod acknowledges neither the Cognito plan nor MFA: both are on', () => {
-    const { report } = synthesize(stageConfigs.prod);
+    const { report } = synthesize(deployable('prod'));
     expect(
       report.suppressedViolations.map((v) => v.ruleName).filter((r) => r.startsWith('AwsSolutions-COG')),
     ).toEqual([]);
@@ -141,7 +141,7 @@ describe('cdk-nag AwsSolutions over the whole app', () => {
 
   it('fails synthesis on a finding nobody acknowledged (the check can fail)', () => {
     expect(() =>
-      synthesize(stageConfigs.dev, (app) => {
+      synthesize(deployable('dev'), (app) => {
         // No DLQ, no TLS enforcement, no encryption: several AwsSolutions findings.
         new Queue(app.node.findChild('AiUsage-dev-Stateless'), 'CarelessQueue', {});
       }),
@@ -151,7 +151,7 @@ describe('cdk-nag AwsSolutions over the whole app', () => {
   it('fails synthesis on a template CloudFormation would reject, which no cdk-nag rule looks at', () => {
     const outdir = mkdtempSync(join(tmpdir(), 'cdk-validate-'));
     outdirs.push(outdir);
-    const { app } = synthStage(stageConfigs.dev, { outdir });
+    const { app } = synthStage(deployable('dev'), { outdir });
     // A misspelt property (RetentionInDays) that CloudFormation would refuse at deploy time.
     new CfnLogGroup(app.node.findChild('AiUsage-dev-Stateless'), 'Misspelt').addPropertyOverride(
       'RetentionDays',

@@ -22,9 +22,18 @@ export interface BuildTestAppOptions {
   env?: Environment;
 }
 
+/** The alarm address tests give a stage, as an operator would in cdk.json's "alarmEmails". */
+export const TEST_ALARM_EMAIL = 'ops@example.com';
+
+/** A stage's configuration as a deploy reads it: prod (which must notify someone) with an alarm e-mail. */
+export function deployable(stage: StageName): StageConfig {
+  const config = stageConfig(stage);
+  return config.alarmEmailRequired ? { ...config, alarmEmail: TEST_ALARM_EMAIL } : config;
+}
+
 /** Builds the app for a stage (or a config) without bundling (fast); returns stacks and templates. */
 export function synthStage(stage: StageName | StageConfig, options: BuildTestAppOptions = {}) {
-  const config = typeof stage === 'string' ? stageConfig(stage) : stage;
+  const config = typeof stage === 'string' ? deployable(stage) : stage;
   const app = new App({
     context: { ...cdkContext, 'aws:cdk:bundling-stacks': [] },
     ...(options.outdir ? { outdir: options.outdir } : {}),
@@ -59,8 +68,8 @@ export const providerStem = (manifest: ProviderManifest) =>
   `Provider${manifest.id.replace(/[^A-Za-z0-9]/g, '')}`;
 
 /**
- * Renders a template value as readable text: pseudo parameters as <region>, <partition>, <account>; imports
- * from the stateful stack as <UsageTable>, <SecretsKey>, …; the stack's queues as <queue:provider> and
+ * Renders a template value as readable text: pseudo parameters as <region>, <partition>, <account>; outputs
+ * of the stateful stack read with Fn::GetStackOutput as <UsageTable>, <SecretsKey>, …; the stack's queues as <queue:provider> and
  * <dlq:provider>; other references as <LogicalId>.
  */
 export function render(value: unknown, manifests: readonly ProviderManifest[] = providerManifests): string {
@@ -81,9 +90,10 @@ export function render(value: unknown, manifests: readonly ProviderManifest[] = 
       return pseudo[arg as string] ?? logical(arg as string, manifests);
     }
     if (fn === 'Fn::GetAtt') return logical((arg as string[])[0] ?? '', manifests);
-    if (fn === 'Fn::ImportValue') {
-      const name = /ExportsOutput(?:FnGetAtt|Ref)(.+?)[0-9A-F]{8}(?:Arn|[0-9A-F]{8}$)/.exec(arg as string);
-      return `<${name?.[1] ?? String(arg)}>`;
+    if (fn === 'Fn::GetStackOutput') {
+      const output = (arg as { OutputName: string }).OutputName;
+      const name = /PublishOutput(?:FnGetAtt|Ref)(.+?)[0-9A-F]{8}(?:Arn|[0-9A-F]{8}$)/.exec(output);
+      return `<${name?.[1] ?? output}>`;
     }
   }
   return JSON.stringify(value);

@@ -51,11 +51,8 @@ function expectPipeline(
   expect(dlq?.[1].Properties.RedrivePolicy).toBeUndefined();
   expect(dlq?.[1].Properties.MessageRetentionPeriod).toBe(14 * 24 * 3600);
 
-  // Fetcher: the manifest's timeout, concurrency capped at the provider's rate limit.
-  expect(fetcher.Properties).toMatchObject({
-    Timeout: manifest.limits.fetcherTimeoutSeconds,
-    ReservedConcurrentExecutions: manifest.limits.maxConcurrency,
-  });
+  // Fetcher: the manifest's timeout; concurrency capped at the provider's rate limit by the event source alone.
+  expect(fetcher.Properties).toMatchObject({ Timeout: manifest.limits.fetcherTimeoutSeconds });
   const mappings = Object.values(resources).filter(
     (r) =>
       r.Type === 'AWS::Lambda::EventSourceMapping' &&

@@ -33,6 +33,14 @@ describe('functions: the defaults of the one function construct', () => {
     expect(NODE_RUNTIME.name).toBe(newest);
   });
 
+  it('reserve no concurrency: an account at the new-account quota could not create them', () => {
+    // Lambda keeps 100 units unreserved; new accounts often have a quota of 10. The fetchers' SQS event
+    // sources cap their concurrency instead (providers.test.ts).
+    for (const [id, fn] of functions) {
+      expect(`${id}: ${String(fn.Properties.ReservedConcurrentExecutions)}`).toBe(`${id}: undefined`);
+    }
+  });
+
   it('all run ARM64 with active tracing, source maps, and a log group of their own with the stage retention', () => {
     expect(functions).toHaveLength(Object.keys(descriptionOf).length + 2 * providerManifests.length);
     const logGroups = new Set<string>();
@@ -179,6 +187,38 @@ describe('alarms an operator needs', () => {
         ]),
       },
     });
+  });
+
+  it("let this account's CloudWatch alarms publish to the topic, beside the TLS-only Deny", () => {
+    // A topic policy replaces SNS's default one: without an Allow for CloudWatch, alarms change state silently.
+    const policies = ofType('AWS::SNS::TopicPolicy').map(([, p]) => p);
+    expect(policies).toHaveLength(1);
+    const statements = (policies[0]?.Properties.PolicyDocument as { Statement: Record<string, unknown>[] })
+      .Statement;
+    const allows = statements.filter((statement) => statement.Effect === 'Allow');
+    expect(allows).toHaveLength(1);
+    const [allow] = allows;
+    expect(allow?.Principal).toEqual({ Service: 'cloudwatch.amazonaws.com' });
+    expect(allow?.Action).toBe('sns:Publish');
+    expect(render(allow?.Resource)).toBe(`<${topicId}>`);
+    const conditions = allow?.Condition as Record<string, Record<string, unknown>>;
+    expect(render(conditions.StringEquals?.['aws:SourceAccount'])).toBe('<account>');
+    expect(render(conditions.ArnLike?.['aws:SourceArn'])).toBe(
+      'arn:<partition>:cloudwatch:<region>:<account>:alarm:*',
+    );
+    expect(statements.filter((statement) => statement.Effect === 'Deny')).toHaveLength(1);
+  });
+
+  it('name the alarm an operator fires to test notifications, and the topic', () => {
+    const outputs = t.toJSON().Outputs as Record<string, { Value: unknown }>;
+    const [apiId] = ofType('AWS::ApiGatewayV2::Api')[0] ?? [];
+    const [smokeAlarmId] =
+      Object.entries(resources).find(
+        ([, r]) => r.Type === 'AWS::CloudWatch::Alarm' && r.Properties.MetricName === '5xx',
+      ) ?? [];
+    expect(apiId).toBeDefined();
+    expect(render(outputs.SmokeAlarmName?.Value)).toBe(`<${smokeAlarmId}>`);
+    expect(render(outputs.AlarmTopicArn?.Value)).toBe(`<${topicId}>`);
   });
 
   it('mail an operator only when an address is configured', () => {

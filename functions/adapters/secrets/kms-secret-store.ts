@@ -11,6 +11,7 @@ import {
   type SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
+import { TemporarilyUnavailableError } from '../../domain/errors';
 import type { SecretScope, SecretStore } from '../../domain/ports';
 import { formatSecretRef, parseSecretRef } from './secret-ref';
 
@@ -22,6 +23,13 @@ interface StoredSecret {
 }
 
 export const SECRET_CACHE_SECONDS = 300;
+
+/**
+ * Waits between attempts to create a secret whose name a force-deleted secret still holds (a reconnect
+ * seconds after a disconnect): about 11.5 s in all, well inside connect's 29 s.
+ */
+export const NAME_RELEASE_WAITS_MS = [500, 1_000, 2_000, 4_000, 4_000];
+export const RECONNECT_RETRY_AFTER_SECONDS = 10;
 
 function encryptionContext(scope: SecretScope): Record<string, string> {
   return { team_id: scope.teamId, integration_id: scope.integrationId, provider: scope.provider };
@@ -41,6 +49,8 @@ export class KmsSecretStore implements SecretStore {
     private readonly secretsManager: SecretsManagerClient,
     private readonly kmsKeyId: string,
     private readonly namePrefix: string,
+    private readonly sleep: (ms: number) => Promise<void> = (ms) =>
+      new Promise((done) => setTimeout(done, ms)),
   ) {
     this.secrets = new SecretsProvider({ awsSdkV3Client: secretsManager });
   }
@@ -69,28 +79,52 @@ export class KmsSecretStore implements SecretStore {
     };
     const name = `${this.namePrefix}/${scope.teamId}/${scope.integrationId}`;
     const secretString = JSON.stringify(body);
-    try {
-      const created = await this.secretsManager.send(
-        new CreateSecretCommand({
-          Name: name,
-          KmsKeyId: this.kmsKeyId,
-          SecretString: secretString,
-          Description: `${scope.provider} key of integration ${scope.integrationId}`,
-          Tags: Object.entries(encryptionContext(scope)).map(([Key, Value]) => ({ Key, Value })),
-        }),
-      );
-      return formatSecretRef(created.ARN as string, keyVersion);
-    } catch (error) {
-      if (error instanceof InvalidRequestException && /deletion/i.test(error.message)) {
-        // Reconnecting an integration whose secret is scheduled for deletion: bring it back.
-        await this.secretsManager.send(new RestoreSecretCommand({ SecretId: name }));
-      } else if (!(error instanceof ResourceExistsException)) {
-        throw error;
-      }
+    const replace = async () => {
       const updated = await this.secretsManager.send(
         new PutSecretValueCommand({ SecretId: name, SecretString: secretString }),
       );
       return formatSecretRef(updated.ARN as string, keyVersion);
+    };
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const created = await this.secretsManager.send(
+          new CreateSecretCommand({
+            Name: name,
+            KmsKeyId: this.kmsKeyId,
+            SecretString: secretString,
+            Description: `${scope.provider} key of integration ${scope.integrationId}`,
+            Tags: Object.entries(encryptionContext(scope)).map(([Key, Value]) => ({ Key, Value })),
+          }),
+        );
+        return formatSecretRef(created.ARN as string, keyVersion);
+      } catch (error) {
+        // Reconnecting the same account: the secret is there; replace its value.
+        if (error instanceof ResourceExistsException) return replace();
+        if (!(error instanceof InvalidRequestException && /delet/i.test(error.message))) throw error;
+      }
+      // The name still belongs to a deleted secret. One scheduled for deletion comes back; one force-deleted at
+      // disconnect cannot, and its name is free again once Secrets Manager has finished deleting it.
+      if (await this.restore(name)) return replace();
+      const wait = NAME_RELEASE_WAITS_MS[attempt];
+      if (wait === undefined) {
+        throw new TemporarilyUnavailableError(
+          'The previous key of this integration is still being deleted by AWS Secrets Manager. Connect again in a few seconds.',
+          RECONNECT_RETRY_AFTER_SECONDS,
+        );
+      }
+      await this.sleep(wait);
+    }
+  }
+
+  /** Brings back a secret scheduled for deletion; false when it cannot be (force-deleted, or gone). */
+  private async restore(name: string): Promise<boolean> {
+    try {
+      await this.secretsManager.send(new RestoreSecretCommand({ SecretId: name }));
+      return true;
+    } catch (error) {
+      if (error instanceof InvalidRequestException || error instanceof ResourceNotFoundException)
+        return false;
+      throw error;
     }
   }
 

@@ -4,11 +4,18 @@ import {
   CreateSecretCommand,
   DeleteSecretCommand,
   GetSecretValueCommand,
+  InvalidRequestException,
   PutSecretValueCommand,
   ResourceExistsException,
+  RestoreSecretCommand,
   SecretsManagerClient,
 } from '@aws-sdk/client-secrets-manager';
-import { KmsSecretStore } from '../../../functions/adapters/secrets/kms-secret-store';
+import {
+  KmsSecretStore,
+  NAME_RELEASE_WAITS_MS,
+  RECONNECT_RETRY_AFTER_SECONDS,
+} from '../../../functions/adapters/secrets/kms-secret-store';
+import { TemporarilyUnavailableError } from '../../../functions/domain/errors';
 
 const KEY = 'sk-ant-admin01-THIS-IS-THE-PLAINTEXT-KEY-abcdefghijklmnop';
 const scope = { teamId: 'team-1', integrationId: 'int_abc', provider: 'claude_code' };
@@ -79,6 +86,80 @@ describe('KMS + Secrets Manager secret store', () => {
     secrets.on(GetSecretValueCommand).resolves({ SecretString: newBody });
     await s.read(newRef, scope);
     expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(2);
+  });
+
+  describe('a reconnect seconds after a disconnect (the old secret was force-deleted)', () => {
+    const beingDeleted = () =>
+      new InvalidRequestException({
+        message:
+          "You can't create this secret because a secret with this name is already scheduled for deletion.",
+        $metadata: {},
+      });
+    const cannotRestore = () =>
+      new InvalidRequestException({
+        message: "You can't perform this operation on the secret because it was deleted.",
+        $metadata: {},
+      });
+
+    it('waits for the name to be free and creates the secret', async () => {
+      const sleeps: number[] = [];
+      secrets
+        .on(CreateSecretCommand)
+        .rejectsOnce(beingDeleted())
+        .rejectsOnce(beingDeleted())
+        .resolves({ ARN });
+      secrets.on(RestoreSecretCommand).rejects(cannotRestore());
+      const s = new KmsSecretStore(
+        new KMSClient({}),
+        new SecretsManagerClient({}),
+        'key-arn',
+        'ai-usage',
+        async (ms) => void sleeps.push(ms),
+      );
+      const ref = await s.save(scope, KEY);
+      expect(ref.startsWith(`${ARN}#`)).toBe(true);
+      expect(sleeps).toEqual(NAME_RELEASE_WAITS_MS.slice(0, 2));
+      expect(secrets.commandCalls(CreateSecretCommand)).toHaveLength(3);
+      expect(secrets.commandCalls(PutSecretValueCommand)).toHaveLength(0);
+    });
+
+    it('gives up with a 503-kind error that says to try again, after about 11 s of waiting', async () => {
+      const sleeps: number[] = [];
+      secrets.on(CreateSecretCommand).rejects(beingDeleted());
+      secrets.on(RestoreSecretCommand).rejects(cannotRestore());
+      const s = new KmsSecretStore(
+        new KMSClient({}),
+        new SecretsManagerClient({}),
+        'key-arn',
+        'ai-usage',
+        async (ms) => void sleeps.push(ms),
+      );
+      const failure = s.save(scope, KEY);
+      await expect(failure).rejects.toBeInstanceOf(TemporarilyUnavailableError);
+      await expect(failure).rejects.toMatchObject({
+        retryAfterSeconds: RECONNECT_RETRY_AFTER_SECONDS,
+        message: expect.stringMatching(/still being deleted.*Connect again in a few seconds/),
+      });
+      expect(sleeps).toEqual(NAME_RELEASE_WAITS_MS);
+      expect(sleeps.reduce((a, b) => a + b, 0)).toBeLessThan(15_000);
+    });
+
+    it('restores a secret that was only scheduled for deletion, and replaces its value', async () => {
+      secrets.on(CreateSecretCommand).rejects(beingDeleted());
+      secrets.on(RestoreSecretCommand).resolves({ ARN });
+      secrets.on(PutSecretValueCommand).resolves({ ARN });
+      const ref = await store().save(scope, KEY);
+      expect(ref.startsWith(`${ARN}#`)).toBe(true);
+      expect(secrets.commandCalls(PutSecretValueCommand)).toHaveLength(1);
+    });
+
+    it('passes any other refusal through at once', async () => {
+      secrets
+        .on(CreateSecretCommand)
+        .rejects(new InvalidRequestException({ message: 'KMS key is disabled', $metadata: {} }));
+      await expect(store().save(scope, KEY)).rejects.toThrow('KMS key is disabled');
+      expect(secrets.commandCalls(RestoreSecretCommand)).toHaveLength(0);
+    });
   });
 
   it('deletes without a recovery window', async () => {

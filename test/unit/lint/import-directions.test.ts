@@ -38,6 +38,8 @@ describe('import directions', () => {
       /Runtime code never imports the CDK app/,
     ],
     ['functions/adapters/a.ts', "import { x } from '../../local/config';", /Runtime code never imports/],
+    ['functions/handlers/a.ts', "import { x } from '../../ops/smoke';", /Runtime code never imports/],
+    ['lib/a.ts', "import { x } from '../ops/smoke';", /The CDK app does not import operator tools/],
     [
       'lib/a.ts',
       "import { x } from '../functions/handlers/health';",
@@ -62,6 +64,7 @@ describe('import directions', () => {
     ['lib/a.ts', "import { x } from '../functions/adapters/dynamodb/table-definitions';"],
     ['lib/a.ts', "import { x } from '../functions/providers/manifests';"],
     ['local/a.ts', "import { x } from '../functions/adapters/system';"],
+    ['ops/smoke/a.ts', "import { x } from '../../functions/schemas/problems';"],
   ])('allows, in %s: %s', async (file, source) => {
     expect((await problems(file, source)).filter((p) => p.startsWith('import-x'))).toEqual([]);
   });

@@ -4,6 +4,7 @@ import {
   ForbiddenError,
   NotFoundError,
   ProviderUnavailableError,
+  TemporarilyUnavailableError,
   TooManyRequestsError,
   UnauthorizedError,
   ValidationError,
@@ -20,6 +21,7 @@ describe('error → RFC 9457 problem', () => {
     [new CredentialsRejectedError('refused'), 422],
     [new TooManyRequestsError('slow down', 42), 429],
     [new ProviderUnavailableError('down'), 503],
+    [new TemporarilyUnavailableError('busy', 10), 503],
   ])('%s → %d problem+json with the message as detail', (error, status) => {
     const { response, expected } = errorToProblem(error, { instance: '/api/ai-usage/x', requestId: 'r1' });
     const result = response as { statusCode: number; headers: Record<string, string>; body: string };
@@ -41,6 +43,18 @@ describe('error → RFC 9457 problem', () => {
       headers: Record<string, string>;
     };
     expect(result.headers['retry-after']).toBe('17');
+  });
+
+  it('says when to reconnect while an old key is still being deleted: 503 temporarily-unavailable + Retry-After', () => {
+    const result = errorToProblem(new TemporarilyUnavailableError('still being deleted', 10), {})
+      .response as {
+      statusCode: number;
+      headers: Record<string, string>;
+      body: string;
+    };
+    expect(result.statusCode).toBe(503);
+    expect(result.headers['retry-after']).toBe('10');
+    expect(JSON.parse(result.body)).toMatchObject({ type: 'urn:ai-usage:problem:temporarily-unavailable' });
   });
 
   it('hides the details of unexpected errors behind a 500', () => {
