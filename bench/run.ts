@@ -221,7 +221,11 @@ try {
         now: () => NOW,
         userAgent: 'bench',
       };
-      const credentials = { apiKey: DEMO_GITHUB_TOKEN, options: { org: github.organization.login } };
+      const credentials = {
+        apiKey: DEMO_GITHUB_TOKEN,
+        options: { org: github.organization.login },
+        teamId: 'bench',
+      };
       await githubCopilotProvider.fetchDay(credentials, day, ctx); // warm-up
       const ms = await median(7, () => githubCopilotProvider.fetchDay(credentials, day, ctx));
       return { ms, users: github.usersFor(day).length };

@@ -3,7 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { SQSEvent } from 'aws-lambda';
 import { idempotencyTable } from '../functions/adapters/dynamodb/table-definitions';
-import { integrationRepository, usageRepository } from '../functions/adapters/dynamodb';
+import { integrationRepository, requestPacer, usageRepository } from '../functions/adapters/dynamodb';
 import { providerContextFactory } from '../functions/adapters/provider-context';
 import { randomIds, systemClock } from '../functions/adapters/system';
 import type {
@@ -48,6 +48,8 @@ export interface LocalRuntimeOptions {
   queue?: QueueOptions;
   clock?: Clock;
   providerContext?: Partial<ProviderContext>;
+  /** Shrinks every provider request budget's window by this factor (tests); default 1. */
+  paceWindowScale?: number;
 }
 
 /** Every port, real: the local run wires each handler with this one set (in AWS each gets only its own). */
@@ -97,8 +99,9 @@ export function createLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
     concurrency: (provider) => providerManifests.find((m) => m.id === provider)?.limits.maxConcurrency ?? 1,
     ...options.queue,
   });
+  const pacer = requestPacer(env, options.paceWindowScale);
   const providers = createProviderCatalog(
-    providerContextFactory(env, { now: () => clock.now(), ...options.providerContext }),
+    providerContextFactory(env, { now: () => clock.now(), pacer, ...options.providerContext }),
   );
   const ports: LocalPorts = {
     providers,

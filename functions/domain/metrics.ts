@@ -107,6 +107,7 @@ export function mergeByDeveloper(rows: readonly DeveloperDayUsage[]): DeveloperD
       byDeveloper.set(usage.developer.key, usage);
       continue;
     }
+    existing.active = existing.active || usage.active;
     addMetrics(existing.metrics, usage.metrics);
     mergeBreakdowns(existing.breakdowns, usage.breakdowns);
     mergeExtras(existing.extras, usage.extras);

@@ -108,6 +108,15 @@ export interface SeatAssignment {
   plan_type?: string;
   pending_cancellation_date?: string | null;
   assigning_team?: string | null;
+  /**
+   * The provider reports activity only since this day (Cursor: the last 30 days): a seat with no last activity
+   * was idle since then, not necessarily never used.
+   */
+  activity_known_since?: string;
+  /** On-demand spend of the current billing cycle, in cents as the provider sends them (may be fractional). */
+  cycle_spend_cents?: number;
+  /** Start of that billing cycle (ISO). */
+  cycle_started_at?: string;
 }
 
 /** The latest seat assignments of one integration. */

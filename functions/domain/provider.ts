@@ -13,6 +13,8 @@ import type { ProviderManifest } from './provider-manifest';
 export interface ProviderCredentials<Options = Record<string, unknown>> {
   apiKey: string;
   options: Options;
+  /** The team the key belongs to here: a provider's request budget is shared per team. */
+  teamId: string;
 }
 
 export interface ProviderAccount {
@@ -32,6 +34,12 @@ export type DayFetchResult =
    * integration shows `not_available` with the message and stops being retried.
    */
   | { kind: 'not_available'; message: string; scope: 'day' | 'integration' };
+
+/** The answers of a several-day fetch: one per day asked, and the requests the whole fetch took. */
+export interface DaysFetchResult {
+  days: ReadonlyMap<string, DayFetchResult>;
+  requests: number;
+}
 
 export type SeatsFetchResult =
   | { kind: 'ok'; seats: SeatAssignment[]; requests: number }
@@ -67,8 +75,13 @@ export interface UsageProvider<Options = Record<string, unknown>> {
   checkKeyFormat(apiKey: string): string | null;
   /** Live call proving the key works. */
   verifyCredentials(credentials: ProviderCredentials<Options>): Promise<ProviderAccount>;
-  /** Fetches one UTC day. */
-  fetchDay(credentials: ProviderCredentials<Options>, day: string): Promise<DayFetchResult>;
+  /** Fetches one UTC day. A provider offers this, or fetchDays, or both. */
+  fetchDay?(credentials: ProviderCredentials<Options>, day: string): Promise<DayFetchResult>;
+  /**
+   * Fetches several UTC days in one go (APIs that answer date ranges: Cursor, Claude Enterprise Analytics):
+   * an answer for every day asked. A failure throws for all of them.
+   */
+  fetchDays?(credentials: ProviderCredentials<Options>, days: readonly string[]): Promise<DaysFetchResult>;
   /** Pure: the raw answer of one day → one row per developer (merged per developer). */
   normalizeDay(raw: unknown, day: string): DeveloperDayUsage[];
   /** The oldest day the provider serves for these options (e.g. GitHub: 1 year, not before launch). */

@@ -1,3 +1,4 @@
+import { toMicroCents, wholeCents } from './money';
 import type { ManifestCatalog } from './provider';
 import type { SeatAssignment, SeatSnapshot, StoredDeveloperDay } from './model';
 
@@ -11,8 +12,11 @@ export interface SeatSummary {
   /** Seats whose last activity falls in the period. */
   active_in_period: number;
   inactive_in_period: number;
+  /** Seats with no activity ever (a seat idle since the provider's activity window began is inactive, not this). */
   never_active: number;
   utilisation: number | null;
+  /** On-demand spend of the seats in their current billing cycle, whole cents; null when the tool reports none. */
+  cycle_spend_cents: number | null;
   taken_at: string;
 }
 
@@ -31,11 +35,15 @@ export function seatSummary(snapshots: readonly SeatSnapshot[], periodStart: str
   let assigned = 0;
   let active = 0;
   let never = 0;
+  let spendMicroCents: number | null = null;
   for (const snapshot of snapshots) {
     for (const seat of snapshot.seats) {
       assigned++;
-      if (!seat.last_activity_at) never++;
+      if (!seat.last_activity_at && !seat.activity_known_since) never++;
       else if (seatActiveSince(seat, periodStart)) active++;
+      if (seat.cycle_spend_cents !== undefined) {
+        spendMicroCents = (spendMicroCents ?? 0) + toMicroCents(seat.cycle_spend_cents);
+      }
     }
   }
   return {
@@ -44,6 +52,7 @@ export function seatSummary(snapshots: readonly SeatSnapshot[], periodStart: str
     inactive_in_period: assigned - active,
     never_active: never,
     utilisation: assigned === 0 ? null : Math.round((active / assigned) * 10_000) / 10_000,
+    cycle_spend_cents: spendMicroCents === null ? null : wholeCents(spendMicroCents),
     taken_at: snapshots.map((snapshot) => snapshot.taken_at).sort()[0] as string,
   };
 }
@@ -59,6 +68,11 @@ export interface SeatView {
   assigning_team: string | null;
   pending_cancellation_date: string | null;
   active_in_period: boolean;
+  /** Activity is known only since this day (see SeatAssignment); null when the provider reports all of it. */
+  activity_known_since: string | null;
+  /** On-demand spend of the current billing cycle, whole cents; null when the tool reports none. */
+  cycle_spend_cents: number | null;
+  cycle_started_at: string | null;
 }
 
 /** Every seat of the latest snapshots, unused ones first (the ones an admin may reassign). */
@@ -75,6 +89,10 @@ export function seatViews(snapshots: readonly SeatSnapshot[], periodStart: strin
         assigning_team: seat.assigning_team ?? null,
         pending_cancellation_date: seat.pending_cancellation_date ?? null,
         active_in_period: seatActiveSince(seat, periodStart),
+        activity_known_since: seat.activity_known_since ?? null,
+        cycle_spend_cents:
+          seat.cycle_spend_cents === undefined ? null : wholeCents(toMicroCents(seat.cycle_spend_cents)),
+        cycle_started_at: seat.cycle_started_at ?? null,
       })),
     )
     .sort(

@@ -1,6 +1,6 @@
 import { connectIntegration, type ConnectPorts } from '../domain/use-cases/connect-integration';
 import { toView } from '../domain/use-cases/manage-integrations';
-import { integrationRepository } from '../adapters/dynamodb';
+import { integrationRepository, requestPacer } from '../adapters/dynamodb';
 import { syncPlanAdapters } from '../adapters/sync-planning';
 import { providerContextFactory } from '../adapters/provider-context';
 import { kmsSecretStore } from '../adapters/secrets';
@@ -39,7 +39,7 @@ export function createConnectHandler(ports: () => ConnectPorts) {
 
 export const handler = createConnectHandler(
   lazy(() => ({
-    providers: createProviderCatalog(providerContextFactory()),
+    providers: createProviderCatalog(providerContextFactory(process.env, { pacer: requestPacer() })),
     ...syncPlanAdapters(),
     integrations: integrationRepository(),
     secrets: kmsSecretStore(),

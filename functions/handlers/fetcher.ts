@@ -6,7 +6,7 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { SyncJob } from '../domain/model';
 import { runSyncJob, type JobResult, type SyncJobPorts } from '../domain/use-cases/run-sync-job';
-import { integrationRepository, usageRepository } from '../adapters/dynamodb';
+import { integrationRepository, requestPacer, usageRepository } from '../adapters/dynamodb';
 import { idempotencyTable } from '../adapters/dynamodb/table-definitions';
 import { providerContextFactory } from '../adapters/provider-context';
 import { kmsSecretStore } from '../adapters/secrets';
@@ -73,7 +73,7 @@ export function createFetcherHandler(ports: () => SyncJobPorts, options: () => F
 
 export const handler = createFetcherHandler(
   lazy(() => ({
-    providers: createProviderCatalog(providerContextFactory()),
+    providers: createProviderCatalog(providerContextFactory(process.env, { pacer: requestPacer() })),
     integrations: integrationRepository(),
     usage: usageRepository(),
     secrets: kmsSecretStore(),

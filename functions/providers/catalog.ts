@@ -28,7 +28,7 @@ export function bindProvider<Options>(
   definition: ProviderDefinition<Options>,
   ctx: ProviderContext,
 ): UsageProvider<Options> {
-  const { fetchSeats } = definition;
+  const { fetchDay, fetchDays, fetchSeats } = definition;
   return {
     manifest: definition.manifest,
     connectOptionsSchema: definition.connectOptionsSchema,
@@ -36,7 +36,12 @@ export function bindProvider<Options>(
     normalizeDay: (raw, day) => definition.normalizeDay(raw, day),
     ...(definition.earliestDay ? { earliestDay: definition.earliestDay.bind(definition) } : {}),
     verifyCredentials: (credentials) => definition.verifyCredentials(credentials, ctx),
-    fetchDay: (credentials, day) => translated(() => definition.fetchDay(credentials, day, ctx)),
+    ...(fetchDay
+      ? { fetchDay: (credentials, day) => translated(() => fetchDay(credentials, day, ctx)) }
+      : {}),
+    ...(fetchDays
+      ? { fetchDays: (credentials, days) => translated(() => fetchDays(credentials, days, ctx)) }
+      : {}),
     ...(fetchSeats ? { fetchSeats: (credentials) => translated(() => fetchSeats(credentials, ctx)) } : {}),
   };
 }

@@ -74,6 +74,15 @@ export interface RequestOptions {
   classify?: (status: number, headers: Headers, body: unknown) => ProviderErrorKind | undefined;
   /** Accept header; default application/json. */
   accept?: string;
+  /** Default GET. */
+  method?: 'GET' | 'POST';
+  /** A JSON body (sent with content-type application/json). */
+  json?: unknown;
+  /**
+   * Runs before every attempt, retries included: a provider with a strict request budget takes a slot from
+   * its pacer here, so retries are paced like first calls.
+   */
+  beforeAttempt?: () => Promise<void>;
 }
 
 /** Parses a retry-after header: delta seconds or an HTTP date. */
@@ -115,7 +124,7 @@ async function readBody(response: Response): Promise<unknown> {
   }
 }
 
-/** GET with retries; answers JSON (text that is not JSON comes back as a string of at most 500 chars). */
+/** A request with retries; answers JSON (text that is not JSON comes back as a string of at most 500 chars). */
 export async function requestJson(
   ctx: ProviderContext,
   url: string,
@@ -125,7 +134,7 @@ export async function requestJson(
   return { status: response.status, headers: response.headers, body: await readBody(response) };
 }
 
-/** GET with retries; answers the body as text, whole (for NDJSON files and other downloads). */
+/** A request with retries; answers the body as text, whole (for NDJSON files and other downloads). */
 export async function requestText(
   ctx: ProviderContext,
   url: string,
@@ -138,15 +147,18 @@ export async function requestText(
 async function send(ctx: ProviderContext, url: string, options: RequestOptions): Promise<Response> {
   const policy = { ...defaultRetryPolicy, ...options.policy };
   for (let attempt = 1; ; attempt++) {
+    await options.beforeAttempt?.();
     let response: Response;
     try {
       response = await ctx.fetch(url, {
-        method: 'GET',
+        method: options.method ?? 'GET',
         headers: {
           'user-agent': ctx.userAgent,
           accept: options.accept ?? 'application/json',
+          ...(options.json !== undefined ? { 'content-type': 'application/json' } : {}),
           ...options.headers,
         },
+        ...(options.json !== undefined ? { body: JSON.stringify(options.json) } : {}),
         signal: AbortSignal.timeout(policy.timeoutMs),
       });
     } catch (error) {

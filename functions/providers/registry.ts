@@ -1,6 +1,12 @@
 import { claudeCodeProvider } from './claude-code';
+import { cursorProvider } from './cursor';
 import { githubCopilotProvider } from './github-copilot';
 import type { ProviderDefinition } from './types';
+
+/** Each provider has options of its own; connect checks them with the provider's schema before any call. */
+function listed<Options>(definition: ProviderDefinition<Options>): ProviderDefinition<never> {
+  return definition as unknown as ProviderDefinition<never>;
+}
 
 /**
  * The registered providers, in display order: the one line to add for a new provider. Everything else —
@@ -8,6 +14,7 @@ import type { ProviderDefinition } from './types';
  * (local/demo-providers.ts) — derives from this list.
  */
 export const providerDefinitions: readonly ProviderDefinition<never>[] = [
-  claudeCodeProvider as ProviderDefinition<never>,
-  githubCopilotProvider as ProviderDefinition<never>,
+  listed(claudeCodeProvider),
+  listed(githubCopilotProvider),
+  listed(cursorProvider),
 ];

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { DeveloperDayUsage } from '../domain/metrics';
 import type {
   DayFetchResult,
+  DaysFetchResult,
   ProviderAccount,
   ProviderCredentials,
   SeatsFetchResult,
@@ -17,6 +18,23 @@ export interface ProviderContext {
   userAgent: string;
   /** Called before each retry so callers can log/measure; never receives secrets. */
   onRetry?: (info: { attempt: number; status: number | 'network'; delayMs: number }) => void;
+  /** Shared across every function and process: providers with a strict request budget pace themselves on it. */
+  pacer?: RequestPacer;
+}
+
+/** A request budget: at most `requests` in any rolling `windowMs`. */
+export interface RequestBudget {
+  requests: number;
+  windowMs: number;
+}
+
+/**
+ * Paces requests to a provider across every concurrent function (state kept outside the process). `take`
+ * resolves when a request may be sent; when the wait would be longer than `maxWaitMs` it throws a
+ * `rate_limited` ProviderHttpError carrying the wait, so the job goes back to the queue instead.
+ */
+export interface RequestPacer {
+  take(scope: { teamId: string; bucket: string }, budget: RequestBudget, maxWaitMs: number): Promise<void>;
 }
 
 /**
@@ -33,11 +51,18 @@ export interface ProviderDefinition<Options = Record<string, unknown>> {
     credentials: ProviderCredentials<Options>,
     ctx: ProviderContext,
   ): Promise<ProviderAccount>;
-  fetchDay(
+  /** One UTC day per call; a provider implements this or fetchDays. */
+  fetchDay?(
     credentials: ProviderCredentials<Options>,
     day: string,
     ctx: ProviderContext,
   ): Promise<DayFetchResult>;
+  /** Several days in one call (APIs that answer a date range); an answer for every day asked. */
+  fetchDays?(
+    credentials: ProviderCredentials<Options>,
+    days: readonly string[],
+    ctx: ProviderContext,
+  ): Promise<DaysFetchResult>;
   normalizeDay(raw: unknown, day: string): DeveloperDayUsage[];
   earliestDay?(options: Options, now: Date): string;
   fetchSeats?(credentials: ProviderCredentials<Options>, ctx: ProviderContext): Promise<SeatsFetchResult>;

@@ -161,8 +161,14 @@ export const seatSummarySchema = z
     assigned: count,
     active_in_period: count.meta({ description: 'Seats whose last activity falls in the period.' }),
     inactive_in_period: count,
-    never_active: count,
+    never_active: count.meta({
+      description: 'Seats with no activity ever (not merely before the provider’s activity window).',
+    }),
     utilisation: z.number().min(0).max(1).nullable(),
+    cycle_spend_cents: count.nullable().meta({
+      description:
+        'On-demand spend of the seats in their current billing cycle (US cents); null when the tool reports none.',
+    }),
     taken_at: instant,
   })
   .meta({ id: 'SeatSummary' });
@@ -267,6 +273,15 @@ export const seatViewSchema = z
     assigning_team: z.string().nullable(),
     pending_cancellation_date: day.nullable(),
     active_in_period: z.boolean(),
+    activity_known_since: day.nullable().meta({
+      description:
+        'The provider reports activity only since this day; an empty last activity means idle since then.',
+    }),
+    cycle_spend_cents: count.nullable().meta({
+      description:
+        'On-demand spend of the current billing cycle (US cents, rounded once from exact amounts).',
+    }),
+    cycle_started_at: instant.nullable(),
   })
   .meta({ id: 'Seat' });
 

@@ -66,12 +66,19 @@ function portOpen(port: number): Promise<boolean> {
 
 describe('npm start', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'ai-usage-start-'));
-  afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+  const running = new Set<ChildProcessWithoutNullStreams>();
+  afterAll(async () => {
+    // A failed assertion must not leave a pipeline (and its Java process) running behind the test.
+    for (const child of running) if (child.exitCode === null) await stop(child);
+    rmSync(dataDir, { recursive: true, force: true });
+  });
 
   it('backfills the demo team, serves its dashboard, stops cleanly, and reuses the data on restart', async () => {
     const first = await start(dataDir);
+    running.add(first.child);
     expect(first.output()).toMatch(/claude_code: backfill 90\/90 days — done in/);
     expect(first.output()).toMatch(/github_copilot: backfill 100\/100 days — done in/);
+    expect(first.output()).toMatch(/cursor: backfill 90\/90 days — done in/);
     const response = await fetch(`${first.api}/dashboard?days=90`, {
       headers: { authorization: `Bearer ${first.token}` },
     });
@@ -84,10 +91,15 @@ describe('npm start', () => {
     expect(response.status).toBe(200);
     expect(dashboard.total_interactions).toBeGreaterThan(0);
     expect(dashboard.heatmap_data).toHaveLength(90);
-    // Copilot beside Claude Code, both through the real pipeline from their fake APIs.
-    expect(dashboard.tools.map((tool) => tool.name).sort()).toEqual(['Claude Code', 'GitHub Copilot']);
+    // Claude Code, Copilot and Cursor on one dashboard, each through the real pipeline from its fake API.
+    expect(dashboard.tools.map((tool) => tool.name).sort()).toEqual([
+      'Claude Code',
+      'Cursor',
+      'GitHub Copilot',
+    ]);
     expect(dashboard.tools.every((tool) => tool.interactions > 0)).toBe(true);
     expect(dashboard.tools.find((tool) => tool.name === 'GitHub Copilot')?.seats?.assigned).toBe(15);
+    expect(dashboard.tools.find((tool) => tool.name === 'Cursor')?.seats?.assigned).toBe(9);
     expect(dashboard.top_tool.name).toBe(
       [...dashboard.tools].sort((a, b) => b.interactions - a.interactions)[0]?.name,
     );
@@ -97,6 +109,7 @@ describe('npm start', () => {
     expect(await portOpen(first.dynamoPort)).toBe(false);
 
     const second = await start(dataDir);
+    running.add(second.child);
     expect(second.output()).toMatch(/reusing stored data/);
     expect(second.output()).not.toMatch(/backfilling/);
     const again = await fetch(`${second.api}/dashboard?days=90`, {

@@ -303,6 +303,9 @@ export interface ScriptedProviderOptions {
   /** The account the key belongs to, or an error to throw from verifyCredentials. */
   account?: { id: string; name: string } | Error;
   optionsSchema?: z.ZodType<unknown>;
+  /** Answer date ranges in one call (fetchDays) instead of one day per call; `rangeError` fails that call. */
+  ranged?: boolean;
+  rangeError?: () => Error | undefined;
   keyFormat?: (apiKey: string) => string | null;
   earliestDay?: string;
 }
@@ -322,12 +325,31 @@ export function scriptedProvider(options: ScriptedProviderOptions = {}) {
       if (options.account instanceof Error) throw options.account;
       return options.account ?? { id: 'acct-1', name: 'Acme' };
     },
-    async fetchDay(_credentials, day) {
-      calls.push(`day:${day}`);
-      const step = options.days?.[day];
-      if (!step) throw new Error(`unexpected day ${day}`);
-      return step();
-    },
+    ...(options.ranged
+      ? {
+          async fetchDays(_credentials: unknown, days: readonly string[]) {
+            calls.push(`days:${days.join(',')}`);
+            const error = options.rangeError?.();
+            if (error) throw error;
+            const answers = new Map<string, DayFetchResult>();
+            for (const day of days) {
+              const step = options.days?.[day];
+              if (!step) throw new Error(`unexpected day ${day}`);
+              const answer = step();
+              // The call's requests are counted once, for the whole range.
+              answers.set(day, answer.kind === 'ok' ? { ...answer, requests: 0 } : answer);
+            }
+            return { days: answers, requests: 1 };
+          },
+        }
+      : {
+          async fetchDay(_credentials: unknown, day: string) {
+            calls.push(`day:${day}`);
+            const step = options.days?.[day];
+            if (!step) throw new Error(`unexpected day ${day}`);
+            return step();
+          },
+        }),
     normalizeDay: (raw, day) =>
       (raw as { users: string[] }).users.map((user) => ({
         date: day,

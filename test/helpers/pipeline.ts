@@ -18,6 +18,7 @@ import {
   type FakeAnthropicOptions,
   type FakeAnthropicServer,
 } from '../../local/fakes/claude-code';
+import { startFakeCursor, type FakeCursorOptions, type FakeCursorServer } from '../../local/fakes/cursor';
 import {
   startFakeGitHub,
   type FakeGitHubOptions,
@@ -33,6 +34,7 @@ export interface TestPipeline {
   runtime: LocalRuntime;
   fake: FakeAnthropicServer;
   github: FakeGitHubServer;
+  cursor: FakeCursorServer;
   baseUrl: string;
   clock: { now(): Date; set(iso: string): void; advance(seconds: number): void };
   token(teamId: string, role?: 'admin' | 'member'): Promise<string>;
@@ -58,10 +60,18 @@ export interface ApiResponse {
   text: string;
 }
 
+/**
+ * Provider request budgets run this much faster than real time in tests, on both sides: the pacer shrinks its
+ * windows by the factor, and the fake Cursor counts its 20 a minute over a window shrunk the same way.
+ */
+export const PACE_SCALE = 0.05;
+export const CURSOR_TEST_RATE = { perWindow: 20, windowMs: 60_000 * PACE_SCALE };
+
 export async function startPipeline(options: {
   now: string;
   fake?: FakeAnthropicOptions;
   github?: FakeGitHubOptions;
+  cursor?: FakeCursorOptions;
 }): Promise<TestPipeline> {
   if (!process.env.AWS_ENDPOINT_URL_DYNAMODB) throw new Error('DynamoDB Local is not running (global setup)');
   let current = new Date(options.now);
@@ -75,11 +85,22 @@ export async function startPipeline(options: {
   const tableNames = await ensureTables(dynamo, prefix);
   const fake = await startFakeAnthropic({ now: clock.now, ...options.fake });
   const github = await startFakeGitHub({ now: clock.now, ...options.github });
+  const cursor = await startFakeCursor({
+    now: clock.now,
+    rateLimit: CURSOR_TEST_RATE,
+    eventsRateLimit: { perWindow: 60, windowMs: CURSOR_TEST_RATE.windowMs },
+    ...options.cursor,
+  });
   const dataDir = mkdtempSync(join(tmpdir(), 'ai-usage-test-'));
   const runtime = createLocalRuntime({
     tableNames,
     dataDir,
-    providerEnv: { ANTHROPIC_API_BASE_URL: fake.url, GITHUB_API_BASE_URL: github.url },
+    providerEnv: {
+      ANTHROPIC_API_BASE_URL: fake.url,
+      GITHUB_API_BASE_URL: github.url,
+      CURSOR_API_BASE_URL: cursor.url,
+    },
+    paceWindowScale: PACE_SCALE,
     clock,
     // Waits are real but short: retry-after and backoff behaviour is measured in unit tests.
     providerContext: { sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.min(ms, 20))) },
@@ -114,6 +135,7 @@ export async function startPipeline(options: {
     runtime,
     fake,
     github,
+    cursor,
     baseUrl,
     clock,
     tableNames,
@@ -154,6 +176,7 @@ export async function startPipeline(options: {
       await api.close();
       await fake.close();
       await github.close();
+      await cursor.close();
       for (const name of Object.values(tableNames)) await dropTable(name);
       dynamo.destroy();
       rmSync(dataDir, { recursive: true, force: true });

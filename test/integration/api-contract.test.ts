@@ -43,13 +43,13 @@ describe('API contract', () => {
         'an unknown provider',
         { provider: 'windsurf', api_key: 'x' },
         400,
-        /provider: must be one of claude_code, github_copilot\./,
+        /provider: must be one of claude_code, github_copilot, cursor\./,
       ],
       [
         'a provider id spelt with a hyphen',
         { provider: 'claude-code', api_key: 'x' },
         400,
-        /provider: must be one of claude_code, github_copilot \(ids use underscores: "claude_code"\)/,
+        /provider: must be one of claude_code, github_copilot, cursor \(ids use underscores: "claude_code"\)/,
       ],
       ['a missing key', { provider: 'claude_code' }, 400, /not valid/],
       [
@@ -277,7 +277,10 @@ describe('API contract', () => {
   it('GET /health answers without a token', async () => {
     const response = await pipeline.call('GET', '/health');
     expect(response.status).toBe(200);
-    expect(response.body).toMatchObject({ status: 'ok', providers: ['claude_code', 'github_copilot'] });
+    expect(response.body).toMatchObject({
+      status: 'ok',
+      providers: ['claude_code', 'github_copilot', 'cursor'],
+    });
   });
 
   it('unknown routes and methods are problems too', async () => {

@@ -101,7 +101,8 @@ describe('Claude Code pipeline', () => {
     const heatmap = response.body.heatmap_data as { date: string; count: number; state: string }[];
     expect(heatmap).toHaveLength(90);
     expect(heatmap[0]?.date).toBe(addDays(TODAY, -89));
-    expect(heatmap[89]).toEqual({ date: TODAY, count: 0, state: 'not_fetched' });
+    // Today is not over: pending, never a quiet day.
+    expect(heatmap[89]).toEqual({ date: TODAY, count: 0, state: 'pending' });
     for (const day of heatmap.slice(0, 89)) {
       const figures = expectedFromRecords(pipeline.fake.recordsFor(day.date));
       expect(day).toEqual({

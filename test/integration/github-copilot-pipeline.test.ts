@@ -208,7 +208,7 @@ describe('GitHub Copilot pipeline', () => {
       count: 0,
       state: 'pending',
     });
-    expect(byDate.get(TODAY)).toEqual({ date: TODAY, count: 0, state: 'not_fetched' });
+    expect(byDate.get(TODAY)).toEqual({ date: TODAY, count: 0, state: 'pending' });
     for (const day of backfillDays.filter((date) => pipeline.github.published(date))) {
       const figures = expectedOver([day]);
       expect(byDate.get(day)).toEqual({

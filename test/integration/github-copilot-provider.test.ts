@@ -14,10 +14,12 @@ import { DEMO_GITHUB_TOKEN, startFakeGitHub, type FakeGitHubServer } from '../..
 const NOW = new Date('2026-07-10T12:00:00Z');
 const org = (token = DEMO_GITHUB_TOKEN) => ({
   apiKey: token,
+  teamId: 't',
   options: { org: 'demo-org' } as CopilotOptions,
 });
 const enterprise = (token = DEMO_GITHUB_TOKEN) => ({
   apiKey: token,
+  teamId: 't',
   options: { enterprise: 'demo-enterprise' } as CopilotOptions,
 });
 
@@ -103,10 +105,13 @@ describe('GitHub Copilot provider against the fake GitHub', () => {
 
     it('an unknown organisation or a bad token is refused with what to check', async () => {
       await expect(
-        provider.verifyCredentials({ apiKey: DEMO_GITHUB_TOKEN, options: { org: 'nope' } }, ctx),
+        provider.verifyCredentials({ apiKey: DEMO_GITHUB_TOKEN, options: { org: 'nope' }, teamId: 't' }, ctx),
       ).rejects.toThrow(/no organisation "nope" that this token can see/);
       await expect(
-        provider.verifyCredentials({ apiKey: DEMO_GITHUB_TOKEN, options: { enterprise: 'nope' } }, ctx),
+        provider.verifyCredentials(
+          { apiKey: DEMO_GITHUB_TOKEN, options: { enterprise: 'nope' }, teamId: 't' },
+          ctx,
+        ),
       ).rejects.toThrow(/enterprise slug is wrong.*"Enabled everywhere"/);
       await expect(provider.verifyCredentials(org('ghp_' + 'z'.repeat(36)), ctx)).rejects.toThrow(
         /GitHub rejected this token \(Bad credentials\)/,

@@ -3,6 +3,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { requireEnv } from '../../shared/env';
 import { tracer } from '../../shared/observability';
 import { DynamoIntegrationRepository } from './integration-repository';
+import { DynamoRequestPacer } from './request-pacer';
 import { integrationsTable, usageTable } from './table-definitions';
 import { DynamoUsageRepository } from './usage-repository';
 
@@ -22,4 +23,17 @@ export function integrationRepository(env: NodeJS.ProcessEnv = process.env): Dyn
 /** The Usage table named by the stack's environment. */
 export function usageRepository(env: NodeJS.ProcessEnv = process.env): DynamoUsageRepository {
   return new DynamoUsageRepository(documentClient(), requireEnv(usageTable.envVar, env));
+}
+
+/**
+ * The provider request pacer, kept in the Integrations table (each team's budgets beside its integrations).
+ * `windowScale` < 1 only in tests, which run providers' windows faster.
+ */
+export function requestPacer(env: NodeJS.ProcessEnv = process.env, windowScale = 1): DynamoRequestPacer {
+  return new DynamoRequestPacer(
+    documentClient(),
+    requireEnv(integrationsTable.envVar, env),
+    undefined,
+    windowScale,
+  );
 }

@@ -6,6 +6,8 @@ export const keys = {
   team: (teamId: string) => `TEAM#${teamId}`,
   integration: (integrationId: string) => `INTEGRATION#${integrationId}`,
   schedulable: (provider: string) => `SCHEDULE#${provider}`,
+  /** A provider request budget shared by the team's syncs (functions/adapters/dynamodb/request-pacer.ts). */
+  pace: (bucket: string) => `PACE#${bucket}`,
   schedulableSort: (teamId: string, integrationId: string) => `${teamId}#${integrationId}`,
 
   /** Developer rows and raw answers live in one partition per team-day, spreading backfill writes. */

@@ -88,7 +88,11 @@ export async function connectIntegration(
   requireAdmin(caller);
   const provider = ports.providers.get(input.provider);
   const options = checkInput(provider, input);
-  const account = await provider.verifyCredentials({ apiKey: input.apiKey, options: options as never });
+  const account = await provider.verifyCredentials({
+    apiKey: input.apiKey,
+    options: options as never,
+    teamId: caller.teamId,
+  });
 
   const integrationId = integrationIdFor(caller.teamId, provider.manifest.id, account.id);
   const scope = { teamId: caller.teamId, integrationId, provider: provider.manifest.id };

@@ -7,9 +7,9 @@ import { providerName, type ManifestCatalog } from '../provider';
 import { seatViews, unreportedTeams, type SeatView, type UnreportedTeam } from '../seats';
 
 /**
- * Past days a provider has not published yet (GitHub: up to two days behind) have no ledger entry,
- * because nothing asks for them. They count as pending for each active integration, so the heatmap
- * shows them as partial or pending rather than as complete with another tool's figures alone.
+ * Today, and past days a provider has not published yet (GitHub: up to two days behind), have no ledger
+ * entry, because nothing asks for them. They count as pending for each active integration, so the heatmap
+ * shows them as partial or pending — never as a quiet day, nor as complete with another tool's figures alone.
  */
 export function unpublishedDays(
   integrations: readonly Integration[],
@@ -24,7 +24,7 @@ export function unpublishedDays(
   for (const integration of integrations) {
     // A paused or failing integration awaits nothing: its missing days are not drawn as pending.
     if (integration.status !== 'active' || !integration.sync_enabled) continue;
-    for (let back = 1; back < newestOffset(integration.provider); back++) {
+    for (let back = 0; back < newestOffset(integration.provider); back++) {
       const date = addDays(today, -back);
       if (date < start || known.has(`${integration.integration_id}|${date}`)) continue;
       entries.push({
@@ -33,7 +33,7 @@ export function unpublishedDays(
         provider: integration.provider,
         date,
         state: 'pending',
-        reason: 'the provider has not published this day yet',
+        reason: back === 0 ? 'the day is not over yet' : 'the provider has not published this day yet',
         attempts: 0,
         sync_id: 'none',
         updated_at: now.toISOString(),

@@ -2,6 +2,7 @@ import type { Integration, LastSync, LedgerEntry, StoredDeveloperDay, SyncJob, S
 import type { Clock, IntegrationRepository, Log, SecretStore, UsageRepository } from '../ports';
 import {
   ProviderCallError,
+  type DayFetchResult,
   type ProviderCatalog,
   type ProviderCredentials,
   type UsageProvider,
@@ -77,6 +78,12 @@ class JobRun {
 
   now(): string {
     return this.ports.clock.now().toISOString();
+  }
+
+  /** Whether this sync already stored the day (a redelivered job does not fetch it again). */
+  storedBySync(date: string): boolean {
+    const previous = this.known.get(date);
+    return previous !== undefined && previous.sync_id === this.job.sync_id && DONE_STATES.has(previous.state);
   }
 
   /** Records what is known of a day that could not be stored as data (attempts counted). */
@@ -192,6 +199,7 @@ async function startRun(job: SyncJob, integration: Integration, ports: SyncJobPo
   const credentials = {
     apiKey: await ports.secrets.read(integration.secret_ref, scope),
     options: integration.options as never,
+    teamId: job.team_id,
   };
   const dates = [...job.dates].sort();
   const ledger = await ports.usage.getLedger(
@@ -209,20 +217,66 @@ async function startRun(job: SyncJob, integration: Integration, ports: SyncJobPo
   );
 }
 
-/** One day: fetch → store, or record why not. Returns false when the job should stop asking. */
-async function syncDay(run: JobRun, date: string, log: Log): Promise<boolean> {
+/** A day's answer fetched ahead, or the error the call that fetched it failed with. */
+type Prefetched = ReadonlyMap<string, DayFetchResult | Error>;
+
+/**
+ * Providers that answer date ranges get all the days the job still needs in one call (the provider splits it
+ * into requests as its API allows). A failure of that call is every day's failure, handled day by day below.
+ */
+async function prefetch(run: JobRun): Promise<Prefetched | undefined> {
+  const { fetchDays } = run.provider;
+  if (!fetchDays) return undefined;
+  const outstanding = run.job.dates.filter((date) => !run.storedBySync(date));
+  if (!outstanding.length) return new Map();
+  try {
+    const fetched = await fetchDays(run.credentials, outstanding);
+    run.result.requests += fetched.requests;
+    return new Map(
+      outstanding.map((date) => [
+        date,
+        fetched.days.get(date) ?? new Error(`the provider gave no answer for ${date}`),
+      ]),
+    );
+  } catch (error) {
+    return new Map(
+      outstanding.map((date) => [date, error instanceof Error ? error : new Error(String(error))]),
+    );
+  }
+}
+
+async function answerFor(
+  run: JobRun,
+  date: string,
+  prefetched: Prefetched | undefined,
+): Promise<DayFetchResult> {
+  if (prefetched) {
+    const answer = prefetched.get(date);
+    if (!answer || answer instanceof Error) throw answer ?? new Error(`no answer fetched for ${date}`);
+    return answer;
+  }
+  if (!run.provider.fetchDay) throw new Error(`${run.job.provider} fetches neither single days nor ranges`);
+  return run.provider.fetchDay(run.credentials, date);
+}
+
+/** One day: fetch (or take its prefetched answer) → store, or record why not. False: stop asking. */
+async function syncDay(
+  run: JobRun,
+  date: string,
+  prefetched: Prefetched | undefined,
+  log: Log,
+): Promise<boolean> {
   if (run.stop) {
     await run.mark(date, run.stop.state, run.stop.reason);
     return true;
   }
-  const previous = run.known.get(date);
-  if (previous && previous.sync_id === run.job.sync_id && DONE_STATES.has(previous.state)) {
+  if (run.storedBySync(date)) {
     // A redelivery of this sync: the day is already stored.
     run.result.days_ok++;
     return true;
   }
   try {
-    const fetched = await run.provider.fetchDay(run.credentials, date);
+    const fetched = await answerFor(run, date, prefetched);
     if (fetched.kind === 'not_ready') {
       await run.mark(date, 'pending', fetched.message);
     } else if (fetched.kind === 'not_available') {
@@ -315,8 +369,8 @@ async function finish(run: JobRun, ports: SyncJobPorts): Promise<JobResult> {
 }
 
 /**
- * Runs one queue message: skip rules → each day (fetch → normalise → replace the stored day, or record
- * why not) → seats → finish. Idempotent: a day is always replaced whole, and on redelivery the days this
+ * Runs one queue message: skip rules → the days, fetched in one call where the provider answers ranges →
+ * each day (normalise → replace the stored day, or record why not) → seats → finish. Idempotent: a day is always replaced whole, and on redelivery the days this
  * sync already stored are skipped. A refused key marks the integration invalid_credentials (no retry); a
  * provider that is limiting or down fails the day (attempts counted) and RetryLaterError is thrown after
  * the integration is written, so the queue redelivers the job.
@@ -326,8 +380,9 @@ export async function runSyncJob(job: SyncJob, ports: SyncJobPorts): Promise<Job
   const skipped = await skipRules(job, integration, ports);
   if (skipped) return skipped;
   const run = await startRun(job, integration as Integration, ports);
+  const prefetched = await prefetch(run);
   for (const date of run.job.dates) {
-    if (!(await syncDay(run, date, ports.log))) break;
+    if (!(await syncDay(run, date, prefetched, ports.log))) break;
   }
   await refreshSeats(run, ports);
   return finish(run, ports);

@@ -9,7 +9,7 @@ import { normalizeClaudeCodeDay } from './normalizer';
 
 const KEY_HELP = 'Create a new Admin key in Claude Console → Settings → Admin keys and connect again.';
 
-export const claudeCodeProvider: ProviderDefinition<Record<string, never>> = {
+export const claudeCodeProvider = {
   manifest: claudeCodeManifest,
   connectOptionsSchema: z.object({}).strict(),
   checkKeyFormat: checkAnthropicAdminKeyFormat,
@@ -46,4 +46,4 @@ export const claudeCodeProvider: ProviderDefinition<Record<string, never>> = {
   },
 
   normalizeDay: normalizeClaudeCodeDay,
-};
+} satisfies ProviderDefinition<Record<string, never>>;

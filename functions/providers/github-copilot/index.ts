@@ -98,7 +98,7 @@ function toSeat(seat: CopilotSeat): SeatAssignment | undefined {
   };
 }
 
-export const githubCopilotProvider: ProviderDefinition<CopilotOptions> = {
+export const githubCopilotProvider = {
   manifest: githubCopilotManifest,
   connectOptionsSchema: copilotOptionsSchema,
   checkKeyFormat: checkGitHubTokenFormat,
@@ -202,4 +202,4 @@ export const githubCopilotProvider: ProviderDefinition<CopilotOptions> = {
     const seats = answer.seats.map(toSeat).filter((seat): seat is SeatAssignment => seat !== undefined);
     return { kind: 'ok', seats, requests: answer.requests };
   },
-};
+} satisfies ProviderDefinition<CopilotOptions>;

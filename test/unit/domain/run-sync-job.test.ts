@@ -21,6 +21,7 @@ async function setup(
   days: Record<string, () => DayFetchResult>,
   seats?: () => SeatsFetchResult,
   integration = integrationRecord(),
+  range: { ranged?: boolean; rangeError?: () => Error | undefined } = {},
 ) {
   const integrations = new MemoryIntegrations();
   const usage = new MemoryUsage();
@@ -29,7 +30,7 @@ async function setup(
   const secretRef = await secrets.save(scope, 'the-key');
   await integrations.save({ ...integration, secret_ref: secretRef });
   integrations.writes.length = 0;
-  const { provider, calls } = scriptedProvider({ days, ...(seats ? { seats } : {}) });
+  const { provider, calls } = scriptedProvider({ days, ...(seats ? { seats } : {}), ...range });
   const ports = {
     providers: catalogOf(provider),
     integrations,
@@ -274,6 +275,88 @@ describe('running a sync job', () => {
       });
       expect(calls).toEqual([]);
       expect(integrations.writes).toEqual([]);
+    });
+  });
+
+  describe('providers that answer date ranges', () => {
+    const ranged = { ranged: true };
+
+    it('get the job’s days in one call, and each day is stored on its own', async () => {
+      const { ports, calls, state } = await setup(
+        {
+          '2026-06-10': ok('a', 'b'),
+          '2026-06-11': ok(),
+          '2026-06-12': () => ({ kind: 'not_available', scope: 'day', message: 'outside the history' }),
+        },
+        undefined,
+        integrationRecord(),
+        ranged,
+      );
+      const result = await runSyncJob(job(['2026-06-12', '2026-06-10', '2026-06-11']), ports);
+      expect(calls).toEqual(['days:2026-06-10,2026-06-11,2026-06-12']);
+      expect(result).toMatchObject({ outcome: 'ok', days_ok: 2, requests: 1 });
+      expect([state('2026-06-10')?.state, state('2026-06-11')?.state, state('2026-06-12')?.state]).toEqual([
+        'ok',
+        'no_activity',
+        'not_available',
+      ]);
+    });
+
+    it('a redelivered job asks only for the days its sync has not stored', async () => {
+      const { ports, calls } = await setup(
+        { '2026-06-10': ok('a'), '2026-06-11': ok('b') },
+        undefined,
+        integrationRecord(),
+        ranged,
+      );
+      await runSyncJob(job(['2026-06-10']), ports);
+      await runSyncJob(job(['2026-06-10', '2026-06-11']), ports);
+      expect(calls).toEqual(['days:2026-06-10', 'days:2026-06-11']);
+    });
+
+    it('a retryable failure of the call fails the first day, leaves the rest for the retry', async () => {
+      const { ports, state } = await setup(
+        { '2026-06-10': ok('a'), '2026-06-11': ok('b') },
+        undefined,
+        integrationRecord(),
+        {
+          ranged: true,
+          rangeError: () => new ProviderCallError('retry_later', 'rate_limited (429): slow down', 20),
+        },
+      );
+      const run = runSyncJob(job(['2026-06-10', '2026-06-11']), ports);
+      await expect(run).rejects.toMatchObject({ name: 'RetryLaterError', retryAfterSeconds: 20 });
+      expect(state('2026-06-10')).toMatchObject({ state: 'failed', reason: 'rate_limited (429): slow down' });
+      expect(state('2026-06-11')).toBeUndefined();
+    });
+
+    it('a refused key fails every day and marks the integration, without retry', async () => {
+      const { ports, state, stored } = await setup(
+        { '2026-06-10': ok('a'), '2026-06-11': ok('b') },
+        undefined,
+        integrationRecord(),
+        {
+          ranged: true,
+          rangeError: () => new ProviderCallError('credentials_refused', 'auth (401): Invalid API key'),
+        },
+      );
+      const result = await runSyncJob(job(['2026-06-10', '2026-06-11']), ports);
+      expect(result).toMatchObject({ outcome: 'invalid_credentials', days_failed: 2 });
+      expect(state('2026-06-11')?.reason).toMatch(/^invalid_credentials/);
+      expect((await stored()).status).toBe('invalid_credentials');
+    });
+
+    it('a day the provider left out of its answer fails with a reason that says so', async () => {
+      const { ports, state } = await setup({ '2026-06-10': ok('a') }, undefined, integrationRecord(), ranged);
+      ports.providers = catalogOf({
+        ...ports.providers.get('fake'),
+        fetchDays: async () => ({ days: new Map(), requests: 1 }),
+      });
+      await runSyncJob(job(['2026-06-10']), ports);
+      expect(state('2026-06-10')).toMatchObject({
+        state: 'failed',
+        reason: 'error: the provider gave no answer for 2026-06-10',
+      });
     });
   });
 });

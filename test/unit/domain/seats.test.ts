@@ -97,9 +97,48 @@ describe('seat summary', () => {
       active_in_period: 2,
       inactive_in_period: 2,
       never_active: 1,
+      cycle_spend_cents: null,
       utilisation: 0.5,
       taken_at: '2026-01-10T00:00:00Z',
     });
     expect(seatSummary([], '2026-01-04')).toBeNull();
+  });
+});
+
+describe('seats whose activity the provider reports only for a window', () => {
+  it('counts an idle one as inactive, not never active, and sums exact spend once', () => {
+    const summary = seatSummary(
+      [
+        {
+          team_id: 't',
+          integration_id: 'i',
+          provider: 'cursor',
+          taken_at: '2026-01-10T00:00:00Z',
+          seats: [
+            {
+              developer: { key: 'email:a@x', kind: 'user' },
+              last_activity_at: null,
+              activity_known_since: '2025-12-11',
+              cycle_spend_cents: 0.4,
+            },
+            {
+              developer: { key: 'email:b@x', kind: 'user' },
+              last_activity_at: '2026-01-09',
+              activity_known_since: '2025-12-11',
+              cycle_spend_cents: 0.4,
+            },
+            { developer: { key: 'email:c@x', kind: 'user' }, last_activity_at: null, cycle_spend_cents: 0.3 },
+          ],
+        },
+      ],
+      '2026-01-04',
+    );
+    // 0.4 + 0.4 + 0.3 = 1.1 cents: 1 cent once rounded, where rounding each first would say 0.
+    expect(summary).toMatchObject({
+      active_in_period: 1,
+      never_active: 1,
+      inactive_in_period: 2,
+      cycle_spend_cents: 1,
+    });
   });
 });

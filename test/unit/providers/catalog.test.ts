@@ -73,12 +73,12 @@ describe('provider catalog', () => {
       },
     };
     const provider = bindProvider(definition, ctx);
-    const credentials = { apiKey: 'k', options: undefined as never };
+    const credentials = { apiKey: 'k', options: undefined as never, teamId: 't' };
     await expect(provider.verifyCredentials(credentials)).resolves.toEqual({ id: 'a', name: 'A' });
-    await expect(provider.fetchDay(credentials, '2026-01-01')).rejects.toMatchObject({
+    await expect(provider.fetchDay!(credentials, '2026-01-01')).rejects.toMatchObject({
       outcome: 'retry_later',
     });
-    await expect(provider.fetchDay(credentials, 'parse')).rejects.toThrow('line 3 is not JSON');
+    await expect(provider.fetchDay!(credentials, 'parse')).rejects.toThrow('line 3 is not JSON');
     await expect(provider.fetchSeats?.(credentials)).rejects.toMatchObject({
       outcome: 'credentials_refused',
     });
@@ -87,10 +87,10 @@ describe('provider catalog', () => {
 
   it('knows every registered provider by its API id, and names them when asked for another', () => {
     const catalog = createProviderCatalog(() => ctx);
-    expect(catalog.all().map((manifest) => manifest.id)).toEqual(['claude_code', 'github_copilot']);
+    expect(catalog.all().map((manifest) => manifest.id)).toEqual(['claude_code', 'github_copilot', 'cursor']);
     expect(catalog.get('github_copilot').manifest.displayName).toBe('GitHub Copilot');
     expect(() => catalog.get('claude-code')).toThrow(ValidationError);
-    expect(() => catalog.get('claude-code')).toThrow(/Supported: claude_code, github_copilot/);
+    expect(() => catalog.get('claude-code')).toThrow(/Supported: claude_code, github_copilot, cursor/);
     expect(catalog.find('windsurf')).toBeUndefined();
   });
 

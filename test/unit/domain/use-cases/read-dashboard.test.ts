@@ -146,10 +146,11 @@ describe('reading the dashboard', () => {
       { date: '2026-06-13', count: 0, state: 'failed' },
       // Copilot has not published yesterday: Claude's figures alone make the day partial.
       { date: '2026-06-14', count: 2, state: 'partial' },
-      { date: '2026-06-15', count: 0, state: 'not_fetched' },
+      // Today is not over: pending for every active integration, never a quiet day.
+      { date: '2026-06-15', count: 0, state: 'pending' },
     ]);
     expect(dashboard.heatmap_data.every((day) => typeof day.count === 'number')).toBe(true);
-    expect(dashboard.sync).toEqual({ days_fetched: 2, days_pending: 1, days_failed: 1, days_not_fetched: 2 });
+    expect(dashboard.sync).toEqual({ days_fetched: 2, days_pending: 2, days_failed: 1, days_not_fetched: 1 });
     expect(dashboard.total_interactions).toBe(11);
     expect(dashboard.active_days).toBe(3);
     expect(
@@ -186,7 +187,7 @@ describe('reading the dashboard', () => {
       expect(dashboard.heatmap_data).toEqual([
         { date: '2026-06-13', count: 0, state: 'not_fetched' },
         { date: '2026-06-14', count: 0, state: 'pending' },
-        { date: '2026-06-15', count: 0, state: 'not_fetched' },
+        { date: '2026-06-15', count: 0, state: 'pending' },
       ]);
     });
 
@@ -219,7 +220,7 @@ describe('reading the dashboard', () => {
       // 2026-06-13 is a day Copilot serves: without a ledger entry it is simply not fetched.
       await storeDay(usage, claude, '2026-06-13', [{ key: 'bob@x', interactions: 1 }]);
       const dashboard = await readDashboard(member, 3, ports);
-      expect(dashboard.heatmap_data.map((day) => day.state)).toEqual(['ok', 'pending', 'not_fetched']);
+      expect(dashboard.heatmap_data.map((day) => day.state)).toEqual(['ok', 'pending', 'pending']);
     });
   });
 
@@ -246,6 +247,7 @@ describe('reading the dashboard', () => {
       active_in_period: 1,
       inactive_in_period: 1,
       never_active: 1,
+      cycle_spend_cents: null,
       utilisation: 0.5,
       taken_at: '2026-06-15T06:30:00.000Z',
     });

@@ -1,0 +1,26 @@
+import type { ProviderManifest } from '../../domain/provider-manifest';
+
+export const cursorManifest: ProviderManifest = {
+  id: 'cursor',
+  displayName: 'Cursor',
+  baseUrlEnv: 'CURSOR_API_BASE_URL',
+  defaultBaseUrl: 'https://api.cursor.com',
+  // 04:45 UTC: Cursor aggregates usage hourly, so yesterday is complete well before.
+  scheduleCron: 'cron(45 4 * * ? *)',
+  sync: {
+    backfillDays: 90,
+    // Yesterday and the two days before, in case late hours were aggregated after the first run.
+    dailyOffsets: [1, 2, 3],
+    newestOffset: 1,
+    // One daily-usage request covers at most 30 days: a job is one range, a 90-day backfill three jobs.
+    maxDaysPerJob: 30,
+  },
+  limits: {
+    // Cursor allows 20 Admin API requests a minute per team; the pacer holds that across every fetcher.
+    maxConcurrency: 2,
+    fetcherTimeoutSeconds: 300,
+    maxAttempts: 5,
+    maxRetryAfterSeconds: 60,
+  },
+  local: { keyEnv: 'CURSOR_API_KEY' },
+};
