@@ -7,6 +7,8 @@
  *  4. normaliser throughput (records per second).
  *  5. a Copilot day of 1,000 users: report → signed links → NDJSON over HTTP, split over 20 files vs one file;
  *     reading the NDJSON checked line by line vs a bare JSON.parse per line; normalising.
+ *  6. a Cursor 90-day backfill at Cursor's real request limit (20 a minute per team): requests, wall time and the
+ *     most requests the fake saw in any minute, beside the same days fetched one day per job (the baseline).
  * Nothing here asserts; it prints. Record results in docs/benchmarks.md.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -27,12 +29,13 @@ const { startFakeAnthropic, DEMO_ANTHROPIC_ADMIN_KEY, generateClaudeCodeRecords 
   await import('../local/fakes/claude-code');
 const { normalizeClaudeCodeDay } = await import('../functions/providers/claude-code/normalizer');
 const { startFakeGitHub, DEMO_GITHUB_TOKEN } = await import('../local/fakes/github-copilot');
+const { startFakeCursor, DEMO_CURSOR_KEY, CURSOR_PATHS } = await import('../local/fakes/cursor');
 const { githubCopilotProvider } = await import('../functions/providers/github-copilot');
 const { parseReportFile } = await import('../functions/providers/github-copilot/ndjson');
 const { copilotUserRecordSchema } = await import('../functions/providers/github-copilot/schemas');
 const { buildDashboard } = await import('../functions/domain/dashboard');
 const { buildDeveloperUsage } = await import('../functions/domain/developers');
-const { lastDays } = await import('../functions/domain/dates');
+const { lastDays, addDays: addDaysIso } = await import('../functions/domain/dates');
 const { API_BASE_PATH } = await import('../functions/routes');
 
 const NOW = new Date('2026-06-15T12:00:00Z');
@@ -263,6 +266,100 @@ try {
   print(
     `| normalise, ms | ${fmt(normCopilotMs, 2)} | — | ${fmt(users.length / (normCopilotMs / 1000), 0)} records/s |`,
   );
+
+  print(
+    "\n## 6. Cursor: a 90-day backfill at Cursor's request limit (20 Admin requests a minute per team)\n",
+  );
+  const adminPaths = [
+    CURSOR_PATHS.members,
+    CURSOR_PATHS.auditLogs,
+    CURSOR_PATHS.dailyUsage,
+    CURSOR_PATHS.spend,
+  ];
+  const cursorRun = async (developers: number, days: number, oneDayJobs: boolean) => {
+    const cursor = await startFakeCursor({ now: () => NOW, developers, historyDays: 120, seed: 'bench' });
+    const tableNames = await ensureTables(client, `cursor${developers}x${days}${oneDayJobs ? 'd' : 'r'}-`);
+    const dataDir = mkdtempSync(join(tmpdir(), 'ai-usage-bench-'));
+    const runtime = createLocalRuntime({
+      tableNames,
+      dataDir,
+      providerEnv: { CURSOR_API_BASE_URL: cursor.url },
+      clock: { now: () => NOW },
+    });
+    try {
+      const scope = { teamId: 'bench-team', role: 'admin' as const, subject: 'bench' };
+      const { connectIntegration } = await import('../functions/domain/use-cases/connect-integration');
+      const started = performance.now();
+      if (oneDayJobs) {
+        // The baseline: what a provider fetching day by day would send for the same days.
+        const connected = await connectIntegration(
+          scope,
+          { provider: 'cursor', apiKey: DEMO_CURSOR_KEY, options: {}, backfillDays: 1 },
+          runtime.ports,
+        );
+        await runtime.queue.drain();
+        await runtime.queue.enqueue(
+          'cursor',
+          lastDays(addDaysIso(TODAY, -1), days).map((day, i) => ({
+            version: 1 as const,
+            job_id: `job_${i}`,
+            sync_id: `sync_${i}`,
+            team_id: 'bench-team',
+            integration_id: connected.integration.integration_id,
+            provider: 'cursor',
+            trigger: 'manual' as const,
+            dates: [day],
+            enqueued_at: NOW.toISOString(),
+            with_seats: false,
+          })),
+        );
+      } else {
+        await connectIntegration(
+          scope,
+          { provider: 'cursor', apiKey: DEMO_CURSOR_KEY, options: {}, backfillDays: days },
+          runtime.ports,
+        );
+      }
+      await runtime.queue.drain();
+      const ms = performance.now() - started;
+      const requests = cursor.requests.length;
+      const events = cursor.requests.filter((r) => r.path === CURSOR_PATHS.usageEvents).length;
+      return {
+        ms,
+        requests,
+        admin: requests - events,
+        events,
+        refused: cursor.requests.filter((r) => r.status === 429).length,
+        maxAdminPerMinute: cursor.maxRequestsInWindow(60_000, adminPaths),
+        maxEventsPerMinute: cursor.maxRequestsInWindow(60_000, [CURSOR_PATHS.usageEvents]),
+        stored: (await runtime.ports.usage.getLedger('bench-team', '2000-01-01', TODAY)).filter(
+          (entry) => entry.state === 'ok' || entry.state === 'no_activity',
+        ).length,
+      };
+    } finally {
+      runtime.close();
+      await cursor.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  };
+  print(
+    '| team | run | requests (Admin + events) | wall time, s | most Admin requests in any minute | most events requests in any minute | 429s | days stored |',
+  );
+  print('|---|---|---:|---:|---:|---:|---:|---:|');
+  const row = (team: string, run: string, r: Awaited<ReturnType<typeof cursorRun>>) =>
+    print(
+      `| ${team} | ${run} | ${r.requests} (${r.admin} + ${r.events}) | ${fmt(r.ms / 1000)} | ${r.maxAdminPerMinute} | ${r.maxEventsPerMinute} | ${r.refused} | ${r.stored} |`,
+    );
+  for (const developers of [10, 60]) {
+    row(
+      `${developers} members`,
+      '90 days in 30-day ranges (this design)',
+      await cursorRun(developers, 90, false),
+    );
+  }
+  // Day by day at 18 Admin requests a minute takes minutes: compared over 30 days.
+  row('10 members', '30 days as one range (this design)', await cursorRun(10, 30, false));
+  row('10 members', '30 days, one day per job (baseline)', await cursorRun(10, 30, true));
 } finally {
   for (const cleanup of cleanups.reverse()) await Promise.resolve(cleanup()).catch(() => undefined);
   client.destroy();

@@ -18,7 +18,9 @@ export const cursorManifest: ProviderManifest = {
   limits: {
     // Cursor allows 20 Admin API requests a minute per team; the pacer holds that across every fetcher.
     maxConcurrency: 2,
-    fetcherTimeoutSeconds: 300,
+    // Usage events come 1,000 a page at 55 pages a minute: a 30-day range of a 1,000-member team is about
+    // 240 pages, four to five minutes at Cursor's pace. Lambda's longest timeout leaves room for that.
+    fetcherTimeoutSeconds: 900,
     maxAttempts: 5,
     maxRetryAfterSeconds: 60,
   },

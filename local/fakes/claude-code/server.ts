@@ -1,6 +1,5 @@
 import { randomInt } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { decodeCursor, encodeCursor } from './cursor';
 import {
   addDays,
@@ -12,6 +11,7 @@ import {
   type GeneratorOptions,
 } from './data';
 import { FaultQueue, parseFaultSpec, type FaultSpec, type FaultStatus } from './faults';
+import { createSleeper, listen } from '../shared/server';
 
 /**
  * A fake of the Anthropic Admin API over real HTTP on 127.0.0.1 (docs: provider-apis.md, 1.1 and 1.2):
@@ -401,35 +401,6 @@ async function route(state: FakeState, request: IncomingMessage, response: Serve
     const message = `fake Anthropic server failed: ${error instanceof Error ? error.message : String(error)}`;
     createReply(response).error({ status: 500, type: 'api_error', message });
   }
-}
-
-function listen(server: Server, port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve((server.address() as AddressInfo).port);
-    });
-  });
-}
-
-/** Delays of slow-answer faults; close() cancels them so no timer keeps the process (or jest) alive. */
-function createSleeper(): { sleep(ms: number): Promise<void>; cancelAll(): void } {
-  const timers = new Set<NodeJS.Timeout>();
-  return {
-    sleep: (ms) =>
-      new Promise((resolve) => {
-        const timer = setTimeout(() => {
-          timers.delete(timer);
-          resolve();
-        }, ms);
-        timers.add(timer);
-      }),
-    cancelAll: () => {
-      for (const timer of timers) clearTimeout(timer);
-      timers.clear();
-    },
-  };
 }
 
 function closeServer(server: Server, cancelTimers: () => void): Promise<void> {

@@ -1,5 +1,4 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { addDays, isValidDay, utcDayOf } from '../shared/seeded';
 import {
   auditLog,
@@ -21,6 +20,7 @@ import {
   type GeneratedEvent,
 } from './data';
 import { CursorFaultQueue, FAULT_BODIES, parseCursorFault, type CursorFault } from './faults';
+import { createSleeper, listen } from '../shared/server';
 
 /**
  * A fake of the Cursor Admin API (provider-apis.md 3, provider-apis-2026-11.md 1) over real HTTP on
@@ -721,35 +721,6 @@ async function serveControl(
 // ---------------------------------------------------------------------------------------------
 // Server
 // ---------------------------------------------------------------------------------------------
-
-function listen(server: Server, port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve((server.address() as AddressInfo).port);
-    });
-  });
-}
-
-/** Delays of slow-answer faults; close() cancels them so no timer keeps the process (or jest) alive. */
-function createSleeper(): { sleep(ms: number): Promise<void>; cancelAll(): void } {
-  const timers = new Set<NodeJS.Timeout>();
-  return {
-    sleep: (ms) =>
-      new Promise((resolve) => {
-        const timer = setTimeout(() => {
-          timers.delete(timer);
-          resolve();
-        }, ms);
-        timers.add(timer);
-      }),
-    cancelAll: () => {
-      for (const timer of timers) clearTimeout(timer);
-      timers.clear();
-    },
-  };
-}
 
 function checkLimit(name: string, limit: RateLimit): RateLimit {
   if (!(Number.isInteger(limit.perWindow) && limit.perWindow >= 1 && limit.windowMs > 0)) {
