@@ -34,7 +34,7 @@ const { githubCopilotProvider } = await import('../functions/providers/github-co
 const { parseReportFile } = await import('../functions/providers/github-copilot/ndjson');
 const { copilotUserRecordSchema } = await import('../functions/providers/github-copilot/schemas');
 const { buildDashboard } = await import('../functions/domain/dashboard');
-const { buildDeveloperUsage } = await import('../functions/domain/developers');
+const { buildDeveloperUsage } = await import('./baselines/row-scan-developers');
 const { lastDays, addDays: addDaysIso } = await import('../functions/domain/dates');
 const { API_BASE_PATH } = await import('../functions/routes');
 

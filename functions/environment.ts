@@ -9,6 +9,8 @@ export const ENV = {
   providerId: 'PROVIDER_ID',
   /** JSON map provider id → SQS queue URL, of the queues the function may send to. */
   syncQueueUrls: 'SYNC_QUEUE_URLS',
+  /** The queue of re-attribution requests (after a roster change). */
+  attributionQueueUrl: 'ATTRIBUTION_QUEUE_URL',
   /** The customer-managed key that encrypts provider keys. */
   secretsKeyId: 'KMS_KEY_ID',
   /** Secrets Manager name prefix of the stage's provider keys: `<prefix>/<team>/<integration>`. */

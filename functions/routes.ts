@@ -4,10 +4,11 @@
  */
 export const API_BASE_PATH = '/api/ai-usage';
 
-export type HttpFunctionName = 'health' | 'openapi' | 'connect' | 'sync' | 'integrations' | 'dashboard';
+export type HttpFunctionName =
+  'health' | 'openapi' | 'connect' | 'sync' | 'integrations' | 'members' | 'dashboard';
 
 export type HttpRoute = {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Path under API_BASE_PATH, with API Gateway `{param}` placeholders. */
   path: string;
   function: HttpFunctionName;
@@ -38,8 +39,14 @@ export const httpRoutes: readonly HttpRoute[] = [
   { method: 'GET', path: '/integrations/{id}', function: 'integrations', authenticated: true },
   { method: 'PATCH', path: '/integrations/{id}', function: 'integrations', authenticated: true },
   { method: 'DELETE', path: '/integrations/{id}', function: 'integrations', authenticated: true },
+  { method: 'GET', path: '/members', function: 'members', authenticated: true },
+  { method: 'PUT', path: '/members', function: 'members', authenticated: true },
+  { method: 'PATCH', path: '/members/{id}', function: 'members', authenticated: true },
+  { method: 'DELETE', path: '/members/{id}', function: 'members', authenticated: true },
   { method: 'GET', path: '/dashboard', function: 'dashboard', authenticated: true },
   { method: 'GET', path: '/dashboard/developers', function: 'dashboard', authenticated: true },
+  { method: 'GET', path: '/dashboard/developers/{id}', function: 'dashboard', authenticated: true },
+  { method: 'GET', path: '/dashboard/me', function: 'dashboard', authenticated: true },
 ];
 
 /** Source file of each Lambda function (relative to the project root). */
@@ -49,7 +56,9 @@ export const functionEntries = {
   connect: 'functions/handlers/connect.ts',
   sync: 'functions/handlers/sync.ts',
   integrations: 'functions/handlers/integrations.ts',
+  members: 'functions/handlers/members.ts',
   dashboard: 'functions/handlers/dashboard.ts',
   scheduler: 'functions/handlers/scheduler.ts',
   fetcher: 'functions/handlers/fetcher.ts',
+  attribution: 'functions/handlers/attribution.ts',
 } as const;

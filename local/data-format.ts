@@ -3,18 +3,18 @@ import { join } from 'node:path';
 
 /**
  * The format of the local run's stored data. Raise it when stored items can no longer be read as they
- * are (format 2: provider ids became `claude_code` / `github_copilot`).
+ * are (format 2: provider ids became `claude_code` / `github_copilot`; format 3: per-person identity blocks
+ * and day attributions, which older stored days lack).
  */
-export const LOCAL_DATA_FORMAT = 2;
+export const LOCAL_DATA_FORMAT = 3;
 
 const FORMAT_FILE = 'format.json';
 /** What an older format leaves behind that cannot be carried over. */
 const REBUILT = ['dynamodb', 'secrets.json'];
 
 /**
- * Makes the local data folder current. Data of an older format is rebuilt, not migrated: integration
- * ids are derived from the provider id and every sealed key is bound to it, so nothing stored under the
- * old ids could be used as is. The tables and sealed keys are removed (the demo team is connected and
+ * Makes the local data folder current. Data of an older format is rebuilt, not migrated: a fresh backfill
+ * writes everything the current format holds, from the providers' answers, in a minute. The tables and sealed keys are removed (the demo team is connected and
  * backfilled again on this start); the token signing keys and the secret store's key stay, so tokens
  * already handed out keep working. Returns what was done, for the start-up output.
  */

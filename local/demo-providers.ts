@@ -12,6 +12,8 @@ export interface DemoConnection {
   apiKey?: string;
   keyEnv: string;
   options: Record<string, string>;
+  /** Whether it is the provider's fake (with the demo organisation's people) rather than its real API. */
+  fake: boolean;
 }
 
 /** A provider's folder under functions/providers/ and local/fakes/: its id in kebab case. */
@@ -55,6 +57,7 @@ export async function prepareDemoProviders(
       providerEnv[baseUrlEnv] = realUrl;
       demos.push({
         provider: id,
+        fake: false,
         apiKey: env[local.keyEnv],
         keyEnv: local.keyEnv,
         options: fromEnvironment(manifest, env),
@@ -65,7 +68,13 @@ export async function prepareDemoProviders(
     const fake = await (await loadFakeDemo(id)).start();
     onStop(() => fake.close());
     providerEnv[baseUrlEnv] = fake.url;
-    demos.push({ provider: id, apiKey: fake.apiKey, keyEnv: local.keyEnv, options: fake.options });
+    demos.push({
+      provider: id,
+      fake: true,
+      apiKey: fake.apiKey,
+      keyEnv: local.keyEnv,
+      options: fake.options,
+    });
     say(`  ${id}: ${fake.label} on ${fake.url}`);
   }
   return { providerEnv, demos };

@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type { SyncQueue } from '../functions/domain/ports';
+import type { AttributionQueue, ReattributionRequest, SyncQueue } from '../functions/domain/ports';
 import type { SyncJob } from '../functions/domain/model';
 
+/** The queue of re-attribution requests, beside the providers' sync queues. */
+export const ATTRIBUTION_QUEUE = 'attribution';
+
 /**
- * A local stand-in for the per-provider SQS queues: messages are delivered in-process to the same
- * fetcher handler as SQS events of up to ten records; records the handler reports as failed come
+ * A local stand-in for the SQS queues (one per provider, and the attribution queue): messages are delivered
+ * in-process to the same handlers (fetcher, attribution) as SQS events of up to ten records; records the handler reports as failed come
  * back after a visibility timeout, and after `maxReceiveCount` deliveries they go to a dead-letter list.
  */
 export type Consumer = (event: SQSEvent) => Promise<SQSBatchResponse | void>;
@@ -43,7 +46,7 @@ class ProviderQueue {
   timer: NodeJS.Timeout | undefined;
 }
 
-export class InProcessQueue implements SyncQueue {
+export class InProcessQueue implements SyncQueue, AttributionQueue {
   private readonly queues = new Map<string, ProviderQueue>();
   private readonly idleWaiters: (() => void)[] = [];
   private readonly options: Required<Omit<QueueOptions, 'onDeadLetter' | 'onBatchDone'>> &
@@ -75,19 +78,28 @@ export class InProcessQueue implements SyncQueue {
 
   async enqueue(provider: string, jobs: SyncJob[]): Promise<void> {
     if (!this.consumers[provider]) throw new Error(`no sync queue configured for provider ${provider}`);
-    const queue = this.queue(provider);
+    this.send(provider, jobs);
+  }
+
+  async requestReattribution(request: ReattributionRequest): Promise<void> {
+    if (!this.consumers[ATTRIBUTION_QUEUE]) throw new Error('no attribution queue configured');
+    this.send(ATTRIBUTION_QUEUE, [request]);
+  }
+
+  private send(name: string, bodies: readonly unknown[]): void {
+    const queue = this.queue(name);
     const now = Date.now();
-    for (const job of jobs) {
+    for (const body of bodies) {
       queue.messages.push({
         id: randomUUID(),
-        body: JSON.stringify(job),
+        body: JSON.stringify(body),
         receiveCount: 0,
         availableAt: now,
         sentAt: now,
       });
     }
-    queue.stats.enqueued += jobs.length;
-    setImmediate(() => this.pump(provider));
+    queue.stats.enqueued += bodies.length;
+    setImmediate(() => this.pump(name));
   }
 
   /** Delivers the same message again, as SQS may (at-least-once delivery); for tests. */

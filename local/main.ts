@@ -10,6 +10,8 @@ import { startDynamoDbLocal } from './dynamodb-local';
 import { prepareDemoProviders, type DemoConnection } from './demo-providers';
 import { prepareLocalData } from './data-format';
 import { createVerifier, issueToken, loadOrCreateSigningKeys } from './jwt';
+import { demoRoster } from './demo-roster';
+import { demoPerson } from './fakes/shared/people';
 import { createLocalRuntime } from './runtime';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -32,7 +34,7 @@ export async function runLocal(): Promise<void> {
   try {
     if (prepareLocalData(LOCAL_DIR) === 'rebuilt') {
       say(
-        `Stored local data in ${LOCAL_DIR} is of an older format (provider ids were renamed): rebuilding it — ` +
+        `Stored local data in ${LOCAL_DIR} is of an older format: rebuilding it — ` +
           'the tables and sealed keys are removed and the demo team is connected and backfilled again.',
       );
     }
@@ -86,14 +88,36 @@ export async function runLocal(): Promise<void> {
       await connectAndBackfill(base, adminToken, demo, runtime);
     }
 
+    if (demos.every((demo) => demo.fake)) await giveDemoRoster(base, adminToken, runtime);
+
     scheduleDaily(runtime, stops);
-    const dashboard = (await (
-      await fetch(`${base}/dashboard?days=90`, { headers: { authorization: `Bearer ${adminToken}` } })
-    ).json()) as { total_interactions: number; active_days: number; top_tool: { name: string } | null };
+    const get = async <T>(path: string) =>
+      (await (
+        await fetch(`${base}${path}`, { headers: { authorization: `Bearer ${adminToken}` } })
+      ).json()) as T;
+    const dashboard = await get<{
+      total_interactions: number;
+      active_days: number;
+      top_tool: { name: string } | null;
+    }>('/dashboard?days=90');
+    const developers = await get<{
+      total: number;
+      match_rates: { name: string; match_rate: number | null }[];
+    }>('/dashboard/developers?days=90&limit=1');
     say('');
     say(`Ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s.`);
     say(
       `  Demo dashboard (90 days): ${dashboard.total_interactions} interactions on ${dashboard.active_days} active days, top tool ${dashboard.top_tool?.name ?? 'none'}`,
+    );
+    say(
+      `  Developers (90 days): ${developers.total} rows; matched to the roster: ${
+        developers.match_rates
+          .map(
+            (rate) =>
+              `${rate.name} ${rate.match_rate === null ? '–' : `${(rate.match_rate * 100).toFixed(1)} %`}`,
+          )
+          .join(', ') || 'no usage yet'
+      }`,
     );
     say(`  API:          ${base}`);
     say(`  Admin token:  ${adminToken}`);
@@ -101,6 +125,10 @@ export async function runLocal(): Promise<void> {
     say(`  curl -s -H "Authorization: Bearer $TOKEN" ${base}/dashboard?days=90`);
     say(
       `  (TOKEN=$(npm run -s token -- --team ${DEMO_TEAM} --role admin); npm run schedule fires the daily sync)`,
+    );
+    say(
+      `  My usage:     TOKEN=$(npm run -s token -- --team ${DEMO_TEAM} --role member --email ${demoPerson(0).email}); ` +
+        `curl -s -H "Authorization: Bearer $TOKEN" ${base}/dashboard/me`,
     );
     say('Press Ctrl-C to stop.');
   } catch (error) {
@@ -150,6 +178,34 @@ async function connectAndBackfill(
   clearInterval(progress);
   await report();
   process.stdout.write(` — done in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+}
+
+/**
+ * The demo team's roster, on its first start (an admin's roster is never replaced): PUT /members like an admin
+ * would, then wait until the stored days are attributed to its people and groups.
+ */
+async function giveDemoRoster(
+  base: string,
+  token: string,
+  runtime: ReturnType<typeof createLocalRuntime>,
+): Promise<void> {
+  if ((await runtime.ports.roster.get(DEMO_TEAM)).version > 0) return;
+  const response = await fetch(`${base}/members`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(demoRoster()),
+  });
+  const body = (await response.json()) as {
+    people?: unknown[];
+    groups?: { name: string }[];
+    detail?: string;
+  };
+  if (!response.ok) throw new Error(`the demo roster was refused (${response.status}): ${body.detail ?? ''}`);
+  await runtime.queue.drain();
+  say(
+    `  Roster: ${body.people?.length ?? 0} people in groups ${(body.groups ?? []).map((g) => g.name).join(', ')} ` +
+      '(GET /members); their usage is attributed to them.',
+  );
 }
 
 function scheduleDaily(runtime: ReturnType<typeof createLocalRuntime>, stops: (() => void)[]): void {

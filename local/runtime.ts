@@ -3,23 +3,33 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { SQSEvent } from 'aws-lambda';
 import { idempotencyTable } from '../functions/adapters/dynamodb/table-definitions';
-import { integrationRepository, requestPacer, usageRepository } from '../functions/adapters/dynamodb';
+import {
+  attributionStore,
+  integrationRepository,
+  requestPacer,
+  rosterRepository,
+  usageRepository,
+} from '../functions/adapters/dynamodb';
 import { providerContextFactory } from '../functions/adapters/provider-context';
 import { randomIds, systemClock } from '../functions/adapters/system';
 import type {
+  AttributionStore,
   Clock,
   IdGenerator,
   IntegrationRepository,
   Log,
+  RosterRepository,
   UsageRepository,
 } from '../functions/domain/ports';
 import type { ProviderCatalog } from '../functions/domain/provider';
 import { createConnectHandler } from '../functions/handlers/connect';
+import { createAttributionHandler } from '../functions/handlers/attribution';
 import { createDashboardHandler } from '../functions/handlers/dashboard';
 import { createFetcherHandler } from '../functions/handlers/fetcher';
 import { handler as healthHandler } from '../functions/handlers/health';
 import { handler as openapiHandler } from '../functions/handlers/openapi';
 import { createIntegrationsHandler } from '../functions/handlers/integrations';
+import { createMembersHandler } from '../functions/handlers/members';
 import { createSchedulerHandler, type ScheduleEvent } from '../functions/handlers/scheduler';
 import { createSyncHandler } from '../functions/handlers/sync';
 import { FETCHER_BATCH_SIZE } from '../functions/domain/provider-manifest';
@@ -29,7 +39,7 @@ import type { ProviderContext } from '../functions/providers/types';
 import { log } from '../functions/shared/observability';
 import type { HttpFunctionName } from '../functions/routes';
 import type { LambdaHttpHandler } from './api-server';
-import { InProcessQueue, type QueueOptions } from './in-process-queue';
+import { ATTRIBUTION_QUEUE, InProcessQueue, type QueueOptions } from './in-process-queue';
 import { lambdaContext } from './lambda-context';
 import { LocalSecretStore } from './local-secret-store';
 
@@ -58,8 +68,12 @@ export interface LocalPorts {
   manifests: ProviderCatalog;
   integrations: IntegrationRepository;
   usage: UsageRepository;
+  roster: RosterRepository;
+  attribution: AttributionStore;
   secrets: LocalSecretStore;
   queue: InProcessQueue;
+  /** The same in-process queue, as the attribution queue. */
+  reattribution: InProcessQueue;
   clock: Clock;
   ids: IdGenerator;
   log: Log;
@@ -83,8 +97,10 @@ export function createLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
     tableName: options.tableNames[idempotencyTable.envVar] as string,
     awsSdkV3Client: new DynamoDBClient({}),
   });
-  const consumers = Object.fromEntries(
-    providerManifests.map((manifest) => {
+  const attribution = createAttributionHandler(getPorts);
+  const consumers = Object.fromEntries([
+    [ATTRIBUTION_QUEUE, (event: SQSEvent) => attribution(event, lambdaContext('attribution', 300_000))],
+    ...providerManifests.map((manifest) => {
       const fetcher = createFetcherHandler(getPorts, () => ({ providerId: manifest.id, persistenceStore }));
       const timeoutMs = manifest.limits.fetcherTimeoutSeconds * 1000;
       return [
@@ -92,7 +108,7 @@ export function createLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
         (event: SQSEvent) => fetcher(event, lambdaContext(`${manifest.id}-fetcher`, timeoutMs)),
       ];
     }),
-  );
+  ]);
   // Same delivery shape as the stack: FETCHER_BATCH_SIZE jobs per invocation, at most maxConcurrency at once.
   const queue = new InProcessQueue(consumers, {
     batchSize: FETCHER_BATCH_SIZE,
@@ -108,11 +124,14 @@ export function createLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
     manifests: providers,
     integrations: integrationRepository(env),
     usage: usageRepository(env),
+    roster: rosterRepository(env),
+    attribution: attributionStore(env),
     secrets: new LocalSecretStore(
       join(options.dataDir, 'secret-store.key'),
       join(options.dataDir, 'secrets.json'),
     ),
     queue,
+    reattribution: queue,
     clock,
     ids: randomIds,
     log,
@@ -130,6 +149,7 @@ export function createLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
       connect: createConnectHandler(getPorts) as LambdaHttpHandler,
       sync: createSyncHandler(getPorts) as LambdaHttpHandler,
       integrations: createIntegrationsHandler(getPorts) as LambdaHttpHandler,
+      members: createMembersHandler(getPorts) as LambdaHttpHandler,
       dashboard: createDashboardHandler(getPorts) as LambdaHttpHandler,
     },
     async schedule(provider) {

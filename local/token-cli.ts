@@ -1,4 +1,7 @@
-/** `npm run token -- --team <id> --role admin|member`: prints a token the local API accepts. */
+/**
+ * `npm run token -- --team <id> --role admin|member [--email <address>]`: prints a token the local API accepts.
+ * With `--email`, the token carries that (verified) e-mail: GET /dashboard/me finds its owner through the roster.
+ */
 import { parseArgs } from 'node:util';
 import { DEMO_TEAM, SIGNING_KEYS_FILE } from './config';
 import { issueToken, loadOrCreateSigningKeys } from './jwt';
@@ -8,11 +11,16 @@ const { values } = parseArgs({
     team: { type: 'string', default: DEMO_TEAM },
     role: { type: 'string', default: 'admin' },
     subject: { type: 'string' },
+    email: { type: 'string' },
     ttl: { type: 'string', default: String(12 * 3600) },
   },
 });
 if (values.role !== 'admin' && values.role !== 'member') {
   console.error('--role must be admin or member');
+  process.exit(2);
+}
+if (values.email !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(values.email)) {
+  console.error('--email must be an e-mail address (name@example.org)');
   process.exit(2);
 }
 if (!/^[A-Za-z0-9_-]{1,64}$/.test(values.team)) {
@@ -26,5 +34,6 @@ console.log(
     role: values.role,
     ttlSeconds: Number(values.ttl),
     ...(values.subject ? { subject: values.subject } : {}),
+    ...(values.email ? { email: values.email } : {}),
   }),
 );

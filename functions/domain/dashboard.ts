@@ -10,6 +10,7 @@ import {
 } from './metrics';
 import type { DailyRollup, DayState, LedgerEntry } from './model';
 import type { SeatSnapshot } from './model';
+import type { ActivePeople } from './day-attribution';
 import { seatSummary, type SeatSummary } from './seats';
 
 /** Pure aggregation of rollups + ledger into what a team page shows (docs/api.md, GET /dashboard). */
@@ -31,7 +32,11 @@ export interface ToolSummary {
   name: string;
   interactions: number;
   active_days: number;
+  /** Most distinct people active with the tool on one day (across its integrations, people attributed). */
   max_daily_active_developers: number;
+  /** Interactions attributed to roster people, and their share; null where not measured (group views). */
+  matched_interactions: number | null;
+  match_rate: number | null;
   sessions: number;
   requests: number;
   chat_turns: number;
@@ -84,6 +89,21 @@ export function heatmapState(entries: readonly LedgerEntry[], count: number): He
   return 'not_available';
 }
 
+/** One heatmap entry per day: the count where something is known of it, 0 and the reason where not. */
+export function heatmapDays(
+  dates: readonly string[],
+  ledgerByDate: ReadonlyMap<string, readonly LedgerEntry[]>,
+  countByDate: ReadonlyMap<string, number>,
+): HeatmapDay[] {
+  return dates.map((date) => {
+    const entries = ledgerByDate.get(date) ?? [];
+    const count = countByDate.get(date) ?? 0;
+    const state = heatmapState(entries, count);
+    const known = state === 'ok' || state === 'no_activity' || state === 'partial';
+    return { date, count: known ? count : 0, state };
+  });
+}
+
 function toolSummary(
   provider: string,
   name: string,
@@ -91,6 +111,7 @@ function toolSummary(
   activeDays: number,
   maxActive: number,
   seats: SeatSummary | null,
+  matched: number | null,
 ): ToolSummary {
   return {
     provider,
@@ -98,6 +119,11 @@ function toolSummary(
     interactions: metrics.interactions,
     active_days: activeDays,
     max_daily_active_developers: maxActive,
+    matched_interactions: matched,
+    match_rate:
+      matched === null || metrics.interactions === 0
+        ? null
+        : Math.round((matched / metrics.interactions) * 10_000) / 10_000,
     sessions: metrics.sessions,
     requests: metrics.requests,
     chat_turns: metrics.chat_turns,
@@ -121,7 +147,7 @@ function toolSummary(
   };
 }
 
-function sortedBreakdown(entries: Map<string, PartialMetrics>): BreakdownRow[] {
+export function sortedBreakdown(entries: Map<string, PartialMetrics>): BreakdownRow[] {
   return [...entries.entries()]
     .map(([name, figures]) => {
       const row: BreakdownRow = { name, ...figures };
@@ -143,6 +169,13 @@ export function buildDashboard(input: {
   ledger: readonly LedgerEntry[];
   seats?: readonly SeatSnapshot[];
   toolName: (provider: string) => string;
+  /**
+   * Distinct people active per day (from the days' attribution): replaces the per-integration counts of the
+   * rollups, which would count one person twice across two accounts of a tool, or take only the larger one.
+   */
+  activePeople?: ReadonlyMap<string, ActivePeople>;
+  /** Interactions attributed to roster people over the period, by provider (team view only). */
+  matched?: ReadonlyMap<string, number>;
 }): Dashboard {
   const dates = lastDays(input.today, input.days);
   const inPeriod = new Set(dates);
@@ -170,7 +203,8 @@ export function buildDashboard(input: {
     };
     addMetrics(tool.metrics, rollup.metrics);
     if (rollup.metrics.interactions > 0 || rollup.active_developers > 0) tool.days.add(rollup.date);
-    tool.maxActive = Math.max(tool.maxActive, rollup.active_developers);
+    const people = input.activePeople?.get(rollup.date)?.by_provider[rollup.provider];
+    tool.maxActive = Math.max(tool.maxActive, people ?? rollup.active_developers);
     perTool.set(rollup.provider, tool);
     const day = trend.get(rollup.date) ?? { shown: 0, accepted: 0 };
     day.shown += rollup.metrics.suggestions_shown;
@@ -185,13 +219,7 @@ export function buildDashboard(input: {
     }
   }
 
-  const heatmap: HeatmapDay[] = dates.map((date) => {
-    const entries = ledgerByDate.get(date) ?? [];
-    const count = countByDate.get(date) ?? 0;
-    const state = heatmapState(entries, count);
-    const known = state === 'ok' || state === 'no_activity' || state === 'partial';
-    return { date, count: known ? count : 0, state };
-  });
+  const heatmap = heatmapDays(dates, ledgerByDate, countByDate);
 
   const seatsByProvider = new Map<string, SeatSnapshot[]>();
   for (const snapshot of input.seats ?? []) {
@@ -210,6 +238,7 @@ export function buildDashboard(input: {
         tool.days.size,
         tool.maxActive,
         seatSummary(seatsByProvider.get(provider) ?? [], periodStart),
+        input.matched ? (input.matched.get(provider) ?? 0) : null,
       ),
     )
     .sort((a, b) => b.interactions - a.interactions || a.provider.localeCompare(b.provider));

@@ -56,6 +56,11 @@ export class ForbiddenError extends Error {
   override name = 'ForbiddenError';
 }
 
+/** A group too small to show to members without exposing the individuals in it. */
+export class GroupTooSmallError extends Error {
+  override name = 'GroupTooSmallError';
+}
+
 export class NotFoundError extends Error {
   override name = 'NotFoundError';
 }

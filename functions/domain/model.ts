@@ -8,6 +8,8 @@ export interface Caller {
   teamId: string;
   role: Role;
   subject: string;
+  /** The caller's e-mail, only when the identity provider verified it ("my usage" is resolved from it). */
+  email?: string;
 }
 
 export type SyncOutcome = 'ok' | 'partial' | 'failed' | 'invalid_credentials' | 'not_available';

@@ -7,6 +7,9 @@ import type {
   StoredDeveloperDay,
   SyncJob,
 } from './model';
+import type { Roster } from './roster';
+import type { DayAttribution, DayDigest, GroupRollup } from './day-attribution';
+import type { BlockRef, IdentityBlock } from './identity-blocks';
 
 /**
  * Interfaces the use cases need; adapters implement them (DynamoDB, KMS + Secrets Manager, SQS, local).
@@ -49,6 +52,8 @@ export interface DayReplacement {
   ledger: LedgerEntry;
   /** The provider's answer for the day, kept (compressed) to rebuild rows later. */
   raw: unknown;
+  /** The day's identity block (level 0); its stamp also marks the day's digest of rows. */
+  block: IdentityBlock;
 }
 
 export interface UsageRepository {
@@ -79,6 +84,46 @@ export interface UsageRepository {
   getRaw(teamId: string, integrationId: string, date: string): Promise<unknown | undefined>;
 }
 
+export interface IntegrationRef {
+  integration_id: string;
+  provider: string;
+}
+
+/** Pre-aggregates of per-person and per-group figures (see functions/domain/identity-blocks.ts). */
+export interface AttributionStore {
+  /** Integrations that stored days of identity blocks (deleted ones included: their history stays). */
+  blockIntegrations(teamId: string): Promise<IntegrationRef[]>;
+  /** The blocks that exist of those asked for. `consistent` for a writer that must see the latest. */
+  getBlocks(
+    teamId: string,
+    wanted: readonly (IntegrationRef & { block: BlockRef })[],
+    options?: { consistent?: boolean },
+  ): Promise<IdentityBlock[]>;
+  /** Stamps of blocks (read consistently), by `<integration id>|<blockKey>`; absent blocks are left out. */
+  getBlockStamps(
+    teamId: string,
+    wanted: readonly (IntegrationRef & { block: BlockRef })[],
+  ): Promise<Map<string, string>>;
+  putBlock(teamId: string, block: IdentityBlock): Promise<void>;
+  /** The rows each integration stored for a day, as digests (integrations without the day are left out). */
+  getDayDigests(teamId: string, date: string, integrations: readonly IntegrationRef[]): Promise<DayDigest[]>;
+  /** Stamps of the day's digests (read consistently), by integration id. */
+  getDigestStamps(
+    teamId: string,
+    date: string,
+    integrations: readonly IntegrationRef[],
+  ): Promise<Record<string, string>>;
+  /** Writes the day's attribution and group rollups, unless one of a newer roster version is stored (false). */
+  putDayAttribution(day: DayAttribution, rollups: readonly GroupRollup[]): Promise<boolean>;
+  getDayAttributions(teamId: string, startDate: string, endDate: string): Promise<DayAttribution[]>;
+  getGroupRollups(teamId: string, group: string, startDate: string, endDate: string): Promise<GroupRollup[]>;
+  /** Developer rows by key (one person's days), never a query over the team's days. */
+  getDeveloperRows(
+    teamId: string,
+    wanted: readonly { date: string; integration_id: string; key: string }[],
+  ): Promise<StoredDeveloperDay[]>;
+}
+
 export interface SecretScope {
   teamId: string;
   integrationId: string;
@@ -96,6 +141,25 @@ export interface SecretStore {
 export interface SyncQueue {
   /** Sends jobs to the provider's queue (in batches of ten). */
   enqueue(provider: string, jobs: SyncJob[]): Promise<void>;
+}
+
+export interface RosterRepository {
+  /** The team's roster; an empty one (version 0) before the first. */
+  get(teamId: string): Promise<Roster>;
+  /** Stores `roster` if the stored version is still `roster.version - 1`; false when another change came first. */
+  save(roster: Roster): Promise<boolean>;
+}
+
+export interface ReattributionRequest {
+  team_id: string;
+  /** The roster version that asked (days already attributed with it, or a newer one, are skipped). */
+  roster_version: number;
+  requested_at: string;
+}
+
+export interface AttributionQueue {
+  /** Asks for the team's stored days to be attributed again (after a roster change), asynchronously. */
+  requestReattribution(request: ReattributionRequest): Promise<void>;
 }
 
 export interface Clock {

@@ -1,6 +1,6 @@
 import { toMicroCents, wholeCents } from './money';
 import type { ManifestCatalog } from './provider';
-import type { SeatAssignment, SeatSnapshot, StoredDeveloperDay } from './model';
+import type { SeatAssignment, SeatSnapshot } from './model';
 
 /**
  * Seat rules, in one place: when a licence counts as used, the dashboard's seat summary per tool, the
@@ -60,6 +60,8 @@ export function seatSummary(snapshots: readonly SeatSnapshot[], periodStart: str
 /** One licence of a seat-based tool, with whether it was used in the period (as the dashboard counts it). */
 export interface SeatView {
   provider: string;
+  /** The row of the developers view this seat belongs to (a person `p_…`, or an identity `i_…`). */
+  developer_id: string;
   developer: SeatAssignment['developer'];
   assigned_at: string | null;
   last_activity_at: string | null;
@@ -76,11 +78,16 @@ export interface SeatView {
 }
 
 /** Every seat of the latest snapshots, unused ones first (the ones an admin may reassign). */
-export function seatViews(snapshots: readonly SeatSnapshot[], periodStart: string): SeatView[] {
+export function seatViews(
+  snapshots: readonly SeatSnapshot[],
+  periodStart: string,
+  developerId: (snapshot: SeatSnapshot, seat: SeatAssignment) => string,
+): SeatView[] {
   return snapshots
     .flatMap((snapshot) =>
       snapshot.seats.map((seat) => ({
         provider: snapshot.provider,
+        developer_id: developerId(snapshot, seat),
         developer: seat.developer,
         assigned_at: seat.assigned_at ?? null,
         last_activity_at: seat.last_activity_at ?? null,
@@ -117,11 +124,11 @@ export interface UnreportedTeam {
  * its manifest) is better than drawing such a team as idle.
  */
 export function unreportedTeams(
-  rows: readonly StoredDeveloperDay[],
+  /** `<provider>|<team>` of every provider team named in the period's usage. */
+  reported: ReadonlySet<string>,
   snapshots: readonly SeatSnapshot[],
   manifests: ManifestCatalog,
 ): UnreportedTeam[] {
-  const reported = new Set(rows.flatMap((row) => (row.teams ?? []).map((team) => `${row.provider}|${team}`)));
   const seats = new Map<string, number>();
   for (const snapshot of snapshots) {
     for (const seat of snapshot.seats) {

@@ -6,7 +6,13 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { SyncJob } from '../domain/model';
 import { runSyncJob, type JobResult, type SyncJobPorts } from '../domain/use-cases/run-sync-job';
-import { integrationRepository, requestPacer, usageRepository } from '../adapters/dynamodb';
+import {
+  attributionStore,
+  integrationRepository,
+  requestPacer,
+  rosterRepository,
+  usageRepository,
+} from '../adapters/dynamodb';
 import { idempotencyTable } from '../adapters/dynamodb/table-definitions';
 import { providerContextFactory } from '../adapters/provider-context';
 import { kmsSecretStore } from '../adapters/secrets';
@@ -76,6 +82,8 @@ export const handler = createFetcherHandler(
     providers: createProviderCatalog(providerContextFactory(process.env, { pacer: requestPacer() })),
     integrations: integrationRepository(),
     usage: usageRepository(),
+    attribution: attributionStore(),
+    roster: rosterRepository(),
     secrets: kmsSecretStore(),
     clock: systemClock,
     log,

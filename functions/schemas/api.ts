@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { isIsoDay } from '../domain/dates';
+import { SORT_FIELDS } from '../domain/people';
 import { providerManifests } from '../providers/manifests';
 
 /**
@@ -83,6 +84,48 @@ export const daysQuerySchema = z.object({
     .default(90)
     .meta({ description: 'UTC days ending today (1–365).', example: 90 }),
 });
+
+const groupParameter = z
+  .string()
+  .trim()
+  .min(1, 'must name a group')
+  .max(64, 'must be at most 64 characters')
+  .optional()
+  .meta({ description: 'A group (sub-team) of the roster: its figures only.', example: 'platform' });
+
+export const dashboardQuerySchema = daysQuerySchema.extend({ group: groupParameter });
+
+export const developersQuerySchema = daysQuerySchema.extend({
+  group: groupParameter,
+  sort: z
+    .enum(SORT_FIELDS, { error: `must be one of ${SORT_FIELDS.join(', ')}` })
+    .default('interactions')
+    .meta({ description: 'Order of the rows.' }),
+  order: z
+    .enum(['asc', 'desc'], { error: 'must be asc or desc' })
+    .default('desc')
+    .meta({ description: 'Direction (names sort case-insensitively).' }),
+  limit: z.coerce
+    .number({ error: 'must be a number of rows' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(500, 'must be at most 500')
+    .default(100)
+    .meta({ description: 'Rows per page (1–500).' }),
+  cursor: z
+    .string()
+    .max(512, 'is not a cursor this API gave')
+    .optional()
+    .meta({ description: '`next_cursor` of the previous page (same days, group, sort and order).' }),
+});
+
+export const developerIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, 'is not a developer id (a person `p_…` or an identity `i_…`)')
+  .meta({
+    description: 'A row of the developers view: a roster person, or an identity that matches nobody (`i_…`).',
+    example: 'p_3f9a1c0d2b7e4a51',
+  });
 
 export const integrationIdSchema = z
   .string()

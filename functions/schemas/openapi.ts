@@ -9,11 +9,21 @@ import { providerDefinitions } from '../providers/registry';
 import { API_BASE_PATH, httpRoutes, type HttpRoute } from '../routes';
 import {
   connectBodySchema,
+  dashboardQuerySchema,
   daysQuerySchema,
+  developerIdSchema,
+  developersQuerySchema,
   integrationIdSchema,
   patchIntegrationSchema,
   syncBodySchema,
 } from './api';
+import {
+  personChangeSchema,
+  personIdParamsSchema,
+  personPatchSchema,
+  rosterPutSchema,
+  rosterSchema,
+} from './members';
 import { PROBLEM_TYPES, problemSchema, problemType, type ProblemSlug } from './problems';
 import {
   connectResultSchema,
@@ -23,6 +33,7 @@ import {
   integrationDetailSchema,
   integrationListSchema,
   integrationViewSchema,
+  personDetailSchema,
   syncAcceptedSchema,
 } from './responses';
 
@@ -45,7 +56,7 @@ export interface Operation {
   operationId: string;
   summary: string;
   description?: string;
-  tag: 'Service' | 'Integrations' | 'Sync' | 'Dashboard';
+  tag: 'Service' | 'Integrations' | 'Sync' | 'People' | 'Dashboard';
   request?: RouteConfig['request'];
   success: Success[];
   /** Problem types the operation may answer (401 for every authenticated one is added). */
@@ -208,28 +219,97 @@ export const operations: Record<string, Operation> = {
     success: [{ status: 204, description: 'Disconnected.' }],
     problems: ['forbidden', 'not-found', 'internal-error'],
   },
+  'GET /members': {
+    operationId: 'getRoster',
+    summary: "The team's roster: people and groups",
+    tag: 'People',
+    success: [
+      {
+        status: 200,
+        description: 'The roster (version 0 and no people before the first).',
+        schema: rosterSchema,
+      },
+    ],
+    problems: ['internal-error'],
+  },
+  'PUT /members': {
+    operationId: 'replaceRoster',
+    summary: 'Replace the whole roster (admin)',
+    description:
+      'Idempotent: the same body twice changes nothing the second time (same version). People left out are removed; ' +
+      'their usage stays, shown as their identities again. Per-person views follow at once, group figures within minutes.',
+    tag: 'People',
+    request: { body: { required: true, content: { 'application/json': { schema: rosterPutSchema } } } },
+    success: [{ status: 200, description: 'The roster as stored.', schema: rosterSchema }],
+    problems: ['invalid-request', 'forbidden', 'internal-error'],
+  },
+  'PATCH /members/{id}': {
+    operationId: 'changePerson',
+    summary: 'Change one person (admin)',
+    description: 'Replaces the fields given. Accepting a suggestion of the developers view is this call.',
+    tag: 'People',
+    request: {
+      params: personIdParamsSchema,
+      body: { required: true, content: { 'application/json': { schema: personPatchSchema } } },
+    },
+    success: [{ status: 200, description: 'The person as changed.', schema: personChangeSchema }],
+    problems: ['invalid-request', 'forbidden', 'not-found', 'internal-error'],
+  },
+  'DELETE /members/{id}': {
+    operationId: 'removePerson',
+    summary: 'Remove one person (admin)',
+    tag: 'People',
+    request: { params: personIdParamsSchema },
+    success: [{ status: 204, description: 'Removed; their usage stays, under their identities.' }],
+    problems: ['forbidden', 'not-found', 'internal-error'],
+  },
   'GET /dashboard': {
     operationId: 'getDashboard',
-    summary: 'The team page',
+    summary: 'The team page, or a group’s',
     description:
-      'Totals, active days, top tool, per-tool figures, an N-day heatmap whose states tell a quiet day from a gap, ' +
-      'the acceptance trend and editor / language / model breakdowns.',
+      'Totals, active days, top tool, per-tool figures (distinct people active, match rate), an N-day heatmap whose ' +
+      'states tell a quiet day from a gap, the acceptance trend and editor / language / model breakdowns. With ' +
+      '`group`: the same for the group’s people (members: groups of at least the minimum group size).',
     tag: 'Dashboard',
-    request: { query: daysQuerySchema },
+    request: { query: dashboardQuerySchema },
     success: [
       { status: 200, description: 'The dashboard of the last `days` UTC days.', schema: dashboardSchema },
     ],
-    problems: ['invalid-request', 'internal-error'],
+    problems: ['invalid-request', 'group-too-small', 'not-found', 'internal-error'],
   },
   'GET /dashboard/developers': {
     operationId: 'getDeveloperUsage',
-    summary: 'Per-developer usage across tools, and seats',
+    summary: 'One row per person across tools, identities that match nobody, and seats',
+    description:
+      'Admins see everyone (with suggestions for identities that match nobody and the match rate per tool); ' +
+      'members see their own row. Sortable and paginated.',
+    tag: 'Dashboard',
+    request: { query: developersQuerySchema },
+    success: [{ status: 200, description: 'A page of developers.', schema: developersSchema }],
+    problems: ['invalid-request', 'group-too-small', 'not-found', 'internal-error'],
+  },
+  'GET /dashboard/developers/{id}': {
+    operationId: 'getDeveloper',
+    summary: "One person's figures per tool and heatmap",
+    description: 'Admins: anyone. Members: themselves only.',
+    tag: 'Dashboard',
+    request: { params: z.object({ id: developerIdSchema }), query: daysQuerySchema },
+    success: [
+      { status: 200, description: 'The person over the last `days` UTC days.', schema: personDetailSchema },
+    ],
+    problems: ['invalid-request', 'forbidden', 'not-found', 'internal-error'],
+  },
+  'GET /dashboard/me': {
+    operationId: 'getMyUsage',
+    summary: 'My usage',
+    description:
+      'The caller’s own figures and heatmap, found through the roster from the verified e-mail of their token.',
     tag: 'Dashboard',
     request: { query: daysQuerySchema },
     success: [
-      { status: 200, description: 'Developers, busiest first, with every seat.', schema: developersSchema },
+      { status: 200, description: 'The caller over the last `days` UTC days.', schema: personDetailSchema },
     ],
-    problems: ['invalid-request', 'internal-error'],
+    problems: ['invalid-request', 'not-found', 'internal-error'],
   },
 };
 
@@ -319,6 +399,7 @@ export function buildOpenApiDocument(routes: readonly HttpRoute[] = httpRoutes) 
         description: 'Provider connections and their keys (admins change, members read).',
       },
       { name: 'Sync', description: 'Fetching usage on demand.' },
+      { name: 'People', description: 'The roster: people, their identities in each tool, and groups.' },
       { name: 'Dashboard', description: 'What a team page shows.' },
       { name: 'Service', description: 'Liveness and this document.' },
     ],

@@ -17,8 +17,21 @@ export const PROBLEM_TYPES = {
     title: 'Unauthorized',
     when: 'no token, an invalid or expired token, or one without team and role',
   },
-  forbidden: { status: 403, title: 'Forbidden', when: 'a member tries an admin action' },
-  'not-found': { status: 404, title: 'Not found', when: "no such integration in the caller's team" },
+  forbidden: {
+    status: 403,
+    title: 'Forbidden',
+    when: "a member tries an admin action, or asks for another person's figures",
+  },
+  'group-too-small': {
+    status: 403,
+    title: 'Group too small to show',
+    when: "a member asks for a group smaller than the team's minimum group size (it would expose individuals)",
+  },
+  'not-found': {
+    status: 404,
+    title: 'Not found',
+    when: "no such integration, person or group in the caller's team",
+  },
   conflict: {
     status: 409,
     title: 'Conflict',

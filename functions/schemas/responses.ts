@@ -179,7 +179,17 @@ export const toolSummarySchema = z
     name: z.string(),
     interactions: count,
     active_days: count,
-    max_daily_active_developers: count,
+    max_daily_active_developers: count.meta({
+      description:
+        'Most distinct people active with the tool on one day: one person in two accounts of the tool counts once.',
+    }),
+    matched_interactions: count.nullable().meta({
+      description: 'Interactions attributed to roster people (null in group views, where all are).',
+    }),
+    match_rate: z.number().min(0).max(1).nullable().meta({
+      description:
+        'matched_interactions ÷ interactions (0–1, four decimals); null without interactions or in group views.',
+    }),
     sessions: count,
     requests: count,
     chat_turns: count,
@@ -223,10 +233,30 @@ const breakdownRow = z
     description: 'One editor, language or model: only the figures its tools report.',
   });
 
+const groupRef = z
+  .strictObject({ name: z.string(), size: count.meta({ description: 'People of the roster in the group.' }) })
+  .meta({ id: 'GroupRef' });
+
 export const dashboardSchema = z
   .strictObject({
     team_id: z.string(),
     period,
+    group: groupRef
+      .nullable()
+      .meta({ description: 'The group shown (`group=`), or null for the whole team.' }),
+    attribution: z
+      .strictObject({
+        roster_version: count,
+        days_behind: count.meta({
+          description:
+            'Days with usage whose attribution to people and groups predates the roster (it catches up within minutes).',
+        }),
+        up_to_date: z.boolean(),
+      })
+      .meta({
+        id: 'AttributionStatus',
+        description: 'Whether people counts, match rates and group figures reflect the current roster.',
+      }),
     total_interactions: count,
     active_days: count.meta({ description: 'Days of the period with a count above 0.' }),
     top_tool: z
@@ -265,6 +295,7 @@ export const dashboardSchema = z
 export const seatViewSchema = z
   .strictObject({
     provider: providerId,
+    developer_id: z.string().meta({ description: 'The row of `developers` this seat belongs to.' }),
     developer: developerRefSchema,
     assigned_at: instant.nullable(),
     last_activity_at: instant.nullable(),
@@ -285,36 +316,105 @@ export const seatViewSchema = z
   })
   .meta({ id: 'Seat' });
 
+const identityViewSchema = z
+  .strictObject({
+    provider: providerId,
+    integration_id: z.string(),
+    key: z.string().meta({
+      description: 'The developer key the provider’s rows carry (claim it with PATCH /members/{id}).',
+    }),
+    kind: z.enum(['user', 'service']),
+    email: z.string().optional(),
+    login: z.string().optional(),
+    display_name: z.string().optional(),
+    matched_by: z
+      .enum(['identity', 'email', 'github_login'])
+      .nullable()
+      .meta({ description: 'The roster rule that matched it; null when it matches nobody.' }),
+  })
+  .meta({ id: 'Identity' });
+
+const toolUsageSchema = z
+  .strictObject({ provider: providerId, name: z.string(), active_days: count, metrics: usageMetricsSchema })
+  .meta({ id: 'ToolUsage' });
+
 export const developerUsageSchema = z
   .strictObject({
-    developer: developerRefSchema,
-    active_days: count,
+    id: z.string().meta({ description: '`p_…` a roster person; `i_…` an identity that matches nobody.' }),
+    kind: z.enum(['person', 'identity']),
+    display_name: z.string(),
+    groups: z.array(z.string()),
+    identities: z.array(identityViewSchema),
+    active_days: count.meta({ description: 'Days with activity in any tool (a day counts once).' }),
     interactions: count,
     acceptance_rate: rate,
     cost_cents: count,
     teams: z.array(z.string()).meta({ description: 'Provider teams seen for the developer in the period.' }),
-    tools: z.array(
-      z.strictObject({
-        provider: providerId,
-        name: z.string(),
-        active_days: count,
-        metrics: usageMetricsSchema,
-      }),
-    ),
+    tools: z.array(toolUsageSchema),
   })
   .meta({ id: 'DeveloperUsage' });
+
+const suggestionSchema = z
+  .strictObject({
+    person_id: z.string(),
+    display_name: z.string(),
+    reason: z.string(),
+    change: z
+      .union([z.strictObject({ github_login: z.string() }), z.strictObject({ emails: z.array(z.string()) })])
+      .meta({ description: 'Send it as the body of PATCH /api/ai-usage/members/{person_id} to accept.' }),
+  })
+  .meta({ id: 'Suggestion', description: 'A likely owner of an identity that matches nobody.' });
+
+export const matchRateSchema = z
+  .strictObject({
+    provider: providerId,
+    name: z.string(),
+    interactions: count,
+    matched_interactions: count,
+    match_rate: z.number().min(0).max(1).nullable(),
+    identities: count,
+    matched_identities: count,
+  })
+  .meta({ id: 'MatchRate', description: 'Share of a tool’s interactions attributed to roster people.' });
 
 export const developersSchema = z
   .strictObject({
     team_id: z.string(),
     period,
-    developers: z.array(developerUsageSchema),
-    seats: z.array(seatViewSchema).meta({ description: 'Every licence of seat-based tools, unused first.' }),
+    roster_version: count,
+    group: groupRef.nullable(),
+    visibility: z.enum(['everyone', 'own_row']).meta({
+      description: 'Admins see everyone; members their own row only.',
+    }),
+    match_rates: z.array(matchRateSchema).meta({ description: 'Per tool (admins, whole team only).' }),
+    total: count.meta({ description: 'Rows over all pages.' }),
+    developers: z.array(developerUsageSchema.extend({ suggestions: z.array(suggestionSchema) })),
+    next_cursor: z.string().nullable(),
+    seats: z
+      .array(seatViewSchema)
+      .meta({ description: 'Licences of seat-based tools of the rows shown, unused first.' }),
     unreported_teams: z.array(
       z.strictObject({ provider: providerId, team: z.string(), seats: count, reason: z.string() }),
     ),
   })
   .meta({ id: 'Developers' });
+
+export const personDetailSchema = z
+  .strictObject({
+    team_id: z.string(),
+    period,
+    roster_version: count,
+    developer: developerUsageSchema,
+    heatmap_data: z.array(heatmapDaySchema).meta({
+      description: "The person's interactions per day; states judged by the tools they use.",
+    }),
+    breakdowns: z.strictObject(
+      Object.fromEntries(
+        BREAKDOWN_DIMENSIONS.map((dimension) => [dimension, z.array(breakdownRow)]),
+      ) as Record<(typeof BREAKDOWN_DIMENSIONS)[number], z.ZodArray<typeof breakdownRow>>,
+    ),
+  })
+  .meta({ id: 'DeveloperDetail' });
 
 export type HealthResponse = z.infer<typeof healthSchema>;
 export type ConnectResponse = z.infer<typeof connectResultSchema>;
@@ -324,3 +424,4 @@ export type IntegrationResponse = z.infer<typeof integrationViewSchema>;
 export type IntegrationDetailResponse = z.infer<typeof integrationDetailSchema>;
 export type DashboardResponse = z.infer<typeof dashboardSchema>;
 export type DevelopersResponse = z.infer<typeof developersSchema>;
+export type PersonDetailResponse = z.infer<typeof personDetailSchema>;

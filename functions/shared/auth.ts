@@ -22,5 +22,13 @@ export function callerFromEvent(event: APIGatewayProxyEventV2WithJWTAuthorizer):
   if (role !== 'admin' && role !== 'member') {
     throw new UnauthorizedError('The token carries no valid role (custom:role must be admin or member).');
   }
-  return { teamId, role: role as Role, subject: typeof subject === 'string' ? subject : 'unknown' };
+  // Cognito lets a user change their e-mail; until they prove the new one it is unverified and not used.
+  const email = claims.email;
+  const verified = claims.email_verified === true || claims.email_verified === 'true';
+  return {
+    teamId,
+    role: role as Role,
+    subject: typeof subject === 'string' ? subject : 'unknown',
+    ...(typeof email === 'string' && verified ? { email: email.toLowerCase() } : {}),
+  };
 }

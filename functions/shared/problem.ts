@@ -4,6 +4,7 @@ import {
   ConflictError,
   CredentialsRejectedError,
   ForbiddenError,
+  GroupTooSmallError,
   NotFoundError,
   ProviderUnavailableError,
   TemporarilyUnavailableError,
@@ -17,6 +18,7 @@ function slugFor(error: Error): ProblemSlug | undefined {
   if (error instanceof ValidationError) return 'invalid-request';
   if (error instanceof UnauthorizedError) return 'unauthorized';
   if (error instanceof ForbiddenError) return 'forbidden';
+  if (error instanceof GroupTooSmallError) return 'group-too-small';
   if (error instanceof NotFoundError) return 'not-found';
   if (error instanceof ConflictError) return 'conflict';
   if (error instanceof CredentialsRejectedError) return 'credentials-rejected';

@@ -14,6 +14,7 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { METRICS_NAMESPACE } from '../config';
+import type { AttributionPipeline } from './attribution-pipeline';
 import type { ProviderPipeline } from './provider-pipeline';
 import type { ServiceFunction } from './service-function';
 
@@ -27,6 +28,7 @@ export interface OperatorAlarmsProps {
   /** API functions by name. */
   functions: Readonly<Record<string, ServiceFunction>>;
   pipelines: readonly ProviderPipeline[];
+  attribution: AttributionPipeline;
 }
 
 const FIVE_MINUTES = Duration.minutes(5);
@@ -36,6 +38,7 @@ const FIVE_MINUTES = Duration.minutes(5);
  * - per provider: jobs in the DLQ, fetcher invocation errors, days that could not be fetched (the fetchers'
  *   DaysFailed metric), and a failed daily scheduler run (no jobs were queued that day);
  * - every function: throttled invocations;
+ * - attribution after a roster change: requests in the DLQ, worker errors;
  * - the API: 5xx answers.
  */
 export class OperatorAlarms extends Construct {
@@ -120,7 +123,24 @@ export class OperatorAlarms extends Construct {
       );
     }
 
+    alarm(
+      'Attribution-DeadLetters',
+      props.attribution.queue.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        period: FIVE_MINUTES,
+        statistic: 'Maximum',
+      }),
+      1,
+      'Re-attribution after a roster change failed every retry: group figures may follow an old roster.',
+    );
+    alarm(
+      'Attribution-Errors',
+      props.attribution.function.function.metricErrors({ period: FIVE_MINUTES }),
+      1,
+      'The attribution worker failed whole invocations.',
+    );
+
     const everyFunction: [string, ServiceFunction][] = [
+      ['attribution', props.attribution.function],
       ...Object.entries(props.functions),
       ...props.pipelines.flatMap((p): [string, ServiceFunction][] => [
         [`${p.manifest.id}-scheduler`, p.scheduler],

@@ -71,7 +71,8 @@ export class ProviderPipeline extends Construct {
       .bindTable(tables.usage, ['dynamodb:UpdateItem'])
       .bindQueues({ [manifest.id]: this.queue.queue });
 
-    // Reads the integration and its key, replaces days of usage, remembers finished jobs.
+    // Reads the integration, its key and the roster; replaces days of usage and the per-person and per-group
+    // pre-aggregates above them; remembers finished jobs.
     this.fetcher = new ServiceFunction(this, 'Fetcher', {
       entry: functionEntries.fetcher,
       description: `${manifest.displayName}: fetch, normalise and store usage`,
@@ -82,10 +83,13 @@ export class ProviderPipeline extends Construct {
       logRemovalPolicy,
       environment,
     })
-      .bindTable(tables.integrations, ['dynamodb:GetItem', 'dynamodb:PutItem'])
-      // PutItem also covers the TransactWriteItems of rollup + ledger; BatchWriteItem the day's rows.
+      .bindTable(tables.integrations, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'])
+      // PutItem/UpdateItem/DeleteItem also cover the TransactWriteItems of rollup + ledger + block index and of
+      // a day's attribution; BatchWriteItem the day's rows; BatchGetItem identity blocks by key.
       .bindTable(tables.usage, [
         'dynamodb:Query',
+        'dynamodb:GetItem',
+        'dynamodb:BatchGetItem',
         'dynamodb:PutItem',
         'dynamodb:UpdateItem',
         'dynamodb:DeleteItem',

@@ -43,15 +43,23 @@ export interface DataTables {
   idempotency: DataTable;
 }
 
-/** The DynamoDB actions a binding may grant: never Scan, BatchGetItem or ConditionCheckItem. */
+/**
+ * The DynamoDB actions a binding may grant: never Scan or ConditionCheckItem. BatchGetItem reads items by full
+ * key only (identity blocks, one person's rows), so it reaches no more than GetItem does.
+ */
 export type TableAction =
   | 'dynamodb:GetItem'
+  | 'dynamodb:BatchGetItem'
   | 'dynamodb:Query'
   | 'dynamodb:PutItem'
   | 'dynamodb:UpdateItem'
   | 'dynamodb:DeleteItem'
   | 'dynamodb:BatchWriteItem';
-const READ_ACTIONS: ReadonlySet<TableAction> = new Set(['dynamodb:GetItem', 'dynamodb:Query']);
+const READ_ACTIONS: ReadonlySet<TableAction> = new Set([
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+]);
 
 /** Where provider keys are kept: the secrets key, and the stage's Secrets Manager name prefix. */
 export interface ProviderSecrets {
@@ -204,6 +212,13 @@ export class ServiceFunction extends Construct {
       ['sqs:SendMessage'],
       queues.map(([, queue]) => queue.queueArn),
     );
+    return this;
+  }
+
+  /** The attribution queue's URL, and sqs:SendMessage on exactly it. */
+  bindAttributionQueue(queue: IQueue): this {
+    this.setEnvironment(ENV.attributionQueueUrl, queue.queueUrl);
+    this.allow(['sqs:SendMessage'], [queue.queueArn]);
     return this;
   }
 

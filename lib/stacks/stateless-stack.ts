@@ -13,6 +13,7 @@ import type { ProviderManifest } from '../../functions/domain/provider-manifest'
 import { functionEntries, type HttpFunctionName } from '../../functions/routes';
 import { secretNamePrefix, type StageConfig } from '../config';
 import { OperatorAlarms } from '../constructs/alarms';
+import { AttributionPipeline } from '../constructs/attribution-pipeline';
 import { Api } from '../constructs/http-api';
 import { ProviderPipeline } from '../constructs/provider-pipeline';
 import { ServiceFunction, type DataTables, type ProviderSecrets } from '../constructs/service-function';
@@ -39,6 +40,7 @@ export class StatelessStack extends Stack {
   readonly api: Api;
   readonly functions: Readonly<Record<HttpFunctionName, ServiceFunction>>;
   readonly pipelines: readonly ProviderPipeline[];
+  readonly attribution: AttributionPipeline;
   readonly alarms: OperatorAlarms;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
@@ -62,6 +64,7 @@ export class StatelessStack extends Stack {
         new ProviderPipeline(this, `Provider-${manifest.id}`, { manifest, tables, secrets, ...logs }),
     );
     const everyQueue = Object.fromEntries(this.pipelines.map((p) => [p.manifest.id, p.queue.queue]));
+    this.attribution = new AttributionPipeline(this, 'Attribution', { tables, ...logs });
 
     const make = (name: HttpFunctionName, description: string, timeout = Duration.seconds(10)) =>
       new ServiceFunction(this, `${name[0]?.toUpperCase()}${name.slice(1)}Function`, {
@@ -100,10 +103,15 @@ export class StatelessStack extends Stack {
         ])
         .bindTable(tables.usage, ['dynamodb:Query'])
         .bindProviderSecrets(secrets, { use: 'delete' }),
-      // Reads usage, and lists integrations (which days a connected tool has not published yet).
+      // Reads and replaces the roster (versioned: a transaction of its parts), and asks for re-attribution.
+      members: make('members', 'GET/PUT/PATCH/DELETE /members: the roster')
+        .bindTable(tables.integrations, ['dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem'])
+        .bindAttributionQueue(this.attribution.queue.queue),
+      // Reads usage, identity blocks and one person's rows by key; lists integrations (which days a connected
+      // tool has not published yet) and reads the roster.
       dashboard: make('dashboard', 'GET /dashboard: read-only usage')
         .bindTable(tables.integrations, ['dynamodb:Query'])
-        .bindTable(tables.usage, ['dynamodb:Query']),
+        .bindTable(tables.usage, ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:BatchGetItem']),
     };
 
     this.api = new Api(this, 'Api', {
@@ -119,6 +127,7 @@ export class StatelessStack extends Stack {
       api: this.api.httpApi,
       functions: this.functions,
       pipelines: this.pipelines,
+      attribution: this.attribution,
     });
     new CfnOutput(this, 'ApiUrl', { value: this.api.url });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn });

@@ -9,9 +9,17 @@ import type {
   StoredDeveloperDay,
   SyncJob,
 } from '../../functions/domain/model';
+import type { DayAttribution, DayDigest, GroupRollup } from '../../functions/domain/day-attribution';
+import { blockKey, type BlockRef, type IdentityBlock } from '../../functions/domain/identity-blocks';
+import { emptyRoster, type Roster } from '../../functions/domain/roster';
 import type {
+  AttributionQueue,
+  AttributionStore,
   Clock,
   DayReplacement,
+  IntegrationRef,
+  ReattributionRequest,
+  RosterRepository,
   IdGenerator,
   IntegrationRepository,
   Log,
@@ -129,6 +137,10 @@ export class MemoryUsage implements UsageRepository {
   readonly rows = new Map<string, StoredDeveloperDay[]>();
   readonly raw = new Map<string, unknown>();
   readonly seats = new Map<string, SeatSnapshot>();
+  /** Level-0 identity blocks of stored days, by the same key as rows. */
+  readonly dayBlocks = new Map<string, IdentityBlock>();
+  /** `team` → `provider|integration` of every integration that stored a day. */
+  readonly blockIndex = new Map<string, Set<string>>();
   /** Days replaced, in order (`integration|date`). */
   readonly replaced: string[] = [];
 
@@ -154,6 +166,10 @@ export class MemoryUsage implements UsageRepository {
     this.raw.set(key, structuredClone(day.raw));
     this.rollups.set(key, structuredClone(day.rollup));
     this.ledger.set(key, structuredClone(day.ledger));
+    this.dayBlocks.set(key, structuredClone(day.block));
+    const index = this.blockIndex.get(day.teamId) ?? new Set<string>();
+    index.add(`${day.provider}|${day.integrationId}`);
+    this.blockIndex.set(day.teamId, index);
     this.replaced.push(`${day.integrationId}|${day.date}`);
   }
 
@@ -222,6 +238,131 @@ export class MemoryUsage implements UsageRepository {
 
   async getRaw(teamId: string, integrationId: string, date: string): Promise<unknown> {
     return this.raw.get(MemoryUsage.key(teamId, integrationId, date));
+  }
+}
+
+/** Identity blocks, digests and day attributions over a MemoryUsage's stored days (level 0 comes from it). */
+export class MemoryAttributionStore implements AttributionStore {
+  readonly blocks = new Map<string, IdentityBlock>();
+  readonly days = new Map<string, DayAttribution>();
+  readonly groupRollups = new Map<string, GroupRollup>();
+
+  constructor(readonly usage: MemoryUsage) {}
+
+  private block(teamId: string, integrationId: string, block: BlockRef): IdentityBlock | undefined {
+    if (block.level === 0) return this.usage.dayBlocks.get(`${teamId}|${integrationId}|${block.start}`);
+    return this.blocks.get(`${teamId}|${integrationId}|${blockKey(block)}`);
+  }
+
+  async blockIntegrations(teamId: string): Promise<IntegrationRef[]> {
+    return [...(this.usage.blockIndex.get(teamId) ?? [])].sort().map((member) => {
+      const [provider, integration_id] = member.split('|') as [string, string];
+      return { provider, integration_id };
+    });
+  }
+
+  async getBlocks(teamId: string, wanted: readonly (IntegrationRef & { block: BlockRef })[]) {
+    return wanted.flatMap((want) => {
+      const found = this.block(teamId, want.integration_id, want.block);
+      return found ? [structuredClone(found)] : [];
+    });
+  }
+
+  async getBlockStamps(teamId: string, wanted: readonly (IntegrationRef & { block: BlockRef })[]) {
+    const stamps = new Map<string, string>();
+    for (const want of wanted) {
+      const found = this.block(teamId, want.integration_id, want.block);
+      if (found) stamps.set(`${want.integration_id}|${blockKey(want.block)}`, found.stamp);
+    }
+    return stamps;
+  }
+
+  async putBlock(teamId: string, block: IdentityBlock): Promise<void> {
+    this.blocks.set(`${teamId}|${block.integration_id}|${blockKey(block)}`, structuredClone(block));
+  }
+
+  async getDayDigests(
+    teamId: string,
+    date: string,
+    integrations: readonly IntegrationRef[],
+  ): Promise<DayDigest[]> {
+    return integrations.flatMap((integration) => {
+      const key = `${teamId}|${integration.integration_id}|${date}`;
+      const block = this.usage.dayBlocks.get(key);
+      const rows = this.usage.rows.get(key);
+      return block && rows ? [{ ...integration, stamp: block.stamp, rows: structuredClone(rows) }] : [];
+    });
+  }
+
+  async getDigestStamps(teamId: string, date: string, integrations: readonly IntegrationRef[]) {
+    const stamps: Record<string, string> = {};
+    for (const integration of integrations) {
+      const block = this.usage.dayBlocks.get(`${teamId}|${integration.integration_id}|${date}`);
+      if (block) stamps[integration.integration_id] = block.stamp;
+    }
+    return stamps;
+  }
+
+  async putDayAttribution(day: DayAttribution, rollups: readonly GroupRollup[]): Promise<boolean> {
+    const key = `${day.team_id}|${day.date}`;
+    const previous = this.days.get(key);
+    if (previous && previous.roster_version > day.roster_version) return false;
+    this.days.set(key, structuredClone(day));
+    for (const [rollupKey, rollup] of this.groupRollups) {
+      if (rollup.team_id === day.team_id && rollup.date === day.date) this.groupRollups.delete(rollupKey);
+    }
+    for (const rollup of rollups) {
+      this.groupRollups.set(
+        `${day.team_id}|${rollup.group}|${rollup.date}|${rollup.integration_id}`,
+        structuredClone(rollup),
+      );
+    }
+    return true;
+  }
+
+  async getDayAttributions(teamId: string, startDate: string, endDate: string) {
+    return [...this.days.values()]
+      .filter((day) => day.team_id === teamId && day.date >= startDate && day.date <= endDate)
+      .map((day) => structuredClone(day));
+  }
+
+  async getGroupRollups(teamId: string, group: string, startDate: string, endDate: string) {
+    return [...this.groupRollups.values()]
+      .filter((r) => r.team_id === teamId && r.group === group && r.date >= startDate && r.date <= endDate)
+      .map((rollup) => structuredClone(rollup));
+  }
+
+  async getDeveloperRows(
+    teamId: string,
+    wanted: readonly { date: string; integration_id: string; key: string }[],
+  ): Promise<StoredDeveloperDay[]> {
+    return wanted.flatMap((want) => {
+      const rows = this.usage.rows.get(`${teamId}|${want.integration_id}|${want.date}`) ?? [];
+      return rows.filter((row) => row.developer.key === want.key).map((row) => structuredClone(row));
+    });
+  }
+}
+
+export class MemoryRoster implements RosterRepository {
+  readonly rosters = new Map<string, Roster>();
+
+  async get(teamId: string): Promise<Roster> {
+    return structuredClone(this.rosters.get(teamId) ?? emptyRoster(teamId));
+  }
+
+  async save(roster: Roster): Promise<boolean> {
+    const current = this.rosters.get(roster.team_id);
+    if ((current?.version ?? 0) !== roster.version - 1) return false;
+    this.rosters.set(roster.team_id, structuredClone(roster));
+    return true;
+  }
+}
+
+export class MemoryAttributionQueue implements AttributionQueue {
+  readonly requests: ReattributionRequest[] = [];
+
+  async requestReattribution(request: ReattributionRequest): Promise<void> {
+    this.requests.push(structuredClone(request));
   }
 }
 

@@ -37,7 +37,8 @@ export interface TestPipeline {
   cursor: FakeCursorServer;
   baseUrl: string;
   clock: { now(): Date; set(iso: string): void; advance(seconds: number): void };
-  token(teamId: string, role?: 'admin' | 'member'): Promise<string>;
+  /** A signed token; with `email`, a verified e-mail claim ("my usage"). */
+  token(teamId: string, role?: 'admin' | 'member', email?: string): Promise<string>;
   call(
     method: string,
     path: string,
@@ -140,7 +141,7 @@ export async function startPipeline(options: {
     clock,
     tableNames,
     dataDir,
-    token: (teamId, role = 'admin') => issueToken(keys, { teamId, role }),
+    token: (teamId, role = 'admin', email) => issueToken(keys, { teamId, role, ...(email ? { email } : {}) }),
     async call(method, path, callOptions = {}) {
       const headers: Record<string, string> = {};
       if (callOptions.token) headers.authorization = `Bearer ${callOptions.token}`;

@@ -53,7 +53,9 @@ function synthesize(config: StageConfig, tamper?: (app: App) => void, env?: Envi
 function allowed(config: StageConfig, violation: SuppressedViolation): boolean {
   const paths = violation.violatingConstructs.map((c) => c.constructPath);
   const onFunctionRoles = paths.every((p) =>
-    /\/(\w+Function|Provider-[\w-]+\/(Scheduler|Fetcher))\/Role\/DefaultPolicy\/Resource$/.test(p),
+    /\/(\w+Function|Provider-[\w-]+\/(Scheduler|Fetcher)|Attribution\/Worker)\/Role\/DefaultPolicy\/Resource$/.test(
+      p,
+    ),
   );
   const rule = violation.ruleName;
   if (rule === 'AwsSolutions-IAM5[Resource::*]') return onFunctionRoles; // X-Ray (asserted in least-privilege)

@@ -105,6 +105,8 @@ function logical(id: string, manifests: readonly ProviderManifest[]): string {
     if (id.startsWith(`${stem}SyncQueue`)) return `<queue:${manifest.id}>`;
     if (id.startsWith(`${stem}SyncDeadLetter`)) return `<dlq:${manifest.id}>`;
   }
+  if (id.startsWith('AttributionRequestsQueue')) return '<queue:attribution>';
+  if (id.startsWith('AttributionRequestsDeadLetter')) return '<dlq:attribution>';
   return `<${id}>`;
 }
 

@@ -35,8 +35,29 @@ const expected: Record<string, string[]> = {
   'GET /dashboard': [
     ...ownLogsAndTraces,
     ...on('<IntegrationsTable>', 'dynamodb:Query'),
-    ...on('<UsageTable>', 'dynamodb:Query'),
+    ...on('<UsageTable>', 'dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:BatchGetItem'),
     ...dataKeyRead,
+  ],
+  'GET/PUT/PATCH/DELETE /members': [
+    ...ownLogsAndTraces,
+    ...on('<IntegrationsTable>', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem'),
+    ...dataKeyWrite,
+    'sqs:SendMessage <queue:attribution>',
+  ],
+  'Attribute stored usage to people and groups after a roster change': [
+    ...ownLogsAndTraces,
+    ...on('<IntegrationsTable>', 'dynamodb:Query'),
+    ...on('<UsageTable>', 'dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'),
+    ...dataKeyWrite,
+    'sqs:SendMessage <queue:attribution>',
+    ...on(
+      '<queue:attribution>',
+      'sqs:ReceiveMessage',
+      'sqs:DeleteMessage',
+      'sqs:ChangeMessageVisibility',
+      'sqs:GetQueueAttributes',
+      'sqs:GetQueueUrl',
+    ),
   ],
   'POST /connect': [
     ...ownLogsAndTraces,
@@ -92,10 +113,12 @@ const expected: Record<string, string[]> = {
         `${m.displayName}: fetch`,
         [
           ...ownLogsAndTraces,
-          ...on('<IntegrationsTable>', 'dynamodb:GetItem', 'dynamodb:PutItem'),
+          ...on('<IntegrationsTable>', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'),
           ...on(
             '<UsageTable>',
             'dynamodb:Query',
+            'dynamodb:GetItem',
+            'dynamodb:BatchGetItem',
             'dynamodb:PutItem',
             'dynamodb:UpdateItem',
             'dynamodb:DeleteItem',

@@ -91,17 +91,18 @@ describe('one pipeline per provider of the registry', () => {
     (_id, manifest) => expectPipeline(t, manifest, providerManifests),
   );
 
-  it('nothing more: as many rules, event sources, queue pairs and fetchers as providers', () => {
+  it('nothing more: as many rules, event sources, queue pairs and fetchers as providers (+ attribution)', () => {
     const n = providerManifests.length;
     t.resourceCountIs('AWS::Events::Rule', n);
-    t.resourceCountIs('AWS::Lambda::EventSourceMapping', n);
-    t.resourceCountIs('AWS::SQS::Queue', 2 * n);
+    // The attribution queue (roster changes) has its consumer and queue pair too.
+    t.resourceCountIs('AWS::Lambda::EventSourceMapping', n + 1);
+    t.resourceCountIs('AWS::SQS::Queue', 2 * (n + 1));
   });
 
   it('every queue is encrypted and refuses non-TLS access', () => {
     t.allResourcesProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
     const policies = Object.values(resourcesOf(t)).filter((r) => r.Type === 'AWS::SQS::QueuePolicy');
-    expect(policies).toHaveLength(2 * providerManifests.length);
+    expect(policies).toHaveLength(2 * (providerManifests.length + 1));
     for (const policy of policies) {
       expect(JSON.stringify(policy.Properties.PolicyDocument)).toContain('"aws:SecureTransport":"false"');
     }

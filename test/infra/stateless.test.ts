@@ -19,6 +19,7 @@ const descriptionOf: Record<HttpFunctionName, string> = {
   connect: 'POST /connect',
   sync: 'POST /sync',
   integrations: 'GET/PATCH/DELETE /integrations',
+  members: 'GET/PUT/PATCH/DELETE /members',
   dashboard: 'GET /dashboard',
 };
 
@@ -42,7 +43,8 @@ describe('functions: the defaults of the one function construct', () => {
   });
 
   it('all run ARM64 with active tracing, source maps, and a log group of their own with the stage retention', () => {
-    expect(functions).toHaveLength(Object.keys(descriptionOf).length + 2 * providerManifests.length);
+    // API functions, a scheduler and a fetcher per provider, and the attribution worker.
+    expect(functions).toHaveLength(Object.keys(descriptionOf).length + 2 * providerManifests.length + 1);
     const logGroups = new Set<string>();
     for (const [, fn] of functions) {
       expect(fn.Properties).toMatchObject({

@@ -222,11 +222,18 @@ describe('GitHub Copilot pipeline', () => {
 
   it('lists developers by GitHub login with their teams; a team under five users has none', async () => {
     const response = await pipeline.call('GET', '/dashboard/developers?days=102', { token: admin });
-    const developers = response.body.developers as {
-      developer: { key: string; login: string };
-      interactions: number;
-      teams: string[];
-    }[];
+    // No roster: each GitHub account is its own row, shown as itself.
+    const developers = (
+      response.body.developers as {
+        kind: string;
+        identities: { key: string; login: string }[];
+        interactions: number;
+        teams: string[];
+      }[]
+    ).map((entry) => ({ ...entry, developer: entry.identities[0] as { key: string; login: string } }));
+    expect(developers.every((entry) => entry.kind === 'identity' && entry.identities.length === 1)).toBe(
+      true,
+    );
     const published = backfillDays.filter((day) => pipeline.github.published(day));
     const active = new Set(
       published.flatMap((day) => pipeline.github.usersFor(day).map((r) => r.user_login)),

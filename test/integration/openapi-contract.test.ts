@@ -28,6 +28,7 @@ describe('OpenAPI contract', () => {
   let admin: string;
   let member: string;
   let integrationId: string;
+  let anaId: string;
   const ajv = new Ajv2020({ strict: false, allErrors: true });
   addFormats(ajv);
   const seen = new Set<string>();
@@ -193,14 +194,69 @@ describe('OpenAPI contract', () => {
     await expectContract('PATCH', path, 200, { token: admin, body: { sync_enabled: true } });
   });
 
-  it('GET /dashboard and /dashboard/developers', async () => {
+  it('GET, PUT, PATCH and DELETE /members', async () => {
+    const roster = {
+      people: [
+        { display_name: 'Ana Silva', emails: ['ana.silva@demo-org.example'], groups: ['core'] },
+        { display_name: 'Ben Becker', emails: ['ben.becker@demo-org.example'], groups: ['core'] },
+        { display_name: 'Leaving Soon', github_login: 'leaving-soon' },
+      ],
+    };
+    const stored = await expectContract('PUT', '/members', 200, { token: admin, body: roster });
+    const people = stored.body.people as { id: string; display_name: string }[];
+    anaId = people.find((person) => person.display_name === 'Ana Silva')?.id as string;
+    const leaving = people.find((person) => person.display_name === 'Leaving Soon')?.id as string;
+    await expectContract('PUT', '/members', 400, {
+      token: admin,
+      body: { people: [{ display_name: 'X', emails: ['ana.silva@demo-org.example'] }, roster.people[0]] },
+    });
+    await expectContract('PUT', '/members', 401, { body: roster });
+    await expectContract('PUT', '/members', 403, { token: member, body: roster });
+    await expectContract('GET', '/members', 200, { token: member });
+    await expectContract('GET', '/members', 401);
+    const path = `/members/${anaId}`;
+    await expectContract('PATCH', path, 200, { token: admin, body: { github_login: 'ana-s' } });
+    await expectContract('PATCH', path, 400, { token: admin, body: { github_login: '-bad-' } });
+    await expectContract('PATCH', path, 401, { body: { github_login: 'ana-s' } });
+    await expectContract('PATCH', path, 403, { token: member, body: { github_login: 'ana-s' } });
+    await expectContract('PATCH', '/members/p_nobody', 404, { token: admin, body: { github_login: 'x' } });
+    await expectContract('DELETE', `/members/${leaving}`, 401);
+    await expectContract('DELETE', `/members/${leaving}`, 403, { token: member });
+    await expectContract('DELETE', `/members/${leaving}`, 204, { token: admin });
+    await expectContract('DELETE', `/members/${leaving}`, 404, { token: admin });
+    await pipeline.runtime.queue.drain();
+  });
+
+  it('GET /dashboard, /dashboard/developers, /dashboard/developers/{id} and /dashboard/me', async () => {
     const dashboard = await expectContract('GET', '/dashboard?days=30', 200, { token: member });
     expect((dashboard.body.heatmap_data as unknown[]).length).toBe(30);
+    await expectContract('GET', '/dashboard?days=30&group=core', 200, { token: admin });
+    await expectContract('GET', '/dashboard?days=30&group=core', 403, { token: member });
+    await expectContract('GET', '/dashboard?group=nobody', 404, { token: admin });
     await expectContract('GET', '/dashboard?days=0', 400, { token: member });
     await expectContract('GET', '/dashboard', 401);
-    await expectContract('GET', '/dashboard/developers?days=30', 200, { token: member });
+
+    await expectContract('GET', '/dashboard/developers?days=30', 200, { token: admin });
+    await expectContract('GET', '/dashboard/developers?days=30&sort=name&order=asc&limit=1', 200, {
+      token: member,
+    });
+    await expectContract('GET', '/dashboard/developers?group=core', 403, { token: member });
+    await expectContract('GET', '/dashboard/developers?group=nobody', 404, { token: admin });
     await expectContract('GET', '/dashboard/developers?days=400', 400, { token: member });
     await expectContract('GET', '/dashboard/developers', 401);
+
+    const person = `/dashboard/developers/${anaId}`;
+    await expectContract('GET', `${person}?days=30`, 200, { token: admin });
+    await expectContract('GET', `${person}?days=0`, 400, { token: admin });
+    await expectContract('GET', person, 401);
+    await expectContract('GET', person, 403, { token: member });
+    await expectContract('GET', '/dashboard/developers/p_nobody', 404, { token: admin });
+
+    const ana = await pipeline.token('team-a', 'member', 'ana.silva@demo-org.example');
+    await expectContract('GET', '/dashboard/me?days=30', 200, { token: ana });
+    await expectContract('GET', '/dashboard/me?days=0', 400, { token: ana });
+    await expectContract('GET', '/dashboard/me', 401);
+    await expectContract('GET', '/dashboard/me', 404, { token: member });
   });
 
   it('DELETE /integrations/{id}', async () => {
@@ -230,6 +286,14 @@ describe('OpenAPI contract', () => {
       await expectContract('DELETE', `/integrations/${other}`, 500, { token: admin }),
       await expectContract('GET', '/dashboard', 500, { token: admin }),
       await expectContract('GET', '/dashboard/developers', 500, { token: admin }),
+      await expectContract('GET', `/dashboard/developers/${anaId}`, 500, { token: admin }),
+      await expectContract('GET', '/dashboard/me', 500, {
+        token: await pipeline.token('team-a', 'member', 'ana.silva@demo-org.example'),
+      }),
+      await expectContract('GET', '/members', 500, { token: admin }),
+      await expectContract('PUT', '/members', 500, { token: admin, body: { people: [] } }),
+      await expectContract('PATCH', `/members/${anaId}`, 500, { token: admin, body: { groups: [] } }),
+      await expectContract('DELETE', `/members/${anaId}`, 500, { token: admin }),
     ];
     for (const failure of failures) {
       expect(failure.text).not.toMatch(/ResourceNotFound|table|dynamo|sk-ant/i);

@@ -2,7 +2,9 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { requireEnv } from '../../shared/env';
 import { tracer } from '../../shared/observability';
+import { DynamoAttributionStore } from './attribution-store';
 import { DynamoIntegrationRepository } from './integration-repository';
+import { DynamoRosterRepository } from './roster-repository';
 import { DynamoRequestPacer } from './request-pacer';
 import { integrationsTable, usageTable } from './table-definitions';
 import { DynamoUsageRepository } from './usage-repository';
@@ -23,6 +25,16 @@ export function integrationRepository(env: NodeJS.ProcessEnv = process.env): Dyn
 /** The Usage table named by the stack's environment. */
 export function usageRepository(env: NodeJS.ProcessEnv = process.env): DynamoUsageRepository {
   return new DynamoUsageRepository(documentClient(), requireEnv(usageTable.envVar, env));
+}
+
+/** The team rosters, in the Integrations table (the control plane). */
+export function rosterRepository(env: NodeJS.ProcessEnv = process.env): DynamoRosterRepository {
+  return new DynamoRosterRepository(documentClient(), requireEnv(integrationsTable.envVar, env));
+}
+
+/** Per-person and per-group pre-aggregates, in the Usage table beside the data they sum. */
+export function attributionStore(env: NodeJS.ProcessEnv = process.env): DynamoAttributionStore {
+  return new DynamoAttributionStore(documentClient(), requireEnv(usageTable.envVar, env));
 }
 
 /**

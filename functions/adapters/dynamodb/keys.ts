@@ -9,6 +9,9 @@ export const keys = {
   /** A provider request budget shared by the team's syncs (functions/adapters/dynamodb/request-pacer.ts). */
   pace: (bucket: string) => `PACE#${bucket}`,
   schedulableSort: (teamId: string, integrationId: string) => `${teamId}#${integrationId}`,
+  /** The team's roster: a head item (version, settings) and its people in compressed parts. */
+  rosterHead: 'ROSTER',
+  rosterPart: (part: number) => `ROSTER#PART#${String(part).padStart(3, '0')}`,
 
   /** Developer rows and raw answers live in one partition per team-day, spreading backfill writes. */
   teamDay: (teamId: string, date: string) => `TEAM#${teamId}#DAY#${date}`,
@@ -20,6 +23,25 @@ export const keys = {
   /** The latest seat snapshot of an integration, in parts (a snapshot of now, not of a day). */
   seats: (integrationId: string, part: number) => `SEATS#${integrationId}#${String(part).padStart(3, '0')}`,
   seatsPrefix: (integrationId: string) => `SEATS#${integrationId}#`,
+
+  /** A day's rows of one integration as one compressed document (what attributing a day reads). */
+  digest: (integrationId: string, part: number) => `DIGEST#${integrationId}#${String(part).padStart(3, '0')}`,
+  digestPrefix: (integrationId: string) => `DIGEST#${integrationId}#`,
+
+  /** One identity block (functions/domain/identity-blocks.ts) per partition, its parts by sort key. */
+  block: (teamId: string, integrationId: string, blockKey: string) =>
+    `TEAM#${teamId}#BLOCK#${integrationId}#${blockKey}`,
+  part: (part: number) => `PART#${String(part).padStart(3, '0')}`,
+  /** The integrations that stored identity blocks (a string set of `<provider>|<integration id>`). */
+  blockIndex: 'BLOCKS',
+  /** The day's attribution to people and groups. */
+  people: (date: string) => `PEOPLE#${date}`,
+  peopleFrom: (date: string) => `PEOPLE#${date}`,
+  peopleTo: (date: string) => `PEOPLE#${date}~`,
+  groupRollup: (group: string, date: string, integrationId: string) =>
+    `GROUP#${group}#${date}#${integrationId}`,
+  groupRollupFrom: (group: string, date: string) => `GROUP#${group}#${date}`,
+  groupRollupTo: (group: string, date: string) => `GROUP#${group}#${date}~`,
 
   rollup: (date: string, integrationId: string) => `ROLLUP#${date}#${integrationId}`,
   rollupFrom: (date: string) => `ROLLUP#${date}`,

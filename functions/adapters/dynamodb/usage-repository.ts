@@ -1,4 +1,3 @@
-import { gunzipSync, gzipSync } from 'node:zlib';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   QueryCommand,
@@ -10,27 +9,11 @@ import type { DailyRollup, LedgerEntry, StoredDeveloperDay } from '../../domain/
 import type { SeatSnapshot } from '../../domain/model';
 import type { DayReplacement, UsageRepository } from '../../domain/ports';
 import { batchWrite, mapLimit } from './batch';
+import { blockItems, digestItems } from './attribution-store';
+import { compressParts, decompressParts } from './compressed-parts';
 import { keys } from './keys';
 
-/** Raw answers are gzip-compressed and split into parts well under DynamoDB's 400 KB item limit. */
-export const RAW_PART_BYTES = 300_000;
 const STORAGE_FIELDS = ['pk', 'sk', 'entity'];
-
-/** gzip JSON split into parts that each fit comfortably in one item. */
-function compressParts(value: unknown): Buffer[] {
-  const compressed = gzipSync(Buffer.from(JSON.stringify(value ?? null)));
-  const count = Math.max(1, Math.ceil(compressed.length / RAW_PART_BYTES));
-  return Array.from({ length: count }, (_, part) =>
-    compressed.subarray(part * RAW_PART_BYTES, (part + 1) * RAW_PART_BYTES),
-  );
-}
-
-function decompressParts(items: Record<string, unknown>[]): unknown {
-  const parts = [...items]
-    .sort((a, b) => Number(a.part) - Number(b.part))
-    .map((item) => Buffer.from(item.data as Uint8Array));
-  return JSON.parse(gunzipSync(Buffer.concat(parts)).toString('utf8')) as unknown;
-}
 
 /** The SET clause and values that every ledger write repeats: what the entry is about. */
 const LEDGER_IDENTITY =
@@ -94,7 +77,11 @@ export class DynamoUsageRepository implements UsageRepository {
       ExpressionAttributeValues: { ':pk': pk },
       ProjectionExpression: 'pk, sk',
     })) as Key[];
-    const ownPrefixes = [keys.usageRowPrefix(day.integrationId), keys.rawPrefix(day.integrationId)];
+    const ownPrefixes = [
+      keys.usageRowPrefix(day.integrationId),
+      keys.rawPrefix(day.integrationId),
+      keys.digestPrefix(day.integrationId),
+    ];
     const ownExisting = existing.filter((item) => ownPrefixes.some((prefix) => item.sk.startsWith(prefix)));
 
     const rowItems = day.rows.map((row) => ({
@@ -118,17 +105,35 @@ export class DynamoUsageRepository implements UsageRepository {
       encoding: 'gzip',
       data,
     }));
-    const written = new Set([...rowItems, ...rawItems].map((item) => item.sk));
+    const digest = digestItems(day.teamId, day.date, {
+      integration_id: day.integrationId,
+      provider: day.provider,
+      stamp: day.block.stamp,
+      rows: day.rows,
+    });
+    const written = new Set([...rowItems, ...rawItems, ...digest].map((item) => item.sk));
     const stale = ownExisting.filter((item) => !written.has(item.sk));
+    const block = blockItems(day.teamId, day.block);
+    const blockPk = block[0]?.pk as string;
+    const blockExisting = (await this.queryAll({
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': blockPk },
+      ProjectionExpression: 'pk, sk',
+    })) as Key[];
+    const blockWritten = new Set(block.map((item) => item.sk));
 
     await batchWrite(this.client, this.tableName, [
       ...rowItems.map((Item) => ({ PutRequest: { Item } })),
       ...rawItems.map((Item) => ({ PutRequest: { Item } })),
+      ...digest.map((Item) => ({ PutRequest: { Item } })),
+      ...block.map((Item) => ({ PutRequest: { Item } })),
     ]);
     await batchWrite(
       this.client,
       this.tableName,
-      stale.map((key) => ({ DeleteRequest: { Key: { pk: key.pk, sk: key.sk } } })),
+      [...stale, ...blockExisting.filter((key) => !blockWritten.has(key.sk))].map((key) => ({
+        DeleteRequest: { Key: { pk: key.pk, sk: key.sk } },
+      })),
     );
     const teamPk = keys.team(day.teamId);
     await this.client.send(
@@ -153,6 +158,18 @@ export class DynamoUsageRepository implements UsageRepository {
                 sk: keys.ledger(day.date, day.integrationId),
                 entity: 'ledger',
                 ...day.ledger,
+              },
+            },
+          },
+          {
+            // The integrations whose identity blocks per-person views read (deleted ones stay: history).
+            Update: {
+              TableName: this.tableName,
+              Key: { pk: teamPk, sk: keys.blockIndex },
+              UpdateExpression: 'SET entity = :entity ADD integrations :member',
+              ExpressionAttributeValues: {
+                ':entity': 'block_index',
+                ':member': new Set([`${day.provider}|${day.integrationId}`]),
               },
             },
           },

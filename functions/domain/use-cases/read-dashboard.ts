@@ -1,10 +1,16 @@
-import { addDays, lastDays, toIsoDay } from '../dates';
+import { addDays, toIsoDay } from '../dates';
+import { Attribution } from '../attribution';
 import { buildDashboard, type Dashboard } from '../dashboard';
-import { buildDeveloperUsage, type DeveloperUsage } from '../developers';
 import type { Caller, Integration, LedgerEntry } from '../model';
-import type { Clock, IntegrationRepository, UsageRepository } from '../ports';
+import type {
+  AttributionStore,
+  Clock,
+  IntegrationRepository,
+  RosterRepository,
+  UsageRepository,
+} from '../ports';
+import { visibleGroup } from '../privacy';
 import { providerName, type ManifestCatalog } from '../provider';
-import { seatViews, unreportedTeams, type SeatView, type UnreportedTeam } from '../seats';
 
 /**
  * Today, and past days a provider has not published yet (GitHub: up to two days behind), have no ledger
@@ -48,60 +54,98 @@ export function unpublishedDays(
 export interface ReadDashboardPorts {
   usage: Pick<UsageRepository, 'getRollups' | 'getLedger' | 'getSeats'>;
   integrations: Pick<IntegrationRepository, 'list'>;
+  attribution: Pick<AttributionStore, 'getDayAttributions' | 'getGroupRollups'>;
+  roster: Pick<RosterRepository, 'get'>;
   manifests: ManifestCatalog;
   clock: Clock;
 }
 
-/** The team page over the `days` UTC days ending today: O(days × integrations) items read. */
+/** How far the stored days' attribution to people and groups is behind the roster (it catches up by itself). */
+export interface AttributionStatus {
+  roster_version: number;
+  /** Days of the period with usage that are attributed with an older roster, or not yet. */
+  days_behind: number;
+  up_to_date: boolean;
+}
+
+/**
+ * The team page — or a group's, with `group` — over the `days` UTC days ending today. Reads O(days ×
+ * integrations) items either way: the team's rollups or the group's, the ledger, and each day's attribution
+ * (distinct people active, interactions matched to roster people).
+ */
 export async function readDashboard(
   caller: Caller,
-  days: number,
+  query: { days: number; group?: string | undefined },
   ports: ReadDashboardPorts,
-): Promise<Dashboard & { team_id: string }> {
+): Promise<
+  Dashboard & {
+    team_id: string;
+    group: { name: string; size: number } | null;
+    attribution: AttributionStatus;
+  }
+> {
+  const { days } = query;
   const now = ports.clock.now();
   const today = toIsoDay(now);
   const start = addDays(today, -(days - 1));
-  const [rollups, stored, seats, integrations] = await Promise.all([
+  const roster = await ports.roster.get(caller.teamId);
+  const attribution = new Attribution(roster);
+  const group = query.group === undefined ? null : visibleGroup(caller, attribution, query.group);
+  const [teamRollups, stored, allSeats, integrations, attributed] = await Promise.all([
     ports.usage.getRollups(caller.teamId, start, today),
     ports.usage.getLedger(caller.teamId, start, today),
     ports.usage.getSeats(caller.teamId),
     ports.integrations.list(caller.teamId),
+    ports.attribution.getDayAttributions(caller.teamId, start, today),
   ]);
+  const rollups = group
+    ? await ports.attribution.getGroupRollups(caller.teamId, group.name, start, today)
+    : teamRollups;
+  const members = group ? new Set(attribution.members(group.name).map((person) => person.id)) : undefined;
+  const seats = members
+    ? allSeats.map((snapshot) => ({
+        ...snapshot,
+        seats: snapshot.seats.filter((seat) =>
+          members.has(
+            attribution.resolve(snapshot.provider, snapshot.integration_id, seat.developer).subject,
+          ),
+        ),
+      }))
+    : allSeats;
   const newestOffset = (provider: string) => ports.manifests.find(provider)?.sync.newestOffset ?? 1;
   const ledger = [...stored, ...unpublishedDays(integrations, stored, now, start, newestOffset)];
   const toolName = (provider: string) => providerName(ports.manifests, provider);
-  return { team_id: caller.teamId, ...buildDashboard({ today, days, rollups, ledger, seats, toolName }) };
-}
-
-export interface ReadDeveloperUsagePorts {
-  usage: Pick<UsageRepository, 'getDeveloperDays' | 'getSeats'>;
-  manifests: ManifestCatalog;
-  clock: Clock;
-}
-
-/** Per-developer usage across tools, every seat, and teams that hold seats but are missing from the rows. */
-export async function readDeveloperUsage(
-  caller: Caller,
-  days: number,
-  ports: ReadDeveloperUsagePorts,
-): Promise<{
-  team_id: string;
-  period: { start_date: string; end_date: string; days: number };
-  developers: DeveloperUsage[];
-  seats: SeatView[];
-  unreported_teams: UnreportedTeam[];
-}> {
-  const today = toIsoDay(ports.clock.now());
-  const dates = lastDays(today, days);
-  const [rows, seats] = await Promise.all([
-    ports.usage.getDeveloperDays(caller.teamId, dates),
-    ports.usage.getSeats(caller.teamId),
-  ]);
+  const byDate = new Map(attributed.map((day) => [day.date, day]));
+  const activePeople = new Map(
+    attributed.map((day) => [
+      day.date,
+      group ? (day.groups[group.name] ?? { active_people: 0, by_provider: {} }) : day.team,
+    ]),
+  );
+  const matched = new Map<string, number>();
+  for (const day of attributed) {
+    for (const [provider, figures] of Object.entries(day.matched)) {
+      matched.set(provider, (matched.get(provider) ?? 0) + figures.matched_interactions);
+    }
+  }
+  // Days with usage whose attribution is missing or older than the roster: group figures may lag there.
+  const daysWithUsage = new Set(teamRollups.map((rollup) => rollup.date));
+  const behind = [...daysWithUsage].filter(
+    (date) => (byDate.get(date)?.roster_version ?? -1) < roster.version,
+  ).length;
   return {
     team_id: caller.teamId,
-    period: { start_date: dates[0] as string, end_date: today, days },
-    developers: buildDeveloperUsage(rows, (provider) => providerName(ports.manifests, provider)),
-    seats: seatViews(seats, dates[0] as string),
-    unreported_teams: unreportedTeams(rows, seats, ports.manifests),
+    group,
+    attribution: { roster_version: roster.version, days_behind: behind, up_to_date: behind === 0 },
+    ...buildDashboard({
+      today,
+      days,
+      rollups,
+      ledger,
+      seats,
+      toolName,
+      activePeople,
+      ...(group ? {} : { matched }),
+    }),
   };
 }

@@ -1,5 +1,14 @@
 import type { Integration, LastSync, LedgerEntry, StoredDeveloperDay, SyncJob, SyncOutcome } from '../model';
-import type { Clock, IntegrationRepository, Log, SecretStore, UsageRepository } from '../ports';
+import { dayBlock } from '../identity-blocks';
+import type {
+  AttributionStore,
+  Clock,
+  IntegrationRepository,
+  Log,
+  RosterRepository,
+  SecretStore,
+  UsageRepository,
+} from '../ports';
 import {
   ProviderCallError,
   type DayFetchResult,
@@ -8,6 +17,7 @@ import {
   type UsageProvider,
 } from '../provider';
 import { summarizeDay } from '../rollup';
+import { attributeDays, newBlockStamp, refreshBlocks } from './refresh-attribution';
 
 /** Thrown when some days failed for reasons that may pass (rate limit, outage): the queue redelivers. */
 export class RetryLaterError extends Error {
@@ -25,6 +35,9 @@ export interface SyncJobPorts {
   integrations: Pick<IntegrationRepository, 'get' | 'update'>;
   secrets: Pick<SecretStore, 'read'>;
   usage: Pick<UsageRepository, 'getLedger' | 'replaceDay' | 'recordDayState' | 'replaceSeats'>;
+  /** Per-person and per-group pre-aggregates, refreshed for the days the job stored. */
+  attribution: AttributionStore;
+  roster: Pick<RosterRepository, 'get'>;
   clock: Clock;
   log: Log;
 }
@@ -51,6 +64,8 @@ class JobRun {
   /** Set once nothing more can be fetched in this job: every later day gets this state. */
   stop: { state: 'failed' | 'not_available'; reason: string } | undefined;
   retryLater: RetryLaterError | undefined;
+  /** Days this sync has stored (now or in an earlier delivery): their attribution is refreshed. */
+  readonly stored: string[] = [];
   /** Status to record on the integration, written once with the job's last_sync. */
   status: Pick<Integration, 'status' | 'status_message'> | undefined;
 
@@ -103,6 +118,7 @@ class JobRun {
     }));
     const summary = summarizeDay(rows);
     const active = summary.active_developers > 0 || summary.metrics.interactions > 0;
+    const { integration_id, provider } = this.job;
     await this.ports.usage.replaceDay({
       teamId: this.job.team_id,
       integrationId: this.job.integration_id,
@@ -120,7 +136,9 @@ class JobRun {
         interactions: summary.metrics.interactions,
       },
       raw,
+      block: dayBlock({ integration_id, provider, stamp: newBlockStamp() }, date, rows),
     });
+    this.stored.push(date);
     this.result.days_ok++;
   }
 
@@ -271,7 +289,8 @@ async function syncDay(
     return true;
   }
   if (run.storedBySync(date)) {
-    // A redelivery of this sync: the day is already stored.
+    // A redelivery of this sync: the day is already stored (its attribution is refreshed again).
+    run.stored.push(date);
     run.result.days_ok++;
     return true;
   }
@@ -337,6 +356,18 @@ async function refreshSeats(run: JobRun, ports: SyncJobPorts): Promise<void> {
   }
 }
 
+/**
+ * The per-person blocks above the stored days, then the days' attribution to people and groups. A failure
+ * here fails the job (the queue redelivers it; the days themselves are not fetched again).
+ */
+async function refreshAttribution(run: JobRun, ports: SyncJobPorts): Promise<void> {
+  if (run.stored.length === 0) return;
+  const attributionPorts = { attribution: ports.attribution, roster: ports.roster, log: ports.log };
+  const { team_id, integration_id, provider } = run.job;
+  await refreshBlocks(team_id, { integration_id, provider }, run.stored, attributionPorts);
+  await attributeDays(team_id, run.stored, attributionPorts);
+}
+
 /** Closes the job: its outcome, and the one write to its integration (status, if it changed, and last_sync). */
 async function finish(run: JobRun, ports: SyncJobPorts): Promise<JobResult> {
   const { result, job } = run;
@@ -370,7 +401,8 @@ async function finish(run: JobRun, ports: SyncJobPorts): Promise<JobResult> {
 
 /**
  * Runs one queue message: skip rules → the days, fetched in one call where the provider answers ranges →
- * each day (normalise → replace the stored day, or record why not) → seats → finish. Idempotent: a day is always replaced whole, and on redelivery the days this
+ * each day (normalise → replace the stored day, or record why not) → seats → per-person and per-group
+ * pre-aggregates of the stored days → finish. Idempotent: a day is always replaced whole, and on redelivery the days this
  * sync already stored are skipped. A refused key marks the integration invalid_credentials (no retry); a
  * provider that is limiting or down fails the day (attempts counted) and RetryLaterError is thrown after
  * the integration is written, so the queue redelivers the job.
@@ -385,5 +417,6 @@ export async function runSyncJob(job: SyncJob, ports: SyncJobPorts): Promise<Job
     if (!(await syncDay(run, date, prefetched, ports.log))) break;
   }
   await refreshSeats(run, ports);
+  await refreshAttribution(run, ports);
   return finish(run, ports);
 }

@@ -1,3 +1,4 @@
+import { demoPerson } from '../shared/people';
 import {
   addDays,
   between,
@@ -57,17 +58,6 @@ export interface GeneratorOptions {
 // Actors
 // ---------------------------------------------------------------------------------------------
 
-// 20 first names x 19 last names; 20 + 1 and 19 are coprime, which makes the pairing below unique.
-// prettier-ignore
-const FIRST_NAMES = [
-  'ana', 'ben', 'chloe', 'david', 'elena', 'farid', 'grace', 'hugo', 'ines', 'jonas',
-  'kira', 'liam', 'maya', 'noah', 'olga', 'pedro', 'quinn', 'rosa', 'sami', 'tara',
-] as const;
-// prettier-ignore
-const LAST_NAMES = [
-  'silva', 'becker', 'moreau', 'kowalski', 'okafor', 'tanaka', 'jensen', 'rossi', 'novak', 'haddad',
-  'lindqvist', 'murphy', 'garcia', 'petrov', 'nguyen', 'fischer', 'costa', 'sato', 'dubois',
-] as const;
 const BOT_NAMES = [
   'ci-bot',
   'release-bot',
@@ -76,20 +66,9 @@ const BOT_NAMES = [
   'migration-bot',
   'nightly-bot',
 ] as const;
-const EMAIL_DOMAIN = 'demo-org.example';
 
-/**
- * Developer i gets first name i mod 20 and last name (i + floor(i / 20)) mod 19. Within one block of
- * 20 x 19 = 380 developers every pair differs (because gcd(21, 19) = 1) and neighbours have different
- * last names; later blocks add a number so emails stay unique for any team size.
- */
-function developerEmail(index: number): string {
-  const block = FIRST_NAMES.length * LAST_NAMES.length;
-  const first = FIRST_NAMES[index % FIRST_NAMES.length]!;
-  const last = LAST_NAMES[(index + Math.floor(index / FIRST_NAMES.length)) % LAST_NAMES.length]!;
-  const round = Math.floor(index / block);
-  return `${first}.${last}${round > 0 ? round + 1 : ''}@${EMAIL_DOMAIN}`;
-}
+/** The demo organisation's people (shared with the other fakes): developer i is person i. */
+const developerEmail = (index: number): string => demoPerson(index).email;
 
 function botName(index: number): string {
   const round = Math.floor(index / BOT_NAMES.length);

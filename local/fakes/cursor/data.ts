@@ -1,3 +1,4 @@
+import { demoPerson } from '../shared/people';
 import {
   addDays,
   between,
@@ -123,20 +124,6 @@ export const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
 /** The team's default per-user spend limit in dollars (spend's effectivePerUserLimitDollars). */
 export const TEAM_PER_USER_LIMIT_DOLLARS = 250;
-const EMAIL_DOMAIN = 'demo-org.example';
-
-// Same people as the Claude Code fake's demo team (local/fakes/claude-code/data.ts), so a person who
-// uses both tools is one developer on the local dashboard.
-// prettier-ignore
-const FIRST_NAMES = [
-  'ana', 'ben', 'chloe', 'david', 'elena', 'farid', 'grace', 'hugo', 'ines', 'jonas',
-  'kira', 'liam', 'maya', 'noah', 'olga', 'pedro', 'quinn', 'rosa', 'sami', 'tara',
-] as const;
-// prettier-ignore
-const LAST_NAMES = [
-  'silva', 'becker', 'moreau', 'kowalski', 'okafor', 'tanaka', 'jensen', 'rossi', 'novak', 'haddad',
-  'lindqvist', 'murphy', 'garcia', 'petrov', 'nguyen', 'fischer', 'costa', 'sato', 'dubois',
-] as const;
 
 interface Price {
   /** US dollars per million tokens. */
@@ -229,17 +216,10 @@ function idChars(random: Random, length: number): string {
   return text;
 }
 
+/** The demo organisation's people (shared with the other fakes): member i is person i. */
 function personName(index: number): { name: string; email: string } {
-  const block = FIRST_NAMES.length * LAST_NAMES.length;
-  const first = FIRST_NAMES[index % FIRST_NAMES.length]!;
-  const last = LAST_NAMES[(index + Math.floor(index / FIRST_NAMES.length)) % LAST_NAMES.length]!;
-  const round = Math.floor(index / block);
-  const suffix = round > 0 ? String(round + 1) : '';
-  const capital = (word: string) => word[0]!.toUpperCase() + word.slice(1);
-  return {
-    name: `${capital(first)} ${capital(last)}${suffix}`,
-    email: `${first}.${last}${suffix}@${EMAIL_DOMAIN}`,
-  };
+  const { name, email } = demoPerson(index);
+  return { name, email };
 }
 
 export function checkRosterOptions(options: RosterOptions): void {

@@ -1,4 +1,5 @@
 import { between, isWeekend, randomFor, weightedPick, type Random } from '../shared/seeded';
+import { demoPerson } from '../shared/people';
 
 /**
  * Deterministic Copilot usage-metrics data (provider-apis.md 2.3 and 2.4), shaped exactly as GitHub
@@ -82,13 +83,6 @@ export const AI_CREDITS_SINCE = '2026-06-19';
 /** GitHub leaves teams with fewer seated Copilot users than this out of the user-teams report. */
 export const MIN_TEAM_SIZE = 5;
 
-// prettier-ignore
-const LOGINS = [
-  'octo-dana', 'mkowalski', 'priya-n', 'jbaptiste', 'lin-wei', 'sofia-r', 'ahmed-dev', 'kenji-t', 'maria-lo',
-  'tobias-k', 'nadia-f', 'omar-h', 'ines-p', 'yuki-s', 'ravi-m', 'elena-v', 'chen-li', 'fatima-z', 'lucas-b',
-  'hana-j', 'pablo-g', 'zoe-c', 'ivan-d', 'amara-o', 'noah-e',
-];
-
 /** platform and web are large enough for GitHub's team report; data (three people) is not. */
 const TEAMS: readonly { team: FakeTeam; size: number }[] = [
   { team: { id: 42, slug: 'platform', name: 'Platform' }, size: 6 },
@@ -148,7 +142,8 @@ export function fakeDevelopers(options: Pick<GeneratorOptions, 'seed' | 'develop
     if (random() < 0.4) languages.push('markdown');
     developers.push({
       id: 5_800_000 + index * 7919,
-      login: index < LOGINS.length ? (LOGINS[index] as string) : `dev-${index + 1}`,
+      // The demo organisation's person i, by the login they chose (shared with the other fakes).
+      login: demoPerson(index).githubLogin,
       team,
       ide: weightedPick(random, IDES),
       languages: [...new Set(languages)],

@@ -1,20 +1,9 @@
-import { emptyBreakdowns, zeroMetrics } from '../../../functions/domain/metrics';
-import type { SeatSnapshot, StoredDeveloperDay } from '../../../functions/domain/model';
+import type { SeatSnapshot } from '../../../functions/domain/model';
 import { seatSummary, seatViews, unreportedTeams } from '../../../functions/domain/seats';
 import { createManifestCatalog, manifestCatalog } from '../../../functions/providers/manifests';
 
-const row = (login: string, date: string, teams?: string[]): StoredDeveloperDay => ({
-  team_id: 't',
-  integration_id: 'int_1',
-  provider: 'github_copilot',
-  date,
-  developer: { key: `github:${login}`, kind: 'user', login },
-  active: true,
-  metrics: { ...zeroMetrics(), interactions: 10 },
-  breakdowns: emptyBreakdowns(),
-  extras: {},
-  ...(teams ? { teams } : {}),
-});
+/** What the usage of the period names: `<provider>|<team>`. */
+const reported = (...teams: string[]) => new Set(teams.map((team) => `github_copilot|${team}`));
 
 const snapshot = (teams: (string | null)[]): SeatSnapshot => ({
   team_id: 't',
@@ -29,8 +18,11 @@ const snapshot = (teams: (string | null)[]): SeatSnapshot => ({
 
 describe('seats', () => {
   it('names teams with seats that no usage row reports, with their seat count', () => {
-    const rows = [row('a', '2026-07-01', ['platform']), row('b', '2026-07-01')];
-    const teams = unreportedTeams(rows, [snapshot(['platform', 'data', 'data', null])], manifestCatalog);
+    const teams = unreportedTeams(
+      reported('platform'),
+      [snapshot(['platform', 'data', 'data', null])],
+      manifestCatalog,
+    );
     expect(teams).toEqual([
       {
         provider: 'github_copilot',
@@ -39,12 +31,11 @@ describe('seats', () => {
         reason: expect.stringMatching(/fewer than five/),
       },
     ]);
-    expect(unreportedTeams(rows, [], manifestCatalog)).toEqual([]);
+    expect(unreportedTeams(reported('platform'), [], manifestCatalog)).toEqual([]);
   });
 
   it('says a provider without its own wording reports no usage for the team, in general words', () => {
-    const rows = [row('a', '2026-07-01', ['platform'])];
-    const [team] = unreportedTeams(rows, [snapshot(['data'])], createManifestCatalog([]));
+    const [team] = unreportedTeams(reported('platform'), [snapshot(['data'])], createManifestCatalog([]));
     expect(team?.reason).toMatch(/^The provider reports no usage for this team/);
   });
 
@@ -60,10 +51,10 @@ describe('seats', () => {
         { developer: { key: 'github:idle', kind: 'user', login: 'idle' }, last_activity_at: null },
       ],
     };
-    const views = seatViews([seats], '2026-07-01');
-    expect(views.map((view) => [view.developer.key, view.active_in_period])).toEqual([
-      ['github:idle', false],
-      ['github:a', true],
+    const views = seatViews([seats], '2026-07-01', (_snapshot, seat) => `row-of-${seat.developer.key}`);
+    expect(views.map((view) => [view.developer_id, view.active_in_period])).toEqual([
+      ['row-of-github:idle', false],
+      ['row-of-github:a', true],
     ]);
     expect(views[1]).toMatchObject({ last_activity_editor: 'vscode/1.109.0', assigning_team: null });
   });

@@ -37,7 +37,7 @@ describe('demo providers', () => {
     );
     expect(providerEnv).toEqual({ ACME_AI_API_BASE_URL: 'https://api.acme.example' });
     expect(demos).toEqual([
-      { provider: 'acme_ai', apiKey: 'k', keyEnv: 'ACME_AI_KEY', options: { org: 'acme' } },
+      { provider: 'acme_ai', fake: false, apiKey: 'k', keyEnv: 'ACME_AI_KEY', options: { org: 'acme' } },
     ]);
     expect(lines).toEqual(['  acme_ai: https://api.acme.example']);
   });

@@ -1,17 +1,12 @@
-import { emptyBreakdowns, zeroMetrics } from '../../../../functions/domain/metrics';
-import type {
-  Caller,
-  Integration,
-  SeatAssignment,
-  StoredDeveloperDay,
-} from '../../../../functions/domain/model';
-import { summarizeDay } from '../../../../functions/domain/rollup';
-import { readDashboard, readDeveloperUsage } from '../../../../functions/domain/use-cases/read-dashboard';
+import type { Caller, Integration, SeatAssignment } from '../../../../functions/domain/model';
+import { readDashboard } from '../../../../functions/domain/use-cases/read-dashboard';
 import { createManifestCatalog } from '../../../../functions/providers/manifests';
 import {
   fixedClock,
   integrationRecord,
+  MemoryAttributionStore,
   MemoryIntegrations,
+  MemoryRoster,
   MemoryUsage,
   testManifest,
 } from '../../../helpers/memory-ports';
@@ -34,52 +29,7 @@ const copilotManifest = testManifest({
 const claude = integrationRecord({ integration_id: 'int_c', provider: 'claude_code', name: 'Claude' });
 const copilot = integrationRecord({ integration_id: 'int_g', provider: 'github_copilot', name: 'Copilot' });
 
-interface Use {
-  key: string;
-  interactions: number;
-  teams?: string[];
-}
-
-/** Stores a fetched day exactly as the fetcher does: rows, rollup and ledger together. */
-async function storeDay(usage: MemoryUsage, integration: Integration, date: string, uses: Use[]) {
-  const rows: StoredDeveloperDay[] = uses.map((use) => ({
-    team_id: integration.team_id,
-    integration_id: integration.integration_id,
-    provider: integration.provider,
-    date,
-    developer: { key: use.key, kind: 'user', email: use.key },
-    active: true,
-    metrics: { ...zeroMetrics(), interactions: use.interactions },
-    breakdowns: emptyBreakdowns(),
-    extras: {},
-    ...(use.teams ? { teams: use.teams } : {}),
-  }));
-  const summary = summarizeDay(rows);
-  const identity = {
-    team_id: integration.team_id,
-    integration_id: integration.integration_id,
-    provider: integration.provider,
-    sync_id: 's',
-  };
-  await usage.replaceDay({
-    teamId: integration.team_id,
-    integrationId: integration.integration_id,
-    provider: integration.provider,
-    date,
-    rows,
-    rollup: { ...identity, date, ...summary },
-    ledger: {
-      ...identity,
-      date,
-      state: summary.active_developers > 0 ? 'ok' : 'no_activity',
-      attempts: 1,
-      updated_at: `${date}T12:00:00.000Z`,
-      developers: summary.developers,
-      interactions: summary.metrics.interactions,
-    },
-    raw: {},
-  });
-}
+import { storeDay } from '../../../helpers/stored-days';
 
 const where = (integration: Integration, date: string) => ({
   team_id: integration.team_id,
@@ -107,6 +57,8 @@ async function setup(integrations: Integration[] = [claude, copilot]) {
   const ports = {
     usage,
     integrations: store,
+    attribution: new MemoryAttributionStore(usage),
+    roster: new MemoryRoster(),
     manifests: createManifestCatalog([claudeManifest, copilotManifest]),
     clock: fixedClock('2026-06-15T08:00:00Z'),
   };
@@ -134,7 +86,7 @@ describe('reading the dashboard', () => {
     await storeDay(usage, claude, '2026-06-07', [{ key: 'alice@x', interactions: 100 }]);
     await storeDay(usage, { ...claude, team_id: 'u' }, '2026-06-10', [{ key: 'eve@x', interactions: 50 }]);
 
-    const dashboard = await readDashboard(member, 8, ports);
+    const dashboard = await readDashboard(member, { days: 8 }, ports);
     expect(dashboard.team_id).toBe('t');
     expect(dashboard.period).toEqual({ start_date: '2026-06-08', end_date: '2026-06-15', days: 8 });
     expect(dashboard.heatmap_data).toEqual([
@@ -170,7 +122,7 @@ describe('reading the dashboard', () => {
 
   it('has exactly N consecutive days ending today, all zero and not fetched when nothing is known', async () => {
     const { ports } = await setup([]);
-    const dashboard = await readDashboard(member, 30, ports);
+    const dashboard = await readDashboard(member, { days: 30 }, ports);
     expect(dashboard.heatmap_data).toHaveLength(30);
     expect(dashboard.heatmap_data[0]?.date).toBe('2026-05-17');
     expect(dashboard.heatmap_data.at(-1)?.date).toBe('2026-06-15');
@@ -183,7 +135,7 @@ describe('reading the dashboard', () => {
   describe('days a provider has not published yet', () => {
     it('count as pending for an active integration: alone they make the day pending', async () => {
       const { ports } = await setup([copilot]);
-      const dashboard = await readDashboard(member, 3, ports);
+      const dashboard = await readDashboard(member, { days: 3 }, ports);
       expect(dashboard.heatmap_data).toEqual([
         { date: '2026-06-13', count: 0, state: 'not_fetched' },
         { date: '2026-06-14', count: 0, state: 'pending' },
@@ -195,7 +147,7 @@ describe('reading the dashboard', () => {
       for (const status of ['invalid_credentials', 'not_available'] as const) {
         const { ports, usage } = await setup([claude, { ...copilot, status }]);
         await storeDay(usage, claude, '2026-06-14', [{ key: 'bob@x', interactions: 2 }]);
-        const dashboard = await readDashboard(member, 2, ports);
+        const dashboard = await readDashboard(member, { days: 2 }, ports);
         expect(dashboard.heatmap_data[0]).toEqual({ date: '2026-06-14', count: 2, state: 'ok' });
       }
     });
@@ -203,7 +155,7 @@ describe('reading the dashboard', () => {
     it('do not hold the day back for a paused integration (it awaits nothing)', async () => {
       const { ports, usage } = await setup([claude, { ...copilot, sync_enabled: false }]);
       await storeDay(usage, claude, '2026-06-14', [{ key: 'bob@x', interactions: 2 }]);
-      const dashboard = await readDashboard(member, 2, ports);
+      const dashboard = await readDashboard(member, { days: 2 }, ports);
       expect(dashboard.heatmap_data[0]).toEqual({ date: '2026-06-14', count: 2, state: 'ok' });
     });
 
@@ -211,7 +163,7 @@ describe('reading the dashboard', () => {
       const { ports, usage } = await setup();
       await storeDay(usage, claude, '2026-06-14', [{ key: 'bob@x', interactions: 2 }]);
       await storeDay(usage, copilot, '2026-06-14', [{ key: 'bob@x', interactions: 3 }]);
-      const dashboard = await readDashboard(member, 2, ports);
+      const dashboard = await readDashboard(member, { days: 2 }, ports);
       expect(dashboard.heatmap_data[0]).toEqual({ date: '2026-06-14', count: 5, state: 'ok' });
     });
 
@@ -219,7 +171,7 @@ describe('reading the dashboard', () => {
       const { ports, usage } = await setup();
       // 2026-06-13 is a day Copilot serves: without a ledger entry it is simply not fetched.
       await storeDay(usage, claude, '2026-06-13', [{ key: 'bob@x', interactions: 1 }]);
-      const dashboard = await readDashboard(member, 3, ports);
+      const dashboard = await readDashboard(member, { days: 3 }, ports);
       expect(dashboard.heatmap_data.map((day) => day.state)).toEqual(['ok', 'pending', 'pending']);
     });
   });
@@ -236,7 +188,7 @@ describe('reading the dashboard', () => {
       taken_at: '2026-06-15T06:30:00.000Z',
       seats: [seat('alice', 'platform', '2026-06-14T10:00:00Z'), seat('carol', 'tiny', null)],
     });
-    const dashboard = await readDashboard(member, 3, ports);
+    const dashboard = await readDashboard(member, { days: 3 }, ports);
     expect(dashboard.tools.map((tool) => [tool.provider, tool.name, tool.interactions])).toEqual([
       ['retired', 'retired', 7],
       ['github_copilot', 'GitHub Copilot', 1],
@@ -251,108 +203,5 @@ describe('reading the dashboard', () => {
       utilisation: 0.5,
       taken_at: '2026-06-15T06:30:00.000Z',
     });
-  });
-});
-
-describe('reading developer usage', () => {
-  async function populated() {
-    const { ports, usage } = await setup();
-    await storeDay(usage, claude, '2026-06-10', [
-      { key: 'alice@x', interactions: 2 },
-      { key: 'bob@x', interactions: 1 },
-    ]);
-    await storeDay(usage, copilot, '2026-06-10', [{ key: 'alice@x', interactions: 2, teams: ['platform'] }]);
-    await storeDay(usage, claude, '2026-06-12', [{ key: 'alice@x', interactions: 4 }]);
-    await storeDay(usage, claude, '2026-06-14', [{ key: 'bob@x', interactions: 2 }]);
-    await storeDay(usage, claude, '2026-06-07', [{ key: 'alice@x', interactions: 100 }]);
-    await storeDay(usage, { ...claude, team_id: 'u' }, '2026-06-10', [{ key: 'eve@x', interactions: 50 }]);
-    await usage.replaceSeats({
-      team_id: 't',
-      integration_id: 'int_g',
-      provider: 'github_copilot',
-      taken_at: '2026-06-15T06:30:00.000Z',
-      seats: [
-        seat('alice', 'platform', '2026-06-14T10:00:00Z'),
-        seat('carol', 'tiny', null),
-        seat('dave', 'tiny', '2026-05-01T09:00:00Z'),
-      ],
-    });
-    await usage.replaceSeats({
-      team_id: 't',
-      integration_id: 'int_r',
-      provider: 'retired',
-      taken_at: '2026-06-15T06:30:00.000Z',
-      seats: [seat('frank', 'legacy', null)],
-    });
-    await usage.replaceSeats({
-      team_id: 'u',
-      integration_id: 'int_u',
-      provider: 'github_copilot',
-      taken_at: '2026-06-15T06:30:00.000Z',
-      seats: [seat('eve', 'elsewhere', null)],
-    });
-    return readDeveloperUsage(member, 7, ports);
-  }
-
-  it('merges each developer across tools over the period', async () => {
-    const view = await populated();
-    expect(view.team_id).toBe('t');
-    expect(view.period).toEqual({ start_date: '2026-06-09', end_date: '2026-06-15', days: 7 });
-    expect(
-      view.developers.map((developer) => ({
-        key: developer.developer.key,
-        interactions: developer.interactions,
-        active_days: developer.active_days,
-        teams: developer.teams,
-        tools: developer.tools.map((tool) => [
-          tool.provider,
-          tool.name,
-          tool.metrics.interactions,
-          tool.active_days,
-        ]),
-      })),
-    ).toEqual([
-      {
-        key: 'alice@x',
-        interactions: 8,
-        active_days: 2,
-        teams: ['platform'],
-        tools: [
-          ['claude_code', 'Claude Code', 6, 2],
-          ['github_copilot', 'GitHub Copilot', 2, 1],
-        ],
-      },
-      {
-        key: 'bob@x',
-        interactions: 3,
-        active_days: 2,
-        teams: [],
-        tools: [['claude_code', 'Claude Code', 3, 2]],
-      },
-    ]);
-  });
-
-  it("lists the team's seats, unused ones first", async () => {
-    const view = await populated();
-    expect(view.seats.map((item) => [item.provider, item.developer.key, item.active_in_period])).toEqual([
-      ['github_copilot', 'carol', false],
-      ['retired', 'frank', false],
-      ['github_copilot', 'dave', false],
-      ['github_copilot', 'alice', true],
-    ]);
-  });
-
-  it("names teams that hold seats but no usage, in the provider's own words", async () => {
-    const view = await populated();
-    expect(view.unreported_teams).toEqual([
-      { provider: 'github_copilot', team: 'tiny', seats: 2, reason: UNREPORTED },
-      {
-        provider: 'retired',
-        team: 'legacy',
-        seats: 1,
-        reason:
-          'The provider reports no usage for this team in the period. Its members still appear individually.',
-      },
-    ]);
   });
 });

@@ -1,7 +1,17 @@
-import { acceptanceRate, addMetrics, zeroMetrics, type DeveloperRef, type UsageMetrics } from './metrics';
-import type { StoredDeveloperDay } from './model';
+import {
+  acceptanceRate,
+  addMetrics,
+  zeroMetrics,
+  type DeveloperRef,
+  type UsageMetrics,
+} from '../../functions/domain/metrics';
+import type { StoredDeveloperDay } from '../../functions/domain/model';
 
-/** Per-developer usage across tools over a period (GET /dashboard/developers). */
+/**
+ * The baseline of the per-person benchmark: the developers view as it was built before identity blocks — every
+ * developer-day row of the period read and summed per developer key (no roster, no people). Kept here, out of
+ * the product, so `npm run bench` can run it side by side with the current view.
+ */
 export interface DeveloperUsage {
   developer: DeveloperRef;
   active_days: number;

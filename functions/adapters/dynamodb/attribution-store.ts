@@ -1,0 +1,365 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import type { DayAttribution, DayDigest, GroupRollup } from '../../domain/day-attribution';
+import { blockKey, type BlockRef, type IdentityBlock } from '../../domain/identity-blocks';
+import type { StoredDeveloperDay } from '../../domain/model';
+import type { AttributionStore, IntegrationRef } from '../../domain/ports';
+import { batchGet, batchWrite, mapLimit } from './batch';
+import { compressParts, decompressParts } from './compressed-parts';
+import { keys } from './keys';
+
+type Item = Record<string, unknown>;
+type Key = { pk: string; sk: string };
+
+const blockPk = (teamId: string, integrationId: string, block: BlockRef) =>
+  keys.block(teamId, integrationId, blockKey(block));
+
+/** A block's items: gzip parts in the block's own partition, each carrying the block's stamp. */
+export function blockItems(teamId: string, block: IdentityBlock): Item[] {
+  const pk = blockPk(teamId, block.integration_id, block);
+  const parts = compressParts(block.identities);
+  return parts.map((data, part) => ({
+    pk,
+    sk: keys.part(part),
+    entity: 'block',
+    team_id: teamId,
+    integration_id: block.integration_id,
+    provider: block.provider,
+    level: block.level,
+    start: block.start,
+    stamp: block.stamp,
+    from: block.from,
+    part,
+    parts: parts.length,
+    data,
+  }));
+}
+
+/** Items of one stored day's digest: the rows as gzip parts in the day's partition, with the day's stamp. */
+export function digestItems(
+  teamId: string,
+  date: string,
+  digest: Omit<DayDigest, 'rows'> & { rows: readonly StoredDeveloperDay[] },
+): Item[] {
+  const parts = compressParts(digest.rows);
+  return parts.map((data, part) => ({
+    pk: keys.teamDay(teamId, date),
+    sk: keys.digest(digest.integration_id, part),
+    entity: 'digest',
+    integration_id: digest.integration_id,
+    provider: digest.provider,
+    stamp: digest.stamp,
+    part,
+    parts: parts.length,
+    data,
+  }));
+}
+
+/** Parts that belong together (same stamp, all present), or undefined while a writer is half-way. */
+function wholeParts(items: readonly Item[]): Item[] | undefined {
+  const first = items.find((item) => Number(item.part) === 0);
+  if (!first) return undefined;
+  const same = items.filter((item) => item.stamp === first.stamp);
+  return same.length === Number(first.parts) ? same : undefined;
+}
+
+const STORAGE_FIELDS = ['pk', 'sk', 'entity', 'group_keys'];
+function strip<T>(item: Item): T {
+  const copy = { ...item };
+  for (const field of STORAGE_FIELDS) delete copy[field];
+  return copy as T;
+}
+
+export class DynamoAttributionStore implements AttributionStore {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  private async query(params: {
+    pk: string;
+    prefix?: string;
+    from?: string;
+    to?: string;
+    consistent?: boolean;
+    projection?: string;
+  }): Promise<Item[]> {
+    const items: Item[] = [];
+    let startKey: Item | undefined;
+    const range =
+      params.prefix !== undefined
+        ? ' AND begins_with(sk, :prefix)'
+        : params.from !== undefined
+          ? ' AND sk BETWEEN :from AND :to'
+          : '';
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: `pk = :pk${range}`,
+          ExpressionAttributeValues: {
+            ':pk': params.pk,
+            ...(params.prefix !== undefined ? { ':prefix': params.prefix } : {}),
+            ...(params.from !== undefined ? { ':from': params.from, ':to': params.to } : {}),
+          },
+          ConsistentRead: params.consistent ?? false,
+          // Attribute names go through placeholders: several (part, level, start) are reserved words.
+          ...(params.projection
+            ? {
+                ProjectionExpression: params.projection
+                  .split(', ')
+                  .map((name) => `#${name}`)
+                  .join(', '),
+                ExpressionAttributeNames: Object.fromEntries(
+                  params.projection.split(', ').map((name) => [`#${name}`, name]),
+                ),
+              }
+            : {}),
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return items;
+  }
+
+  async blockIntegrations(teamId: string): Promise<IntegrationRef[]> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: keys.team(teamId), sk: keys.blockIndex } }),
+    );
+    const members = (Item?.integrations as Set<string> | undefined) ?? new Set<string>();
+    return [...members]
+      .map((member) => {
+        const [provider, integration_id] = member.split('|') as [string, string];
+        return { provider, integration_id };
+      })
+      .sort((a, b) => a.integration_id.localeCompare(b.integration_id));
+  }
+
+  async getBlocks(
+    teamId: string,
+    wanted: readonly (IntegrationRef & { block: BlockRef })[],
+    options: { consistent?: boolean } = {},
+  ): Promise<IdentityBlock[]> {
+    const firsts = await batchGet(
+      this.client,
+      this.tableName,
+      wanted.map((want) => ({ pk: blockPk(teamId, want.integration_id, want.block), sk: keys.part(0) })),
+      { consistent: options.consistent ?? false },
+    );
+    return mapLimit(firsts, 8, async (first) => {
+      let parts: Item[] | undefined = Number(first.parts) === 1 ? [first] : undefined;
+      for (let attempt = 1; !parts; attempt++) {
+        if (attempt > 4) throw new Error(`block ${String(first.pk)} kept changing while it was read`);
+        parts = wholeParts(await this.query({ pk: String(first.pk), consistent: true }));
+      }
+      const head = parts[0] as Item;
+      return {
+        integration_id: String(head.integration_id),
+        provider: String(head.provider),
+        level: Number(head.level),
+        start: String(head.start),
+        stamp: String(head.stamp),
+        from: (head.from as (string | null)[] | undefined) ?? [],
+        identities: decompressParts(parts) as IdentityBlock['identities'],
+      };
+    });
+  }
+
+  async getBlockStamps(
+    teamId: string,
+    wanted: readonly (IntegrationRef & { block: BlockRef })[],
+  ): Promise<Map<string, string>> {
+    const items = await batchGet(
+      this.client,
+      this.tableName,
+      wanted.map((want) => ({ pk: blockPk(teamId, want.integration_id, want.block), sk: keys.part(0) })),
+      {
+        consistent: true,
+        projection: 'integration_id, #level, #start, stamp',
+        names: { '#level': 'level', '#start': 'start' },
+      },
+    );
+    return new Map(
+      items.map((item) => [
+        `${String(item.integration_id)}|${blockKey({ level: Number(item.level), start: String(item.start) })}`,
+        String(item.stamp),
+      ]),
+    );
+  }
+
+  async putBlock(teamId: string, block: IdentityBlock): Promise<void> {
+    const items = blockItems(teamId, block);
+    const pk = items[0]?.pk as string;
+    const existing = (await this.query({ pk, consistent: true, projection: 'pk, sk' })) as Key[];
+    const written = new Set(items.map((item) => item.sk));
+    // The first part last: a reader that finds it finds the others of the same stamp.
+    await batchWrite(
+      this.client,
+      this.tableName,
+      items.slice(1).map((Item) => ({ PutRequest: { Item } })),
+    );
+    await batchWrite(
+      this.client,
+      this.tableName,
+      items.slice(0, 1).map((Item) => ({ PutRequest: { Item } })),
+    );
+    await batchWrite(
+      this.client,
+      this.tableName,
+      existing.filter((key) => !written.has(key.sk)).map((Key) => ({ DeleteRequest: { Key } })),
+    );
+  }
+
+  private async digestItemsOf(teamId: string, date: string, consistent: boolean, projection?: string) {
+    const items = await this.query({
+      pk: keys.teamDay(teamId, date),
+      prefix: 'DIGEST#',
+      consistent,
+      ...(projection ? { projection } : {}),
+    });
+    const byIntegration = new Map<string, Item[]>();
+    for (const item of items) {
+      const list = byIntegration.get(String(item.integration_id)) ?? [];
+      list.push(item);
+      byIntegration.set(String(item.integration_id), list);
+    }
+    return byIntegration;
+  }
+
+  async getDayDigests(
+    teamId: string,
+    date: string,
+    integrations: readonly IntegrationRef[],
+  ): Promise<DayDigest[]> {
+    const wanted = new Set(integrations.map((integration) => integration.integration_id));
+    for (let attempt = 1; attempt <= 4; attempt++) {
+      const byIntegration = await this.digestItemsOf(teamId, date, true);
+      const digests: DayDigest[] = [];
+      let torn = false;
+      for (const [integrationId, items] of byIntegration) {
+        if (!wanted.has(integrationId)) continue;
+        const parts = wholeParts(items);
+        if (!parts) {
+          torn = true;
+          break;
+        }
+        const head = parts[0] as Item;
+        digests.push({
+          integration_id: integrationId,
+          provider: String(head.provider),
+          stamp: String(head.stamp),
+          rows: decompressParts(parts) as StoredDeveloperDay[],
+        });
+      }
+      if (!torn) return digests.sort((a, b) => a.integration_id.localeCompare(b.integration_id));
+    }
+    throw new Error(`the stored day ${date} kept changing while it was read`);
+  }
+
+  async getDigestStamps(
+    teamId: string,
+    date: string,
+    integrations: readonly IntegrationRef[],
+  ): Promise<Record<string, string>> {
+    const wanted = new Set(integrations.map((integration) => integration.integration_id));
+    const byIntegration = await this.digestItemsOf(teamId, date, true, 'integration_id, stamp, part');
+    const stamps: Record<string, string> = {};
+    for (const [integrationId, items] of byIntegration) {
+      const first = items.find((item) => Number(item.part) === 0);
+      if (wanted.has(integrationId) && first) stamps[integrationId] = String(first.stamp);
+    }
+    return stamps;
+  }
+
+  /**
+   * The day's attribution and its group rollups in one transaction (in chunks of 100 when a team has that many
+   * groups × tools), replacing group rollups the previous attribution wrote and this one does not. Conditioned
+   * on the roster version: an attribution never replaces one made with a newer roster.
+   */
+  async putDayAttribution(day: DayAttribution, rollups: readonly GroupRollup[]): Promise<boolean> {
+    const pk = keys.team(day.team_id);
+    const { Item: previous } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk, sk: keys.people(day.date) },
+        ConsistentRead: true,
+      }),
+    );
+    if (previous && Number(previous.roster_version) > day.roster_version) return false;
+    const groupItems = rollups.map((rollup) => ({
+      pk,
+      sk: keys.groupRollup(rollup.group, rollup.date, rollup.integration_id),
+      entity: 'group_rollup',
+      ...rollup,
+    }));
+    const written = new Set(groupItems.map((item) => item.sk));
+    const stale = ((previous?.group_keys as string[] | undefined) ?? []).filter((sk) => !written.has(sk));
+    const actions = [
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: { pk, sk: keys.people(day.date), entity: 'people', ...day, group_keys: [...written] },
+          ConditionExpression: 'attribute_not_exists(sk) OR roster_version <= :version',
+          ExpressionAttributeValues: { ':version': day.roster_version },
+        },
+      },
+      ...groupItems.map((Item) => ({ Put: { TableName: this.tableName, Item } })),
+      ...stale.map((sk) => ({ Delete: { TableName: this.tableName, Key: { pk, sk } } })),
+    ];
+    try {
+      for (let i = 0; i < actions.length; i += 100) {
+        await this.client.send(new TransactWriteCommand({ TransactItems: actions.slice(i, i + 100) }));
+      }
+      return true;
+    } catch (error) {
+      const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
+      if (reasons.some((reason) => reason.Code === 'ConditionalCheckFailed')) return false;
+      throw error;
+    }
+  }
+
+  async getDayAttributions(teamId: string, startDate: string, endDate: string): Promise<DayAttribution[]> {
+    const items = await this.query({
+      pk: keys.team(teamId),
+      from: keys.peopleFrom(startDate),
+      to: keys.peopleTo(endDate),
+    });
+    return items.map((item) => strip<DayAttribution>(item));
+  }
+
+  async getGroupRollups(
+    teamId: string,
+    group: string,
+    startDate: string,
+    endDate: string,
+  ): Promise<GroupRollup[]> {
+    const items = await this.query({
+      pk: keys.team(teamId),
+      from: keys.groupRollupFrom(group, startDate),
+      to: keys.groupRollupTo(group, endDate),
+    });
+    return items.map((item) => strip<GroupRollup>(item));
+  }
+
+  async getDeveloperRows(
+    teamId: string,
+    wanted: readonly { date: string; integration_id: string; key: string }[],
+  ): Promise<StoredDeveloperDay[]> {
+    const items = await batchGet(
+      this.client,
+      this.tableName,
+      wanted.map((want) => ({
+        pk: keys.teamDay(teamId, want.date),
+        sk: keys.usageRow(want.integration_id, want.key),
+      })),
+    );
+    return items.map((item) => strip<StoredDeveloperDay>(item));
+  }
+}

@@ -1,0 +1,167 @@
+import { randomUUID } from 'node:crypto';
+import { Attribution } from '../attribution';
+import { attributeDay } from '../day-attribution';
+import {
+  ancestorLevels,
+  blockKey,
+  childBlocks,
+  mergeBlocks,
+  type BlockRef,
+  type IdentityBlock,
+} from '../identity-blocks';
+import type {
+  AttributionQueue,
+  AttributionStore,
+  Clock,
+  IntegrationRef,
+  Log,
+  RosterRepository,
+  UsageRepository,
+} from '../ports';
+
+/**
+ * Keeps the pre-aggregates behind per-person and per-group views in step with stored days:
+ *  - `refreshBlocks`: after an integration's days were stored, rebuilds the identity blocks above them, level
+ *    by level (functions/domain/identity-blocks.ts);
+ *  - `attributeDays`: attributes days to people and groups with the current roster (after a sync, and for every
+ *    stored day after a roster change).
+ * Both are idempotent, and safe when several fetchers of one team run at once: each write is checked against
+ * what it was built from (the children's stamps, the digests' stamps) and built again if those changed
+ * meanwhile, so the last writer always leaves the block built from the latest data.
+ */
+export interface RefreshAttributionPorts {
+  attribution: AttributionStore;
+  roster: Pick<RosterRepository, 'get'>;
+  log: Log;
+}
+
+/** Rebuilds, under concurrent writers, settle in one or two rounds; more means something is wrong. */
+const MAX_ROUNDS = 8;
+const newStamp = (): string => randomUUID();
+/** Bounds of "every stored day" (ISO days sort as text). */
+const EARLIEST_DAY = '0000-01-01';
+const LATEST_DAY = '9999-12-31';
+
+export const newBlockStamp = newStamp;
+
+async function rebuildBlock(
+  teamId: string,
+  integration: IntegrationRef,
+  block: BlockRef,
+  ports: RefreshAttributionPorts,
+): Promise<void> {
+  const children = childBlocks(block).map((child) => ({ ...integration, block: child }));
+  for (let round = 1; round <= MAX_ROUNDS; round++) {
+    const found = await ports.attribution.getBlocks(teamId, children, { consistent: true });
+    const child = (ref: BlockRef): IdentityBlock | undefined =>
+      found.find((candidate) => blockKey(candidate) === blockKey(ref));
+    const [left, right] = children.map((wanted) => child(wanted.block));
+    if (!left && !right) return;
+    const merged = mergeBlocks({ ...integration, stamp: newStamp() }, block, left, right);
+    await ports.attribution.putBlock(teamId, merged);
+    const stamps = await ports.attribution.getBlockStamps(teamId, children);
+    const now = children.map(
+      (wanted) => stamps.get(`${integration.integration_id}|${blockKey(wanted.block)}`) ?? null,
+    );
+    if (now[0] === merged.from[0] && now[1] === merged.from[1]) return;
+  }
+  throw new Error(
+    `block ${blockKey(block)} of ${integration.integration_id} kept changing while it was rebuilt`,
+  );
+}
+
+export async function refreshBlocks(
+  teamId: string,
+  integration: IntegrationRef,
+  dates: readonly string[],
+  ports: RefreshAttributionPorts,
+): Promise<void> {
+  for (const level of ancestorLevels(dates)) {
+    // A level's blocks are independent of each other; the next level needs them all.
+    await Promise.all(level.map((block) => rebuildBlock(teamId, integration, block, ports)));
+  }
+}
+
+/**
+ * Attributes each day to people and groups with the current roster: reads every integration's digest of the
+ * day, writes the day's attribution and group rollups, then checks that no digest changed meanwhile (and
+ * reads the roster again if a newer one was used by another writer). Days with nothing stored are skipped.
+ */
+export async function attributeDays(
+  teamId: string,
+  dates: readonly string[],
+  ports: RefreshAttributionPorts,
+): Promise<{ attributed: number; roster_version: number }> {
+  let attribution = new Attribution(await ports.roster.get(teamId));
+  const integrations = await ports.attribution.blockIntegrations(teamId);
+  let attributed = 0;
+  for (const date of dates) {
+    for (let round = 1; ; round++) {
+      if (round > MAX_ROUNDS) throw new Error(`day ${date} kept changing while it was attributed`);
+      const digests = await ports.attribution.getDayDigests(teamId, date, integrations);
+      if (digests.length === 0) break;
+      const { day, rollups } = attributeDay(teamId, date, digests, attribution);
+      if (!(await ports.attribution.putDayAttribution(day, rollups))) {
+        attribution = new Attribution(await ports.roster.get(teamId));
+        continue;
+      }
+      const stamps = await ports.attribution.getDigestStamps(teamId, date, integrations);
+      const same =
+        Object.keys(stamps).length === digests.length &&
+        digests.every((digest) => stamps[digest.integration_id] === digest.stamp);
+      if (same) {
+        attributed++;
+        break;
+      }
+    }
+  }
+  return { attributed, roster_version: attribution.roster.version };
+}
+
+export interface ReattributePorts extends RefreshAttributionPorts {
+  usage: Pick<UsageRepository, 'getLedger'>;
+  reattribution: AttributionQueue;
+  clock: Clock;
+}
+
+/** Days attributed per message: a year of a 1,000-person team takes a few messages, each well within its timeout. */
+export const REATTRIBUTION_DAYS_PER_MESSAGE = 60;
+
+/**
+ * After a roster change: attributes every stored day whose attribution predates the roster, newest first (the
+ * days people look at), a bounded number per message; the rest goes back on the queue as the same request.
+ * Repeating a request is harmless: days already attributed to the current roster are skipped.
+ */
+export async function reattributeTeam(
+  request: { team_id: string; roster_version: number },
+  ports: ReattributePorts,
+): Promise<{ attributed: number; remaining: number }> {
+  const teamId = request.team_id;
+  const [roster, ledger, attributed] = await Promise.all([
+    ports.roster.get(teamId),
+    ports.usage.getLedger(teamId, EARLIEST_DAY, LATEST_DAY),
+    ports.attribution.getDayAttributions(teamId, EARLIEST_DAY, LATEST_DAY),
+  ]);
+  const current = new Map(attributed.map((day) => [day.date, day.roster_version]));
+  const stored = new Set(
+    ledger
+      .filter((entry) => entry.state === 'ok' || entry.state === 'no_activity')
+      .map((entry) => entry.date),
+  );
+  const behind = [...stored]
+    .filter((date) => (current.get(date) ?? -1) < roster.version)
+    .sort()
+    .reverse();
+  const now = behind.slice(0, REATTRIBUTION_DAYS_PER_MESSAGE);
+  const result = await attributeDays(teamId, now, ports);
+  const remaining = behind.length - now.length;
+  if (remaining > 0) {
+    await ports.reattribution.requestReattribution({
+      team_id: teamId,
+      roster_version: result.roster_version,
+      requested_at: ports.clock.now().toISOString(),
+    });
+  }
+  ports.log.info('days attributed again', { team_id: teamId, attributed: result.attributed, remaining });
+  return { attributed: result.attributed, remaining };
+}
