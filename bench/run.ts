@@ -9,13 +9,22 @@
  *     reading the NDJSON checked line by line vs a bare JSON.parse per line; normalising.
  *  6. a Cursor 90-day backfill at Cursor's real request limit (20 a minute per team): requests, wall time and the
  *     most requests the fake saw in any minute, beside the same days fetched one day per job (the baseline).
- * Nothing here asserts; it prints. Record results in docs/benchmarks.md.
+ *  7. people: the per-person and per-group views of one team of 1,000 developers on three integrations with a
+ *     year stored, through the local API gateway, beside the row-scan developers view they replaced.
+ * `npm run bench -- --only 7` (or `--only 4,5`) runs some sections only. Nothing here asserts; it prints.
+ * Record results in docs/benchmarks.md.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
 import { localProcessEnv } from '../local/env';
+
+const { values: args } = parseArgs({ options: { only: { type: 'string' } } });
+const only = args.only?.split(',').map(Number);
+/** Whether to run a section (all unless --only names some). */
+const want = (...sections: number[]) => !only || sections.some((section) => only.includes(section));
 
 Object.assign(process.env, { ...localProcessEnv({ POWERTOOLS_LOG_LEVEL: 'SILENT' }), ...process.env });
 
@@ -35,6 +44,7 @@ const { parseReportFile } = await import('../functions/providers/github-copilot/
 const { copilotUserRecordSchema } = await import('../functions/providers/github-copilot/schemas');
 const { buildDashboard } = await import('../functions/domain/dashboard');
 const { buildDeveloperUsage } = await import('./baselines/row-scan-developers');
+const { peopleAtScale } = await import('./people-at-scale');
 const { lastDays, addDays: addDaysIso } = await import('../functions/domain/dates');
 const { API_BASE_PATH } = await import('../functions/routes');
 
@@ -110,256 +120,265 @@ const print = (line: string) => {
 try {
   print(`# Benchmarks (${new Date().toISOString().slice(0, 10)}, node ${process.version}, DynamoDB Local)\n`);
 
-  print('## 1. Dashboard (90 days): rollups (this design) vs. aggregating developer rows (baseline)\n');
-  print(
-    '| developers | rollup read, ms (median of 15) | baseline row scan, ms | baseline ÷ rollup | items read rollup / rows |',
-  );
-  print('|---:|---:|---:|---:|---:|');
-  const backfills: { developers: number; ms: number }[] = [];
-  for (const developers of [10, 50, 200]) {
-    const { runtime, backfillMs } = await pipeline(`dash${developers}`, developers);
-    backfills.push({ developers, ms: backfillMs });
-    const ports = runtime.ports;
-    const days = lastDays(TODAY, 90);
-    let rollupItems = 0;
-    let rowItems = 0;
-    const rollupMs = await median(15, async () => {
-      const [rollups, ledger] = await Promise.all([
-        ports.usage.getRollups('bench-team', days[0] as string, TODAY),
-        ports.usage.getLedger('bench-team', days[0] as string, TODAY),
-      ]);
-      rollupItems = rollups.length + ledger.length;
-      buildDashboard({ today: TODAY, days: 90, rollups, ledger, toolName: () => 'Claude Code' });
-    });
-    const baselineMs = await median(5, async () => {
-      const all = await ports.usage.getDeveloperDays('bench-team', days);
-      rowItems = all.length;
-      buildDeveloperUsage(all, () => 'Claude Code');
-    });
+  if (want(1, 2, 3)) {
+    print('## 1. Dashboard (90 days): rollups (this design) vs. aggregating developer rows (baseline)\n');
     print(
-      `| ${developers} | ${fmt(rollupMs)} | ${fmt(baselineMs)} | ${fmt(baselineMs / rollupMs)}× | ${rollupItems} / ${rowItems} |`,
+      '| developers | rollup read, ms (median of 15) | baseline row scan, ms | baseline ÷ rollup | items read rollup / rows |',
+    );
+    print('|---:|---:|---:|---:|---:|');
+    const backfills: { developers: number; ms: number }[] = [];
+    for (const developers of [10, 50, 200]) {
+      const { runtime, backfillMs } = await pipeline(`dash${developers}`, developers);
+      backfills.push({ developers, ms: backfillMs });
+      const ports = runtime.ports;
+      const days = lastDays(TODAY, 90);
+      let rollupItems = 0;
+      let rowItems = 0;
+      const rollupMs = await median(15, async () => {
+        const [rollups, ledger] = await Promise.all([
+          ports.usage.getRollups('bench-team', days[0] as string, TODAY),
+          ports.usage.getLedger('bench-team', days[0] as string, TODAY),
+        ]);
+        rollupItems = rollups.length + ledger.length;
+        buildDashboard({ today: TODAY, days: 90, rollups, ledger, toolName: () => 'Claude Code' });
+      });
+      const baselineMs = await median(5, async () => {
+        const all = await ports.usage.getDeveloperDays('bench-team', days);
+        rowItems = all.length;
+        buildDeveloperUsage(all, () => 'Claude Code');
+      });
+      print(
+        `| ${developers} | ${fmt(rollupMs)} | ${fmt(baselineMs)} | ${fmt(baselineMs / rollupMs)}× | ${rollupItems} / ${rowItems} |`,
+      );
+    }
+
+    print('\n## 2. Backfill of 90 days (connect → queue → fetcher → fake API → DynamoDB Local)\n');
+    print('| developers | backfill, s | days/s |');
+    print('|---:|---:|---:|');
+    for (const run of backfills)
+      print(`| ${run.developers} | ${fmt(run.ms / 1000, 2)} | ${fmt(90 / (run.ms / 1000))} |`);
+    // Same team, alternating runs so warm-up favours neither side; best of two each.
+    const byBatch: Record<number, number[]> = { 1: [], 10: [] };
+    let serial: Awaited<ReturnType<typeof pipeline>> | undefined;
+    for (const [i, batchSize] of [1, 10, 1, 10].entries()) {
+      const run = await pipeline(`batch${i}`, 50, { batchSize });
+      byBatch[batchSize]?.push(run.backfillMs);
+      serial = run;
+    }
+    if (!serial) throw new Error('no run');
+    const best = (list: number[] | undefined) => Math.min(...(list ?? [Infinity]));
+    print(
+      '\n| 50 developers | one job per invocation (this design) | batches of 10 in parallel (baseline) | design ÷ baseline |',
+    );
+    print('|---|---:|---:|---:|');
+    print(
+      `| backfill, s (best of 2) | ${fmt(best(byBatch[1]) / 1000, 2)} | ${fmt(best(byBatch[10]) / 1000, 2)} | ${fmt(best(byBatch[1]) / best(byBatch[10]), 2)}× |`,
+    );
+
+    print(
+      '\n## 3. GET /dashboard?days=90 through the local API gateway (50 developers, 200 sequential requests)\n',
+    );
+    const samples: number[] = [];
+    for (let i = 0; i < 200; i++) {
+      const { ms } = await time(async () => {
+        const response = await fetch(`${serial.base}/dashboard?days=90`, {
+          headers: { authorization: `Bearer ${serial.token}` },
+        });
+        await response.arrayBuffer();
+      });
+      samples.push(ms);
+    }
+    samples.sort((a, b) => a - b);
+    const devSamples: number[] = [];
+    for (let i = 0; i < 50; i++) {
+      const { ms } = await time(async () => {
+        const response = await fetch(`${serial.base}/dashboard/developers?days=90`, {
+          headers: { authorization: `Bearer ${serial.token}` },
+        });
+        await response.arrayBuffer();
+      });
+      devSamples.push(ms);
+    }
+    devSamples.sort((a, b) => a - b);
+    print('| endpoint | p50 ms | p95 ms | max ms |');
+    print('|---|---:|---:|---:|');
+    print(
+      `| /dashboard?days=90 | ${fmt(percentile(samples, 50))} | ${fmt(percentile(samples, 95))} | ${fmt(samples[samples.length - 1] ?? 0)} |`,
+    );
+    print(
+      `| /dashboard/developers?days=90 (baseline-style row read) | ${fmt(percentile(devSamples, 50))} | ${fmt(percentile(devSamples, 95))} | ${fmt(devSamples[devSamples.length - 1] ?? 0)} |`,
     );
   }
-
-  print('\n## 2. Backfill of 90 days (connect → queue → fetcher → fake API → DynamoDB Local)\n');
-  print('| developers | backfill, s | days/s |');
-  print('|---:|---:|---:|');
-  for (const run of backfills)
-    print(`| ${run.developers} | ${fmt(run.ms / 1000, 2)} | ${fmt(90 / (run.ms / 1000))} |`);
-  // Same team, alternating runs so warm-up favours neither side; best of two each.
-  const byBatch: Record<number, number[]> = { 1: [], 10: [] };
-  let serial: Awaited<ReturnType<typeof pipeline>> | undefined;
-  for (const [i, batchSize] of [1, 10, 1, 10].entries()) {
-    const run = await pipeline(`batch${i}`, 50, { batchSize });
-    byBatch[batchSize]?.push(run.backfillMs);
-    serial = run;
-  }
-  if (!serial) throw new Error('no run');
-  const best = (list: number[] | undefined) => Math.min(...(list ?? [Infinity]));
-  print(
-    '\n| 50 developers | one job per invocation (this design) | batches of 10 in parallel (baseline) | design ÷ baseline |',
-  );
-  print('|---|---:|---:|---:|');
-  print(
-    `| backfill, s (best of 2) | ${fmt(best(byBatch[1]) / 1000, 2)} | ${fmt(best(byBatch[10]) / 1000, 2)} | ${fmt(best(byBatch[1]) / best(byBatch[10]), 2)}× |`,
-  );
-
-  print(
-    '\n## 3. GET /dashboard?days=90 through the local API gateway (50 developers, 200 sequential requests)\n',
-  );
-  const samples: number[] = [];
-  for (let i = 0; i < 200; i++) {
-    const { ms } = await time(async () => {
-      const response = await fetch(`${serial.base}/dashboard?days=90`, {
-        headers: { authorization: `Bearer ${serial.token}` },
-      });
-      await response.arrayBuffer();
+  if (want(4)) {
+    print('\n## 4. Normaliser throughput\n');
+    const records = generateClaudeCodeRecords('2026-06-10', {
+      developers: 1000,
+      apiKeyActors: 5,
+      seed: 'bench',
+      splitRecordRate: 0.1,
+      organizationId: 'org',
     });
-    samples.push(ms);
+    const raw = { records };
+    const normMs = await median(9, async () => normalizeClaudeCodeDay(raw, '2026-06-10'));
+    print(
+      `${records.length} records (1,000 developers, one day): ${fmt(normMs, 2)} ms median → ${fmt(records.length / (normMs / 1000), 0)} records/s`,
+    );
   }
-  samples.sort((a, b) => a - b);
-  const devSamples: number[] = [];
-  for (let i = 0; i < 50; i++) {
-    const { ms } = await time(async () => {
-      const response = await fetch(`${serial.base}/dashboard/developers?days=90`, {
-        headers: { authorization: `Bearer ${serial.token}` },
-      });
-      await response.arrayBuffer();
-    });
-    devSamples.push(ms);
-  }
-  devSamples.sort((a, b) => a - b);
-  print('| endpoint | p50 ms | p95 ms | max ms |');
-  print('|---|---:|---:|---:|');
-  print(
-    `| /dashboard?days=90 | ${fmt(percentile(samples, 50))} | ${fmt(percentile(samples, 95))} | ${fmt(samples[samples.length - 1] ?? 0)} |`,
-  );
-  print(
-    `| /dashboard/developers?days=90 (baseline-style row read) | ${fmt(percentile(devSamples, 50))} | ${fmt(percentile(devSamples, 95))} | ${fmt(devSamples[devSamples.length - 1] ?? 0)} |`,
-  );
-
-  print('\n## 4. Normaliser throughput\n');
-  const records = generateClaudeCodeRecords('2026-06-10', {
-    developers: 1000,
-    apiKeyActors: 5,
-    seed: 'bench',
-    splitRecordRate: 0.1,
-    organizationId: 'org',
-  });
-  const raw = { records };
-  const normMs = await median(9, async () => normalizeClaudeCodeDay(raw, '2026-06-10'));
-  print(
-    `${records.length} records (1,000 developers, one day): ${fmt(normMs, 2)} ms median → ${fmt(records.length / (normMs / 1000), 0)} records/s`,
-  );
-
-  print('\n## 5. GitHub Copilot: one day of 1,000 users\n');
-  const day = '2026-06-10';
-  const copilotRun = async (linesPerFile: number) => {
-    const github = await startFakeGitHub({ now: () => NOW, developers: 1000, seed: 'bench', linesPerFile });
-    try {
-      const ctx = {
-        baseUrl: github.url,
-        fetch: globalThis.fetch.bind(globalThis),
-        sleep: async () => {},
-        now: () => NOW,
-        userAgent: 'bench',
-      };
-      const credentials = {
-        apiKey: DEMO_GITHUB_TOKEN,
-        options: { org: github.organization.login },
-        teamId: 'bench',
-      };
-      await githubCopilotProvider.fetchDay(credentials, day, ctx); // warm-up
-      const ms = await median(7, () => githubCopilotProvider.fetchDay(credentials, day, ctx));
-      return { ms, users: github.usersFor(day).length };
-    } finally {
-      await github.close();
-    }
-  };
-  const split = await copilotRun(50);
-  const single = await copilotRun(100_000);
-  const github = await startFakeGitHub({ now: () => NOW, developers: 1000, seed: 'bench' });
-  const users = github.usersFor(day);
-  await github.close();
-  const ndjson = `${users.map((record) => JSON.stringify(record)).join('\n')}\n`;
-  const checkedMs = await median(9, async () =>
-    parseReportFile(ndjson, 'users-1-day', copilotUserRecordSchema),
-  );
-  const bareMs = await median(9, async () =>
-    ndjson
-      .split('\n')
-      .filter((line) => line !== '')
-      .map((line) => JSON.parse(line) as unknown),
-  );
-  const normCopilotMs = await median(9, async () =>
-    githubCopilotProvider.normalizeDay({ users, user_teams: [] }, day),
-  );
-  print(`${split.users} user records, ${fmt(ndjson.length / 1024 / 1024, 2)} MB of NDJSON\n`);
-  print('| step | this design | baseline | ratio |');
-  print('| --- | ---: | ---: | ---: |');
-  print(
-    `| fetchDay over HTTP (users + teams reports), ms | ${fmt(split.ms)} (files of 50 lines) | ${fmt(single.ms)} (one file) | ${fmt(split.ms / single.ms, 2)}× |`,
-  );
-  print(
-    `| read NDJSON, ms | ${fmt(checkedMs, 2)} (checked per line) | ${fmt(bareMs, 2)} (bare JSON.parse) | ${fmt(checkedMs / bareMs, 2)}× |`,
-  );
-  print(
-    `| normalise, ms | ${fmt(normCopilotMs, 2)} | — | ${fmt(users.length / (normCopilotMs / 1000), 0)} records/s |`,
-  );
-
-  print(
-    "\n## 6. Cursor: a 90-day backfill at Cursor's request limit (20 Admin requests a minute per team)\n",
-  );
-  const adminPaths = [
-    CURSOR_PATHS.members,
-    CURSOR_PATHS.auditLogs,
-    CURSOR_PATHS.dailyUsage,
-    CURSOR_PATHS.spend,
-  ];
-  const cursorRun = async (developers: number, days: number, oneDayJobs: boolean) => {
-    const cursor = await startFakeCursor({ now: () => NOW, developers, historyDays: 120, seed: 'bench' });
-    const tableNames = await ensureTables(client, `cursor${developers}x${days}${oneDayJobs ? 'd' : 'r'}-`);
-    const dataDir = mkdtempSync(join(tmpdir(), 'ai-usage-bench-'));
-    const runtime = createLocalRuntime({
-      tableNames,
-      dataDir,
-      providerEnv: { CURSOR_API_BASE_URL: cursor.url },
-      clock: { now: () => NOW },
-    });
-    try {
-      const scope = { teamId: 'bench-team', role: 'admin' as const, subject: 'bench' };
-      const { connectIntegration } = await import('../functions/domain/use-cases/connect-integration');
-      const started = performance.now();
-      if (oneDayJobs) {
-        // The baseline: what a provider fetching day by day would send for the same days.
-        const connected = await connectIntegration(
-          scope,
-          { provider: 'cursor', apiKey: DEMO_CURSOR_KEY, options: {}, backfillDays: 1 },
-          runtime.ports,
-        );
-        await runtime.queue.drain();
-        await runtime.queue.enqueue(
-          'cursor',
-          lastDays(addDaysIso(TODAY, -1), days).map((day, i) => ({
-            version: 1 as const,
-            job_id: `job_${i}`,
-            sync_id: `sync_${i}`,
-            team_id: 'bench-team',
-            integration_id: connected.integration.integration_id,
-            provider: 'cursor',
-            trigger: 'manual' as const,
-            dates: [day],
-            enqueued_at: NOW.toISOString(),
-            with_seats: false,
-          })),
-        );
-      } else {
-        await connectIntegration(
-          scope,
-          { provider: 'cursor', apiKey: DEMO_CURSOR_KEY, options: {}, backfillDays: days },
-          runtime.ports,
-        );
+  if (want(5)) {
+    print('\n## 5. GitHub Copilot: one day of 1,000 users\n');
+    const day = '2026-06-10';
+    const copilotRun = async (linesPerFile: number) => {
+      const github = await startFakeGitHub({ now: () => NOW, developers: 1000, seed: 'bench', linesPerFile });
+      try {
+        const ctx = {
+          baseUrl: github.url,
+          fetch: globalThis.fetch.bind(globalThis),
+          sleep: async () => {},
+          now: () => NOW,
+          userAgent: 'bench',
+        };
+        const credentials = {
+          apiKey: DEMO_GITHUB_TOKEN,
+          options: { org: github.organization.login },
+          teamId: 'bench',
+        };
+        await githubCopilotProvider.fetchDay(credentials, day, ctx); // warm-up
+        const ms = await median(7, () => githubCopilotProvider.fetchDay(credentials, day, ctx));
+        return { ms, users: github.usersFor(day).length };
+      } finally {
+        await github.close();
       }
-      await runtime.queue.drain();
-      const ms = performance.now() - started;
-      const requests = cursor.requests.length;
-      const events = cursor.requests.filter((r) => r.path === CURSOR_PATHS.usageEvents).length;
-      return {
-        ms,
-        requests,
-        admin: requests - events,
-        events,
-        refused: cursor.requests.filter((r) => r.status === 429).length,
-        maxAdminPerMinute: cursor.maxRequestsInWindow(60_000, adminPaths),
-        maxEventsPerMinute: cursor.maxRequestsInWindow(60_000, [CURSOR_PATHS.usageEvents]),
-        stored: (await runtime.ports.usage.getLedger('bench-team', '2000-01-01', TODAY)).filter(
-          (entry) => entry.state === 'ok' || entry.state === 'no_activity',
-        ).length,
-      };
-    } finally {
-      runtime.close();
-      await cursor.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    }
-  };
-  print(
-    '| team | run | requests (Admin + events) | wall time, s | most Admin requests in any minute | most events requests in any minute | 429s | days stored |',
-  );
-  print('|---|---|---:|---:|---:|---:|---:|---:|');
-  const row = (team: string, run: string, r: Awaited<ReturnType<typeof cursorRun>>) =>
-    print(
-      `| ${team} | ${run} | ${r.requests} (${r.admin} + ${r.events}) | ${fmt(r.ms / 1000)} | ${r.maxAdminPerMinute} | ${r.maxEventsPerMinute} | ${r.refused} | ${r.stored} |`,
+    };
+    const split = await copilotRun(50);
+    const single = await copilotRun(100_000);
+    const github = await startFakeGitHub({ now: () => NOW, developers: 1000, seed: 'bench' });
+    const users = github.usersFor(day);
+    await github.close();
+    const ndjson = `${users.map((record) => JSON.stringify(record)).join('\n')}\n`;
+    const checkedMs = await median(9, async () =>
+      parseReportFile(ndjson, 'users-1-day', copilotUserRecordSchema),
     );
-  for (const developers of [10, 60]) {
-    row(
-      `${developers} members`,
-      '90 days in 30-day ranges (this design)',
-      await cursorRun(developers, 90, false),
+    const bareMs = await median(9, async () =>
+      ndjson
+        .split('\n')
+        .filter((line) => line !== '')
+        .map((line) => JSON.parse(line) as unknown),
+    );
+    const normCopilotMs = await median(9, async () =>
+      githubCopilotProvider.normalizeDay({ users, user_teams: [] }, day),
+    );
+    print(`${split.users} user records, ${fmt(ndjson.length / 1024 / 1024, 2)} MB of NDJSON\n`);
+    print('| step | this design | baseline | ratio |');
+    print('| --- | ---: | ---: | ---: |');
+    print(
+      `| fetchDay over HTTP (users + teams reports), ms | ${fmt(split.ms)} (files of 50 lines) | ${fmt(single.ms)} (one file) | ${fmt(split.ms / single.ms, 2)}× |`,
+    );
+    print(
+      `| read NDJSON, ms | ${fmt(checkedMs, 2)} (checked per line) | ${fmt(bareMs, 2)} (bare JSON.parse) | ${fmt(checkedMs / bareMs, 2)}× |`,
+    );
+    print(
+      `| normalise, ms | ${fmt(normCopilotMs, 2)} | — | ${fmt(users.length / (normCopilotMs / 1000), 0)} records/s |`,
     );
   }
-  // Day by day at 18 Admin requests a minute takes minutes: compared over 30 days.
-  row('10 members', '30 days as one range (this design)', await cursorRun(10, 30, false));
-  row('10 members', '30 days, one day per job (baseline)', await cursorRun(10, 30, true));
+  if (want(6)) {
+    print(
+      "\n## 6. Cursor: a 90-day backfill at Cursor's request limit (20 Admin requests a minute per team)\n",
+    );
+    const adminPaths = [
+      CURSOR_PATHS.members,
+      CURSOR_PATHS.auditLogs,
+      CURSOR_PATHS.dailyUsage,
+      CURSOR_PATHS.spend,
+    ];
+    const cursorRun = async (developers: number, days: number, oneDayJobs: boolean) => {
+      const cursor = await startFakeCursor({ now: () => NOW, developers, historyDays: 120, seed: 'bench' });
+      const tableNames = await ensureTables(client, `cursor${developers}x${days}${oneDayJobs ? 'd' : 'r'}-`);
+      const dataDir = mkdtempSync(join(tmpdir(), 'ai-usage-bench-'));
+      const runtime = createLocalRuntime({
+        tableNames,
+        dataDir,
+        providerEnv: { CURSOR_API_BASE_URL: cursor.url },
+        clock: { now: () => NOW },
+      });
+      try {
+        const scope = { teamId: 'bench-team', role: 'admin' as const, subject: 'bench' };
+        const { connectIntegration } = await import('../functions/domain/use-cases/connect-integration');
+        const started = performance.now();
+        if (oneDayJobs) {
+          // The baseline: what a provider fetching day by day would send for the same days.
+          const connected = await connectIntegration(
+            scope,
+            { provider: 'cursor', apiKey: DEMO_CURSOR_KEY, options: {}, backfillDays: 1 },
+            runtime.ports,
+          );
+          await runtime.queue.drain();
+          await runtime.queue.enqueue(
+            'cursor',
+            lastDays(addDaysIso(TODAY, -1), days).map((day, i) => ({
+              version: 1 as const,
+              job_id: `job_${i}`,
+              sync_id: `sync_${i}`,
+              team_id: 'bench-team',
+              integration_id: connected.integration.integration_id,
+              provider: 'cursor',
+              trigger: 'manual' as const,
+              dates: [day],
+              enqueued_at: NOW.toISOString(),
+              with_seats: false,
+            })),
+          );
+        } else {
+          await connectIntegration(
+            scope,
+            { provider: 'cursor', apiKey: DEMO_CURSOR_KEY, options: {}, backfillDays: days },
+            runtime.ports,
+          );
+        }
+        await runtime.queue.drain();
+        const ms = performance.now() - started;
+        const requests = cursor.requests.length;
+        const events = cursor.requests.filter((r) => r.path === CURSOR_PATHS.usageEvents).length;
+        return {
+          ms,
+          requests,
+          admin: requests - events,
+          events,
+          refused: cursor.requests.filter((r) => r.status === 429).length,
+          maxAdminPerMinute: cursor.maxRequestsInWindow(60_000, adminPaths),
+          maxEventsPerMinute: cursor.maxRequestsInWindow(60_000, [CURSOR_PATHS.usageEvents]),
+          stored: (await runtime.ports.usage.getLedger('bench-team', '2000-01-01', TODAY)).filter(
+            (entry) => entry.state === 'ok' || entry.state === 'no_activity',
+          ).length,
+        };
+      } finally {
+        runtime.close();
+        await cursor.close();
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    };
+    print(
+      '| team | run | requests (Admin + events) | wall time, s | most Admin requests in any minute | most events requests in any minute | 429s | days stored |',
+    );
+    print('|---|---|---:|---:|---:|---:|---:|---:|');
+    const row = (team: string, run: string, r: Awaited<ReturnType<typeof cursorRun>>) =>
+      print(
+        `| ${team} | ${run} | ${r.requests} (${r.admin} + ${r.events}) | ${fmt(r.ms / 1000)} | ${r.maxAdminPerMinute} | ${r.maxEventsPerMinute} | ${r.refused} | ${r.stored} |`,
+      );
+    for (const developers of [10, 60]) {
+      row(
+        `${developers} members`,
+        '90 days in 30-day ranges (this design)',
+        await cursorRun(developers, 90, false),
+      );
+    }
+    // Day by day at 18 Admin requests a minute takes minutes: compared over 30 days.
+    row('10 members', '30 days as one range (this design)', await cursorRun(10, 30, false));
+    row('10 members', '30 days, one day per job (baseline)', await cursorRun(10, 30, true));
+  }
+  if (want(7)) {
+    print('\n## 7. People: one team of 1,000 developers on three integrations, a year stored\n');
+    await peopleAtScale({ client, print, now: NOW, developers: 1000, days: 365, samples: 40 });
+  }
 } finally {
   for (const cleanup of cleanups.reverse()) await Promise.resolve(cleanup()).catch(() => undefined);
   client.destroy();

@@ -155,6 +155,8 @@ export interface ReattributionRequest {
   /** The roster version that asked (days already attributed with it, or a newer one, are skipped). */
   roster_version: number;
   requested_at: string;
+  /** A continuation: only days before this one are left (each message moves it back, so work always ends). */
+  before?: string;
 }
 
 export interface AttributionQueue {

@@ -77,16 +77,29 @@ export function personIdFor(input: PersonInput): string {
   return `p_${createHash('sha256').update(basis).digest('hex').slice(0, 16)}`;
 }
 
-/** The stored form of a person: e-mails lower-cased, lists de-duplicated and sorted. */
+/** Lists without repeats, in the order sent (so an issue's index names the value as the admin sent it). */
+const unique = <T>(values: readonly T[], key: (value: T) => string): T[] => [
+  ...new Map(values.map((value) => [key(value), value] as const)).values(),
+];
+
+/** An `email:` identity key names an e-mail: lower-cased like e-mails, so it matches providers' rows. */
+const identityKey = (key: string) => (key.startsWith('email:') ? key.toLowerCase() : key);
+
+/** The stored form of a person: e-mails lower-cased, repeats dropped (order kept), groups sorted. */
 export function toPerson(input: PersonInput): Person {
-  const emails = sortedUnique((input.emails ?? []).map((email) => email.trim().toLowerCase()));
-  const identities = [
-    ...new Map(
-      (input.identities ?? []).map((identity) => [`${identity.provider}|${identity.key}`, identity]),
-    ).values(),
-  ].sort((a, b) => a.provider.localeCompare(b.provider) || a.key.localeCompare(b.key));
+  const emails = unique(
+    (input.emails ?? []).map((email) => email.trim().toLowerCase()),
+    (email) => email,
+  );
+  const identities = unique(
+    (input.identities ?? []).map((identity) => ({
+      provider: identity.provider,
+      key: identityKey(identity.key),
+    })),
+    (identity) => `${identity.provider}|${identity.key}`,
+  );
   return {
-    id: input.id ?? personIdFor({ ...input, emails: input.emails ?? [] }),
+    id: input.id ?? personIdFor({ ...input, emails }),
     display_name: input.display_name.trim(),
     emails,
     github_login: input.github_login ?? null,
@@ -100,7 +113,12 @@ export function toPerson(input: PersonInput): Person {
  * identity (e-mail, GitHub login, provider identity) claimed by two people — a figure must belong to one
  * person only, or it would be counted twice.
  */
-export function rosterIssues(people: readonly Person[], pathOf: (index: number) => string): FieldIssue[] {
+export function rosterIssues(
+  people: readonly Person[],
+  pathOf: (index: number) => string,
+  /** Whether the person at an index was sent with an id (else it was derived: see personIdFor). */
+  idGiven: (index: number) => boolean = () => true,
+): FieldIssue[] {
   const issues: FieldIssue[] = [];
   const claimed = new Map<string, { index: number; field: string }>();
   const claim = (what: string, index: number, field: string, label: string) => {
@@ -115,15 +133,12 @@ export function rosterIssues(people: readonly Person[], pathOf: (index: number) 
     if (!first) claimed.set(what, { index, field });
   };
   const ids = new Map<string, number>();
+  const idClashes: [number, number][] = [];
   const groups = new Set<string>();
   people.forEach((person, index) => {
     const sameId = ids.get(person.id);
-    if (sameId !== undefined) {
-      issues.push({
-        field: `${pathOf(index)}.id`,
-        message: `repeats the id of ${pathOf(sameId)}; give each person their own id (or leave it out)`,
-      });
-    } else ids.set(person.id, index);
+    if (sameId === undefined) ids.set(person.id, index);
+    else idClashes.push([index, sameId]);
     person.emails.forEach((email, e) => claim(`email:${email}`, index, `emails.${e}`, 'this e-mail'));
     if (person.github_login) {
       claim(`login:${person.github_login.toLowerCase()}`, index, 'github_login', 'this GitHub login');
@@ -137,6 +152,20 @@ export function rosterIssues(people: readonly Person[], pathOf: (index: number) 
     });
     for (const group of person.groups) groups.add(group);
   });
+  for (const [index, first] of idClashes) {
+    if (idGiven(index)) {
+      issues.push({
+        field: `${pathOf(index)}.id`,
+        message: `repeats the id of ${pathOf(first)}; give each person their own id (or leave it out)`,
+      });
+    } else if (!issues.some((issue) => issue.field.startsWith(`${pathOf(index)}.`))) {
+      // A derived id repeats when nothing tells two people apart (a clash of e-mails is reported above).
+      issues.push({
+        field: pathOf(index),
+        message: `cannot be told apart from ${pathOf(first)} (same name, no e-mail or GitHub login): give one of them an id`,
+      });
+    }
+  }
   if (groups.size > MAX_GROUPS) {
     issues.push({
       field: 'people',
@@ -147,8 +176,12 @@ export function rosterIssues(people: readonly Person[], pathOf: (index: number) 
 }
 
 /** Throws a 400 that lists every rule the people break. */
-export function assertValidPeople(people: readonly Person[], pathOf: (index: number) => string): void {
-  const issues = rosterIssues(people, pathOf);
+export function assertValidPeople(
+  people: readonly Person[],
+  pathOf: (index: number) => string,
+  idGiven?: (index: number) => boolean,
+): void {
+  const issues = rosterIssues(people, pathOf, idGiven);
   if (issues.length) throw ValidationError.listing('The roster is not valid', issues);
 }
 

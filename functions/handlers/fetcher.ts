@@ -15,6 +15,7 @@ import {
 } from '../adapters/dynamodb';
 import { idempotencyTable } from '../adapters/dynamodb/table-definitions';
 import { providerContextFactory } from '../adapters/provider-context';
+import { sqsAttributionQueue } from '../adapters/queue';
 import { kmsSecretStore } from '../adapters/secrets';
 import { systemClock } from '../adapters/system';
 import { ENV } from '../environment';
@@ -84,6 +85,7 @@ export const handler = createFetcherHandler(
     usage: usageRepository(),
     attribution: attributionStore(),
     roster: rosterRepository(),
+    reattribution: sqsAttributionQueue(),
     secrets: kmsSecretStore(),
     clock: systemClock,
     log,

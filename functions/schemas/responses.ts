@@ -328,7 +328,7 @@ const identityViewSchema = z
     login: z.string().optional(),
     display_name: z.string().optional(),
     matched_by: z
-      .enum(['identity', 'email', 'github_login'])
+      .enum(['identity', 'email', 'github_login', 'saml'])
       .nullable()
       .meta({ description: 'The roster rule that matched it; null when it matches nobody.' }),
   })

@@ -3,6 +3,7 @@ import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENV } from '../../functions/environment';
 import { FETCHER_BATCH_SIZE, type ProviderManifest } from '../../functions/domain/provider-manifest';
@@ -15,6 +16,8 @@ export const MIN_EVENT_SOURCE_CONCURRENCY = 2;
 
 export interface ProviderPipelineProps {
   manifest: ProviderManifest;
+  /** Where a fetcher asks for stored days to be attributed again (a seat snapshot changed identity links). */
+  attributionQueue: IQueue;
   tables: DataTables;
   secrets: ProviderSecrets;
   logRetention: RetentionDays;
@@ -42,7 +45,7 @@ export class ProviderPipeline extends Construct {
 
   constructor(scope: Construct, id: string, props: ProviderPipelineProps) {
     super(scope, id);
-    const { manifest, tables, secrets, logRetention, logRemovalPolicy } = props;
+    const { manifest, tables, secrets, logRetention, logRemovalPolicy, attributionQueue } = props;
     this.manifest = manifest;
     const { maxConcurrency, fetcherTimeoutSeconds } = manifest.limits;
     if (!Number.isInteger(maxConcurrency) || maxConcurrency < MIN_EVENT_SOURCE_CONCURRENCY) {
@@ -101,7 +104,8 @@ export class ProviderPipeline extends Construct {
         'dynamodb:UpdateItem',
         'dynamodb:DeleteItem',
       ])
-      .bindProviderSecrets(secrets, { use: 'decrypt', provider: manifest.id });
+      .bindProviderSecrets(secrets, { use: 'decrypt', provider: manifest.id })
+      .bindAttributionQueue(attributionQueue);
     this.fetcher.function.addEventSource(
       new SqsEventSource(this.queue.queue, {
         batchSize: FETCHER_BATCH_SIZE,

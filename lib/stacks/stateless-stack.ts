@@ -59,12 +59,19 @@ export class StatelessStack extends Stack {
     const secrets: ProviderSecrets = { key: props.secretsKey, namePrefix: secretNamePrefix(config) };
     const logs = { logRetention: config.logRetention, logRemovalPolicy: config.removalPolicy };
 
+    this.attribution = new AttributionPipeline(this, 'Attribution', { tables, ...logs });
+    const attributionQueue = this.attribution.queue.queue;
     this.pipelines = props.providers.map(
       (manifest) =>
-        new ProviderPipeline(this, `Provider-${manifest.id}`, { manifest, tables, secrets, ...logs }),
+        new ProviderPipeline(this, `Provider-${manifest.id}`, {
+          manifest,
+          tables,
+          secrets,
+          attributionQueue,
+          ...logs,
+        }),
     );
     const everyQueue = Object.fromEntries(this.pipelines.map((p) => [p.manifest.id, p.queue.queue]));
-    this.attribution = new AttributionPipeline(this, 'Attribution', { tables, ...logs });
 
     const make = (name: HttpFunctionName, description: string, timeout = Duration.seconds(10)) =>
       new ServiceFunction(this, `${name[0]?.toUpperCase()}${name.slice(1)}Function`, {

@@ -133,6 +133,7 @@ const expected: Record<string, string[]> = {
           ),
           ...dataKeyWrite,
           ...on(secretArns, 'secretsmanager:GetSecretValue'),
+          'sqs:SendMessage <queue:attribution>',
           `kms:Decrypt <SecretsKey> if StringEquals(kms:EncryptionContext:provider=${m.id})`,
           `kms:Decrypt <SecretsKey> ${via('secretsmanager')}`,
           // The SQS event source polls the provider's queue.
@@ -305,6 +306,23 @@ describe('environment: each function gets what its handler reads, and no more', 
       // The handler passes it as KeyId to Decrypt: it must be the secrets key.
       KMS_KEY_ID: '<SecretsKey>',
       SECRET_NAME_PREFIX: prefix,
+      // Seats that link identities to other e-mails (GitHub SAML) ask for re-attribution.
+      ATTRIBUTION_QUEUE_URL: '<queue:attribution>',
+    });
+  });
+
+  it('the roster and attribution functions', () => {
+    expect(environmentOf(t, 'GET/PUT/PATCH/DELETE /members')).toEqual({
+      ...base,
+      INTEGRATIONS_TABLE: '<IntegrationsTable>',
+      POWERTOOLS_SERVICE_NAME: 'members',
+      ATTRIBUTION_QUEUE_URL: '<queue:attribution>',
+    });
+    expect(environmentOf(t, 'Attribute stored usage to people and groups after a roster change')).toEqual({
+      ...base,
+      ...data,
+      POWERTOOLS_SERVICE_NAME: 'attribution',
+      ATTRIBUTION_QUEUE_URL: '<queue:attribution>',
     });
   });
 });

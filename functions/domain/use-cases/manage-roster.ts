@@ -110,7 +110,11 @@ export async function replaceRoster(
 ): Promise<RosterView> {
   requireAdmin(caller);
   const people = input.people.map(toPerson);
-  assertValidPeople(people, (index) => `people.${index}`);
+  assertValidPeople(
+    people,
+    (index) => `people.${index}`,
+    (index) => input.people[index]?.id !== undefined,
+  );
   const roster = await change(caller, ports, () => ({
     people,
     min_group_size: input.min_group_size ?? DEFAULT_MIN_GROUP_SIZE,

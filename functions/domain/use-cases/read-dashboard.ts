@@ -1,5 +1,5 @@
 import { addDays, toIsoDay } from '../dates';
-import { Attribution } from '../attribution';
+import { Attribution, identityLinks } from '../attribution';
 import { buildDashboard, type Dashboard } from '../dashboard';
 import type { Caller, Integration, LedgerEntry } from '../model';
 import type {
@@ -88,13 +88,15 @@ export async function readDashboard(
   const now = ports.clock.now();
   const today = toIsoDay(now);
   const start = addDays(today, -(days - 1));
-  const roster = await ports.roster.get(caller.teamId);
-  const attribution = new Attribution(roster);
+  const [roster, allSeats] = await Promise.all([
+    ports.roster.get(caller.teamId),
+    ports.usage.getSeats(caller.teamId),
+  ]);
+  const attribution = new Attribution(roster, identityLinks(allSeats));
   const group = query.group === undefined ? null : visibleGroup(caller, attribution, query.group);
-  const [teamRollups, stored, allSeats, integrations, attributed] = await Promise.all([
+  const [teamRollups, stored, integrations, attributed] = await Promise.all([
     ports.usage.getRollups(caller.teamId, start, today),
     ports.usage.getLedger(caller.teamId, start, today),
-    ports.usage.getSeats(caller.teamId),
     ports.integrations.list(caller.teamId),
     ports.attribution.getDayAttributions(caller.teamId, start, today),
   ]);

@@ -1,4 +1,4 @@
-import { Attribution, identitySubjectId } from '../attribution';
+import { Attribution, identityLinks, identitySubjectId } from '../attribution';
 import { BREAKDOWN_DIMENSIONS, addMetrics, type BreakdownDimension, type PartialMetrics } from '../metrics';
 import { addDays, lastDays, toIsoDay } from '../dates';
 import { heatmapDays, sortedBreakdown, type BreakdownRow, type HeatmapDay } from '../dashboard';
@@ -10,7 +10,7 @@ import {
   dayOfNumber,
   type IdentityBlock,
 } from '../identity-blocks';
-import type { Caller, LedgerEntry } from '../model';
+import type { Caller, LedgerEntry, SeatSnapshot } from '../model';
 import { buildPeopleUsage, sortPeople, type MatchRate, type PersonUsage, type SortField } from '../people';
 import type {
   AttributionStore,
@@ -61,15 +61,17 @@ interface Loaded {
   period: Period;
   attribution: Attribution;
   blocks: IdentityBlock[];
+  seats: SeatSnapshot[];
   toolName: (provider: string) => string;
 }
 
 async function load(caller: Caller, days: number, ports: ReadPeoplePorts): Promise<Loaded> {
   const today = toIsoDay(ports.clock.now());
   const start = addDays(today, -(days - 1));
-  const [roster, integrations] = await Promise.all([
+  const [roster, integrations, seats] = await Promise.all([
     ports.roster.get(caller.teamId),
     ports.attribution.blockIntegrations(caller.teamId),
+    ports.usage.getSeats(caller.teamId),
   ]);
   const covering = coveringBlocks(start, today);
   const blocks = await ports.attribution.getBlocks(
@@ -78,8 +80,9 @@ async function load(caller: Caller, days: number, ports: ReadPeoplePorts): Promi
   );
   return {
     period: { start_date: start, end_date: today, days },
-    attribution: new Attribution(roster),
+    attribution: new Attribution(roster, identityLinks(seats)),
     blocks,
+    seats,
     toolName: (provider) => providerName(ports.manifests, provider),
   };
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Attribution } from '../attribution';
+import { Attribution, identityLinks } from '../attribution';
 import { attributeDay } from '../day-attribution';
 import {
   ancestorLevels,
@@ -32,11 +32,15 @@ import type {
 export interface RefreshAttributionPorts {
   attribution: AttributionStore;
   roster: Pick<RosterRepository, 'get'>;
+  /** Seat snapshots: the e-mails providers link to identities (GitHub SAML). */
+  usage: Pick<UsageRepository, 'getSeats'>;
   log: Log;
 }
 
 /** Rebuilds, under concurrent writers, settle in one or two rounds; more means something is wrong. */
 const MAX_ROUNDS = 8;
+/** Blocks of one level rebuilt at once: a year's backfill has 183 at level 1. */
+const BLOCKS_AT_ONCE = 8;
 const newStamp = (): string => randomUUID();
 /** Bounds of "every stored day" (ISO days sort as text). */
 const EARLIEST_DAY = '0000-01-01';
@@ -77,8 +81,13 @@ export async function refreshBlocks(
   ports: RefreshAttributionPorts,
 ): Promise<void> {
   for (const level of ancestorLevels(dates)) {
-    // A level's blocks are independent of each other; the next level needs them all.
-    await Promise.all(level.map((block) => rebuildBlock(teamId, integration, block, ports)));
+    // A level's blocks are independent of each other (a few at a time); the next level needs them all.
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: Math.min(BLOCKS_AT_ONCE, level.length) }, async () => {
+        while (next < level.length) await rebuildBlock(teamId, integration, level[next++] as BlockRef, ports);
+      }),
+    );
   }
 }
 
@@ -92,8 +101,13 @@ export async function attributeDays(
   dates: readonly string[],
   ports: RefreshAttributionPorts,
 ): Promise<{ attributed: number; roster_version: number }> {
-  let attribution = new Attribution(await ports.roster.get(teamId));
-  const integrations = await ports.attribution.blockIntegrations(teamId);
+  const [roster, seats, integrations] = await Promise.all([
+    ports.roster.get(teamId),
+    ports.usage.getSeats(teamId),
+    ports.attribution.blockIntegrations(teamId),
+  ]);
+  const links = identityLinks(seats);
+  let attribution = new Attribution(roster, links);
   let attributed = 0;
   for (const date of dates) {
     for (let round = 1; ; round++) {
@@ -102,7 +116,7 @@ export async function attributeDays(
       if (digests.length === 0) break;
       const { day, rollups } = attributeDay(teamId, date, digests, attribution);
       if (!(await ports.attribution.putDayAttribution(day, rollups))) {
-        attribution = new Attribution(await ports.roster.get(teamId));
+        attribution = new Attribution(await ports.roster.get(teamId), links);
         continue;
       }
       const stamps = await ports.attribution.getDigestStamps(teamId, date, integrations);
@@ -119,7 +133,7 @@ export async function attributeDays(
 }
 
 export interface ReattributePorts extends RefreshAttributionPorts {
-  usage: Pick<UsageRepository, 'getLedger'>;
+  usage: Pick<UsageRepository, 'getLedger' | 'getSeats'>;
   reattribution: AttributionQueue;
   clock: Clock;
 }
@@ -129,11 +143,12 @@ export const REATTRIBUTION_DAYS_PER_MESSAGE = 60;
 
 /**
  * After a roster change: attributes every stored day whose attribution predates the roster, newest first (the
- * days people look at), a bounded number per message; the rest goes back on the queue as the same request.
- * Repeating a request is harmless: days already attributed to the current roster are skipped.
+ * days people look at), a bounded number per message; the rest goes back on the queue as a continuation that
+ * starts before the oldest day done, so the work always ends (a stored day with nothing to attribute is passed,
+ * not retried). Repeating a request is harmless: days already attributed to the current roster are skipped.
  */
 export async function reattributeTeam(
-  request: { team_id: string; roster_version: number },
+  request: { team_id: string; roster_version: number; before?: string | undefined },
   ports: ReattributePorts,
 ): Promise<{ attributed: number; remaining: number }> {
   const teamId = request.team_id;
@@ -149,7 +164,9 @@ export async function reattributeTeam(
       .map((entry) => entry.date),
   );
   const behind = [...stored]
-    .filter((date) => (current.get(date) ?? -1) < roster.version)
+    .filter(
+      (date) => (current.get(date) ?? -1) < roster.version && (!request.before || date < request.before),
+    )
     .sort()
     .reverse();
   const now = behind.slice(0, REATTRIBUTION_DAYS_PER_MESSAGE);
@@ -160,6 +177,7 @@ export async function reattributeTeam(
       team_id: teamId,
       roster_version: result.roster_version,
       requested_at: ports.clock.now().toISOString(),
+      before: now[now.length - 1] as string,
     });
   }
   ports.log.info('days attributed again', { team_id: teamId, attributed: result.attributed, remaining });

@@ -1,6 +1,8 @@
 import type { Integration, LastSync, LedgerEntry, StoredDeveloperDay, SyncJob, SyncOutcome } from '../model';
 import { dayBlock } from '../identity-blocks';
+import { identityLinks } from '../attribution';
 import type {
+  AttributionQueue,
   AttributionStore,
   Clock,
   IntegrationRepository,
@@ -34,10 +36,12 @@ export interface SyncJobPorts {
   providers: ProviderCatalog;
   integrations: Pick<IntegrationRepository, 'get' | 'update'>;
   secrets: Pick<SecretStore, 'read'>;
-  usage: Pick<UsageRepository, 'getLedger' | 'replaceDay' | 'recordDayState' | 'replaceSeats'>;
+  usage: Pick<UsageRepository, 'getLedger' | 'replaceDay' | 'recordDayState' | 'replaceSeats' | 'getSeats'>;
   /** Per-person and per-group pre-aggregates, refreshed for the days the job stored. */
   attribution: AttributionStore;
   roster: Pick<RosterRepository, 'get'>;
+  /** Asked to attribute stored days again when a seat snapshot links identities to other e-mails. */
+  reattribution: AttributionQueue;
   clock: Clock;
   log: Log;
 }
@@ -339,13 +343,27 @@ async function refreshSeats(run: JobRun, ports: SyncJobPorts): Promise<void> {
     }
     run.result.requests += seats.requests;
     run.result.seats = seats.seats.length;
-    await ports.usage.replaceSeats({
+    const snapshot = {
       team_id: run.job.team_id,
       integration_id: run.job.integration_id,
       provider: run.job.provider,
       taken_at: run.now(),
       seats: seats.seats,
-    });
+    };
+    const before = (await ports.usage.getSeats(run.job.team_id)).filter(
+      (stored) => stored.integration_id === run.job.integration_id,
+    );
+    await ports.usage.replaceSeats(snapshot);
+    // Seats may link identities to e-mails (GitHub SAML): when the links change, so do people and groups.
+    const links = (list: typeof before) => JSON.stringify([...identityLinks(list)].sort());
+    if (links(before) !== links([snapshot])) {
+      const roster = await ports.roster.get(run.job.team_id);
+      await ports.reattribution.requestReattribution({
+        team_id: run.job.team_id,
+        roster_version: roster.version,
+        requested_at: run.now(),
+      });
+    }
   } catch (error) {
     if (!(error instanceof ProviderCallError)) throw error;
     run.result.reason = `seats: ${error.message}`;
@@ -362,7 +380,12 @@ async function refreshSeats(run: JobRun, ports: SyncJobPorts): Promise<void> {
  */
 async function refreshAttribution(run: JobRun, ports: SyncJobPorts): Promise<void> {
   if (run.stored.length === 0) return;
-  const attributionPorts = { attribution: ports.attribution, roster: ports.roster, log: ports.log };
+  const attributionPorts = {
+    attribution: ports.attribution,
+    roster: ports.roster,
+    usage: ports.usage,
+    log: ports.log,
+  };
   const { team_id, integration_id, provider } = run.job;
   await refreshBlocks(team_id, { integration_id, provider }, run.stored, attributionPorts);
   await attributeDays(team_id, run.stored, attributionPorts);

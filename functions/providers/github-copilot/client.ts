@@ -7,8 +7,10 @@ import {
   githubErrorSchema,
   githubOrganizationSchema,
   reportLinksSchema,
+  samlIdentitiesAnswerSchema,
   type CopilotOptions,
   type CopilotSeat,
+  type ExternalIdentityNode,
 } from './schemas';
 import type { z } from 'zod';
 
@@ -21,6 +23,48 @@ const MAX_SEAT_PAGES = 1000;
 const MAX_REPORT_CALLS = 3;
 /** Statuses a signed link answers once it has expired (blob stores use 403; CDNs 404 or 410). */
 const EXPIRED_LINK_STATUSES = [403, 404, 410] as const;
+
+/** GitHub's largest GraphQL page. */
+const IDENTITIES_PER_PAGE = 100;
+/** 100,000 SAML identities: far beyond any organisation; stops a cursor loop from running forever. */
+const MAX_IDENTITY_PAGES = 1000;
+
+const IDENTITY_PAGE = `pageInfo { hasNextPage endCursor }
+        nodes {
+          user { login databaseId }
+          samlIdentity { nameId emails { value primary } }
+          scimIdentity { emails { value primary } }
+        }`;
+/** The SAML identities linked to an organisation's members (GitHub changelog 2023-03-30). */
+export const ORG_SAML_IDENTITIES_QUERY = `query($login: String!, $first: Int!, $after: String) {
+  organization(login: $login) {
+    samlIdentityProvider {
+      externalIdentities(first: $first, after: $after) {
+        ${IDENTITY_PAGE}
+      }
+    }
+  }
+}`;
+/** The same for an enterprise's SAML connection (only its owners may read `ownerInfo`). */
+export const ENTERPRISE_SAML_IDENTITIES_QUERY = `query($slug: String!, $first: Int!, $after: String) {
+  enterprise(slug: $slug) {
+    ownerInfo {
+      samlIdentityProvider {
+        externalIdentities(first: $first, after: $after) {
+          ${IDENTITY_PAGE}
+        }
+      }
+    }
+  }
+}`;
+
+/**
+ * The SAML-linked e-mail of each GitHub user (by numeric id), or why there are none: no SAML single
+ * sign-on, or a token that may not read the identities. `requests` counts the GraphQL calls made.
+ */
+export type SamlEmailsAnswer =
+  | { kind: 'links'; emails: Map<number, string>; requests: number }
+  | { kind: 'none'; reason: string; requests: number };
 
 export type ReportName = 'users-1-day' | 'user-teams-1-day';
 
@@ -69,6 +113,39 @@ export function nextLink(header: string | null): string | undefined {
   return undefined;
 }
 
+/**
+ * GitHub's GraphQL endpoint for a REST base URL: `<base>/graphql`, except GitHub Enterprise Server, which
+ * serves REST under `/api/v3` and GraphQL at `/api/graphql`.
+ */
+export function graphqlUrl(baseUrl: string): string {
+  const url = new URL(baseUrl);
+  const path = url.pathname.replace(/\/+$/, '');
+  url.pathname = /\/api\/v3$/.test(path) ? `${path.slice(0, -'/v3'.length)}/graphql` : `${path}/graphql`;
+  url.search = '';
+  url.hash = '';
+  return url.toString();
+}
+
+/**
+ * The e-mail an external identity stands for, lower-cased: the primary (else first) SAML e-mail, else a
+ * SAML NameID that is an e-mail, else the primary (else first) SCIM e-mail. Undefined when there is none.
+ */
+export function identityEmail(node: ExternalIdentityNode): string | undefined {
+  const pick = (
+    emails: readonly ({ value?: string | null; primary?: boolean | null } | null)[] | null | undefined,
+  ) => {
+    const usable = (emails ?? []).filter((email) => email?.value?.includes('@'));
+    return (usable.find((email) => email?.primary === true) ?? usable[0])?.value ?? undefined;
+  };
+  const nameId = node.samlIdentity?.nameId;
+  const email =
+    pick(node.samlIdentity?.emails) ??
+    (nameId?.includes('@') ? nameId : undefined) ??
+    pick(node.scimIdentity?.emails);
+  const normalised = email?.trim().toLowerCase();
+  return normalised ? normalised : undefined;
+}
+
 export function scopePath(options: CopilotOptions): string {
   return 'org' in options
     ? `orgs/${encodeURIComponent(options.org)}`
@@ -105,6 +182,97 @@ export class GitHubCopilotClient {
       acceptStatuses,
       policy: this.policy(),
     });
+  }
+
+  /** A GraphQL call, with the token, rules and error reading of `get` (GraphQL is not versioned by header). */
+  private graphql(json: { query: string; variables: Record<string, unknown> }) {
+    return requestJson(this.ctx, graphqlUrl(this.ctx.baseUrl), {
+      method: 'POST',
+      json,
+      headers: { authorization: `Bearer ${this.token}` },
+      accept: 'application/json',
+      describeError: describeGitHubError,
+      classify: classifyGitHubError,
+      rateLimitWaitSeconds: githubRateLimitWait,
+      policy: this.policy(),
+    });
+  }
+
+  /**
+   * The SAML-linked e-mail of every member GitHub links to an identity (GraphQL `externalIdentities`, 100 a
+   * page). No SAML single sign-on, or a refusal (a 403, a 404, or a 200 carrying GraphQL errors and no
+   * identities) or an answer of an unknown shape, is `none` with the reason. A bad token (401), rate limits and
+   * outages still throw, so a passing problem never replaces known e-mails with none. Past MAX_IDENTITY_PAGES
+   * the e-mails read so far are kept.
+   */
+  async samlEmails(): Promise<SamlEmailsAnswer> {
+    const enterprise = 'enterprise' in this.options;
+    const query = enterprise ? ENTERPRISE_SAML_IDENTITIES_QUERY : ORG_SAML_IDENTITIES_QUERY;
+    const scope = 'org' in this.options ? { login: this.options.org } : { slug: this.options.enterprise };
+    const emails = new Map<number, string>();
+    let after: string | null = null;
+    let requests = 0;
+    while (requests < MAX_IDENTITY_PAGES) {
+      requests++;
+      let response: Awaited<ReturnType<GitHubCopilotClient['graphql']>>;
+      try {
+        response = await this.graphql({ query, variables: { ...scope, first: IDENTITIES_PER_PAGE, after } });
+      } catch (error) {
+        if (
+          error instanceof ProviderHttpError &&
+          (error.kind === 'forbidden' || error.kind === 'not_found')
+        ) {
+          return { kind: 'none', reason: `GitHub refused the SAML identities (${error.message})`, requests };
+        }
+        throw error;
+      }
+      const parsed = samlIdentitiesAnswerSchema.safeParse(response.body);
+      // E-mails only add to the seats: an answer of an unknown shape must not stop the seats from refreshing.
+      if (!parsed.success) {
+        return {
+          kind: 'none',
+          reason: 'GitHub answered the SAML identities query in an unknown shape',
+          requests,
+        };
+      }
+      const answer = parsed.data;
+      const errors = answer.errors ?? [];
+      const described = errors.map((error) => error.message ?? error.type ?? 'error').join('; ');
+      if (errors.some((error) => error.type === 'RATE_LIMITED')) {
+        throw new ProviderHttpError(
+          described,
+          'rate_limited',
+          response.status,
+          1,
+          githubRateLimitWait(response.headers, this.ctx.now()),
+        );
+      }
+      const owner = enterprise ? answer.data?.enterprise?.ownerInfo : answer.data?.organization;
+      const identities = owner?.samlIdentityProvider?.externalIdentities;
+      if (!identities) {
+        if (errors.length > 0) {
+          return { kind: 'none', reason: `GitHub refused the SAML identities (${described})`, requests };
+        }
+        return {
+          kind: 'none',
+          reason: !owner
+            ? enterprise
+              ? 'the token may not read the enterprise owner information'
+              : 'the organisation is not visible to the token'
+            : 'no SAML single sign-on is configured',
+          requests,
+        };
+      }
+      for (const node of identities.nodes ?? []) {
+        const id = node?.user?.databaseId;
+        const email = node ? identityEmail(node) : undefined;
+        if (id !== undefined && id !== null && email !== undefined) emails.set(id, email);
+      }
+      const next = identities.pageInfo.endCursor ?? null;
+      if (identities.pageInfo.hasNextPage !== true || next === null || next === after) break;
+      after = next;
+    }
+    return { kind: 'links', emails, requests };
   }
 
   /** The organisation behind `org` (its numeric id is the stable account id). */

@@ -81,13 +81,16 @@ function earliestDay(options: CopilotOptions, now: Date): string {
   return yearBack > launch ? yearBack : launch;
 }
 
-function toSeat(seat: CopilotSeat): SeatAssignment | undefined {
+/** A seat; `emails` (SAML-linked e-mails by GitHub user id) adds the assignee's e-mail where it has one. */
+function toSeat(seat: CopilotSeat, emails?: ReadonlyMap<number, string>): SeatAssignment | undefined {
   if (!seat.assignee) return undefined;
+  const email = emails?.get(Number(seat.assignee.id));
   return {
     developer: {
       key: `github:${seat.assignee.id}`,
       kind: 'user',
       ...(seat.assignee.login ? { login: seat.assignee.login } : {}),
+      ...(email ? { email } : {}),
     },
     ...(seat.created_at ? { assigned_at: seat.created_at } : {}),
     last_activity_at: seat.last_activity_at ?? null,
@@ -184,7 +187,8 @@ export const githubCopilotProvider = {
   normalizeDay: normalizeCopilotDay,
 
   async fetchSeats({ apiKey, options }, ctx) {
-    const answer = await new GitHubCopilotClient(apiKey, options, ctx).listSeats();
+    const client = new GitHubCopilotClient(apiKey, options, ctx);
+    const answer = await client.listSeats();
     if (answer.kind === 'not_set_up') {
       return {
         kind: 'not_available',
@@ -199,7 +203,13 @@ export const githubCopilotProvider = {
         message: `The ${describeScope(options)} has no Copilot seats assigned, so GitHub reports no usage. Assign seats, then sync again.`,
       };
     }
-    const seats = answer.seats.map(toSeat).filter((seat): seat is SeatAssignment => seat !== undefined);
-    return { kind: 'ok', seats, requests: answer.requests };
+    // Where the organisation (or enterprise) uses SAML SSO, each member's IdP e-mail lets other tools' rows
+    // for the same person be matched. Without SSO, or without the permission to read it, seats carry none.
+    const saml = answer.seats.some((seat) => seat.assignee) ? await client.samlEmails() : undefined;
+    const emails = saml?.kind === 'links' ? saml.emails : undefined;
+    const seats = answer.seats
+      .map((seat) => toSeat(seat, emails))
+      .filter((seat): seat is SeatAssignment => seat !== undefined);
+    return { kind: 'ok', seats, requests: answer.requests + (saml?.requests ?? 0) };
   },
 } satisfies ProviderDefinition<CopilotOptions>;

@@ -115,3 +115,70 @@ export const githubErrorSchema = z.looseObject({
   message: z.string(),
   documentation_url: z.string().optional(),
 });
+
+/**
+ * GitHub's GraphQL answer to the SAML external identities query (organisation or enterprise form). Lenient:
+ * every field may be null or absent (no SSO → `samlIdentityProvider: null`; a refusal → `errors` and null data).
+ */
+const identityEmails = z
+  .array(
+    z
+      .looseObject({ value: z.string().nullable().optional(), primary: z.boolean().nullable().optional() })
+      .nullable(),
+  )
+  .nullable()
+  .optional();
+
+export const externalIdentityNodeSchema = z.looseObject({
+  user: z
+    .looseObject({
+      login: z.string().nullable().optional(),
+      databaseId: z.number().int().nullable().optional(),
+    })
+    .nullable()
+    .optional(),
+  samlIdentity: z
+    .looseObject({ nameId: z.string().nullable().optional(), emails: identityEmails })
+    .nullable()
+    .optional(),
+  scimIdentity: z.looseObject({ emails: identityEmails }).nullable().optional(),
+});
+export type ExternalIdentityNode = z.infer<typeof externalIdentityNodeSchema>;
+
+const samlIdentityProviderSchema = z
+  .looseObject({
+    externalIdentities: z
+      .looseObject({
+        pageInfo: z.looseObject({
+          hasNextPage: z.boolean().nullable().optional(),
+          endCursor: z.string().nullable().optional(),
+        }),
+        nodes: z.array(externalIdentityNodeSchema.nullable()).nullable().optional(),
+      })
+      .nullable()
+      .optional(),
+  })
+  .nullable()
+  .optional();
+
+export const samlIdentitiesAnswerSchema = z.looseObject({
+  data: z
+    .looseObject({
+      organization: z.looseObject({ samlIdentityProvider: samlIdentityProviderSchema }).nullable().optional(),
+      enterprise: z
+        .looseObject({
+          ownerInfo: z
+            .looseObject({ samlIdentityProvider: samlIdentityProviderSchema })
+            .nullable()
+            .optional(),
+        })
+        .nullable()
+        .optional(),
+    })
+    .nullable()
+    .optional(),
+  errors: z
+    .array(z.looseObject({ type: z.string().optional(), message: z.string().optional() }))
+    .nullable()
+    .optional(),
+});

@@ -58,6 +58,8 @@ export interface CopilotUserTeamRecord {
 export interface FakeDeveloper {
   id: number;
   login: string;
+  /** Their work e-mail (the demo organisation's person i): what a SAML identity provider links to them. */
+  email: string;
   team: FakeTeam | null;
   ide: string;
   languages: string[];
@@ -140,10 +142,12 @@ export function fakeDevelopers(options: Pick<GeneratorOptions, 'seed' | 'develop
       LANGUAGES[(first + between(random, 1, 4)) % LANGUAGES.length] as string,
     ];
     if (random() < 0.4) languages.push('markdown');
+    const person = demoPerson(index);
     developers.push({
       id: 5_800_000 + index * 7919,
       // The demo organisation's person i, by the login they chose (shared with the other fakes).
-      login: demoPerson(index).githubLogin,
+      login: person.githubLogin,
+      email: person.email,
       team,
       ide: weightedPick(random, IDES),
       languages: [...new Set(languages)],

@@ -18,7 +18,8 @@ import { checkFault, GitHubFaultQueue, type GitHubFault } from './faults';
  * A fake of the GitHub REST API parts the Copilot provider reads (provider-apis.md 2.1–2.4), over real
  * HTTP on 127.0.0.1: the organisation, the usage-metrics reports (signed, expiring links to NDJSON
  * files), the seats API with `Link` pagination, GitHub's error body and rate-limit headers, and
- * switchable faults and settings (policy off, missing permission, no seats).
+ * switchable faults and settings (policy off, missing permission, no seats). Also the one GraphQL query
+ * the provider sends: the SAML identities (`externalIdentities`) of the organisation or enterprise.
  */
 
 /**
@@ -47,8 +48,13 @@ export interface FakeGitHubOptions {
   linesPerFile?: number;
   /** How long a signed link works, in real milliseconds; default 5 minutes. */
   linkTtlMs?: number;
-  /** Serve the API under this path, as GitHub Enterprise Server does ("/api/v3"); default none. */
+  /**
+   * Serve the API under this path, as GitHub Enterprise Server does ("/api/v3"); default none. GraphQL is at
+   * `<apiPrefix>/graphql`, or at "/api/graphql" when the prefix is "/api/v3" (as on GitHub Enterprise Server).
+   */
   apiPrefix?: string;
+  /** The initial `saml` setting; default 'off'. */
+  saml?: FakeSamlMode;
   port?: number;
 }
 
@@ -61,11 +67,21 @@ export interface GitHubRecordedRequest {
   authorized: boolean;
 }
 
+/**
+ * SAML single sign-on as the GraphQL `externalIdentities` query sees it: 'off' → `samlIdentityProvider: null`;
+ * 'on' → an identity for every developer (seated or not), their e-mail as NameID and primary e-mail;
+ * 'forbidden' → 200 with a FORBIDDEN error and null data (the token may not read identities).
+ */
+export type FakeSamlMode = 'off' | 'on' | 'forbidden';
+const SAML_MODES: readonly FakeSamlMode[] = ['off', 'on', 'forbidden'];
+
 export interface FakeGitHubSettings {
   /** The "Copilot usage metrics" policy; off → report calls answer 404. */
   policyEnabled: boolean;
   /** Seats assigned; 0 → total_seats 0 and no report has content. Default: every developer. */
   seats: number;
+  /** SAML single sign-on, for the GraphQL identities query; default 'off'. */
+  saml: FakeSamlMode;
 }
 
 export interface FakeGitHubServer {
@@ -242,33 +258,45 @@ function notFound(response: ServerResponse, headers: Record<string, string>): nu
   return githubError(response, 404, 'Not Found', headers);
 }
 
+/** A queued `status` fault, answered as GitHub would (rate-limit headers and messages included). */
+function faultAnswer(
+  context: Context,
+  response: ServerResponse,
+  fault: Extract<GitHubFault, { kind: 'status' }>,
+  headers: Record<string, string>,
+): number {
+  const faultHeaders = { ...headers };
+  let message = fault.status >= 500 ? 'Server Error' : fault.status === 404 ? 'Not Found' : 'Forbidden';
+  if (fault.rateLimit === 'primary') {
+    faultHeaders['x-ratelimit-remaining'] = '0';
+    // On the fake's clock, which is the clock its clients read in tests.
+    faultHeaders['x-ratelimit-reset'] = String(
+      Math.floor(context.now().getTime() / 1000) + (fault.retryAfterSeconds ?? 1),
+    );
+    message = 'API rate limit exceeded for user ID 1.';
+  } else if (fault.rateLimit === 'secondary') {
+    faultHeaders['retry-after'] = String(fault.retryAfterSeconds ?? 1);
+    message = 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.';
+  } else if (fault.status === 429) {
+    faultHeaders['retry-after'] = String(fault.retryAfterSeconds ?? 1);
+    message = 'Too many requests';
+  }
+  return githubError(response, fault.status, message, faultHeaders);
+}
+
+function bearerToken(request: IncomingMessage): string | undefined {
+  return /^(?:Bearer|token)\s+(.+)$/i.exec(request.headers.authorization ?? '')?.[1];
+}
+
 function serveApi(context: Context, request: IncomingMessage, url: URL, response: ServerResponse): number {
   const headers = rateHeaders(context);
-  const token = /^(?:Bearer|token)\s+(.+)$/i.exec(request.headers.authorization ?? '')?.[1];
+  const token = bearerToken(request);
   if (!token || !context.tokens.has(token)) {
     return githubError(response, 401, 'Bad credentials', headers);
   }
   const day = url.searchParams.get('day') ?? undefined;
   const fault = context.faults.take('status', { path: url.pathname, day });
-  if (fault) {
-    const faultHeaders = { ...headers };
-    let message = fault.status >= 500 ? 'Server Error' : fault.status === 404 ? 'Not Found' : 'Forbidden';
-    if (fault.rateLimit === 'primary') {
-      faultHeaders['x-ratelimit-remaining'] = '0';
-      // On the fake's clock, which is the clock its clients read in tests.
-      faultHeaders['x-ratelimit-reset'] = String(
-        Math.floor(context.now().getTime() / 1000) + (fault.retryAfterSeconds ?? 1),
-      );
-      message = 'API rate limit exceeded for user ID 1.';
-    } else if (fault.rateLimit === 'secondary') {
-      faultHeaders['retry-after'] = String(fault.retryAfterSeconds ?? 1);
-      message = 'You have exceeded a secondary rate limit. Please wait a few minutes before you try again.';
-    } else if (fault.status === 429) {
-      faultHeaders['retry-after'] = String(fault.retryAfterSeconds ?? 1);
-      message = 'Too many requests';
-    }
-    return githubError(response, fault.status, message, faultHeaders);
-  }
+  if (fault) return faultAnswer(context, response, fault, headers);
 
   const route = matchScope(context, url.pathname);
   if (route === undefined || route === 'unknown_account') return notFound(response, headers);
@@ -387,6 +415,152 @@ function serveSeats(
   return 200;
 }
 
+/** Where GraphQL lives: `<prefix>/graphql`; GitHub Enterprise Server ("/api/v3") serves it at "/api/graphql". */
+function graphqlPath(prefix: string): string {
+  return prefix.endsWith('/api/v3') ? `${prefix.slice(0, -'/v3'.length)}/graphql` : `${prefix}/graphql`;
+}
+
+const IDENTITY_CURSOR = 'cursor:v2:';
+const identityCursor = (index: number) => Buffer.from(`${IDENTITY_CURSOR}${index}`).toString('base64');
+
+/** The index an opaque cursor stands for; undefined when it is not one of ours. */
+function identityIndex(cursor: string): number | undefined {
+  const text = Buffer.from(cursor, 'base64').toString('utf8');
+  if (!text.startsWith(IDENTITY_CURSOR)) return undefined;
+  const index = Number(text.slice(IDENTITY_CURSOR.length));
+  return Number.isInteger(index) && index >= 0 ? index : undefined;
+}
+
+/** A GraphQL answer of 200 with errors and null data, as GitHub sends refusals and bad arguments. */
+function graphqlErrors(
+  response: ServerResponse,
+  headers: Record<string, string>,
+  data: unknown,
+  ...errors: { type: string; message: string; path?: string[] }[]
+): number {
+  send(response, 200, { data, errors }, headers);
+  return 200;
+}
+
+/**
+ * POST /graphql: only the SAML identities query (organisation form, or the enterprise form when the query
+ * holds `enterprise(`), paged by the `first` / `after` variables (first at most 100) with opaque cursors.
+ */
+function serveGraphql(
+  context: Context,
+  request: IncomingMessage,
+  body: unknown,
+  response: ServerResponse,
+): number {
+  const headers = { ...rateHeaders(context), 'x-ratelimit-resource': 'graphql' };
+  const token = bearerToken(request);
+  if (!token || !context.tokens.has(token)) {
+    return githubError(response, 401, 'Bad credentials', headers);
+  }
+  const fault = context.faults.take('status', { path: '/graphql' });
+  if (fault) return faultAnswer(context, response, fault, headers);
+  if (body === undefined) {
+    send(response, 400, { message: 'Problems parsing JSON', documentation_url: DOCS }, headers);
+    return 400;
+  }
+  const { query, variables: given } = (typeof body === 'object' && body !== null ? body : {}) as {
+    query?: unknown;
+    variables?: unknown;
+  };
+  if (typeof query !== 'string' || !query.includes('externalIdentities')) {
+    return graphqlErrors(response, headers, null, {
+      type: 'UNSUPPORTED',
+      message: 'This fake answers only the externalIdentities query of a SAML identity provider.',
+    });
+  }
+  const variables = (typeof given === 'object' && given !== null ? given : {}) as Record<string, unknown>;
+  const enterpriseForm = query.includes('enterprise(');
+  const root = enterpriseForm ? 'enterprise' : 'organization';
+  const organization = context.options.organization ?? DEFAULT_ORGANIZATION;
+  const enterprise = context.options.enterprise ?? DEFAULT_ENTERPRISE;
+  const name = String(enterpriseForm ? variables.slug : variables.login);
+  const known = enterpriseForm
+    ? name.toLowerCase() === enterprise.slug.toLowerCase()
+    : name.toLowerCase() === organization.login.toLowerCase();
+  if (!known) {
+    return graphqlErrors(
+      response,
+      headers,
+      { [root]: null },
+      {
+        type: 'NOT_FOUND',
+        path: [root],
+        message: enterpriseForm
+          ? `Could not resolve to an Enterprise with the slug of '${name}'.`
+          : `Could not resolve to an Organization with the login of '${name}'.`,
+      },
+    );
+  }
+  if (context.settings.saml === 'forbidden' || context.noPermission.has(token)) {
+    return graphqlErrors(
+      response,
+      headers,
+      { [root]: null },
+      {
+        type: 'FORBIDDEN',
+        path: [root],
+        message: 'Resource not accessible by integration',
+      },
+    );
+  }
+  const wrap = (provider: unknown) =>
+    enterpriseForm
+      ? { enterprise: { ownerInfo: { samlIdentityProvider: provider } } }
+      : { organization: { samlIdentityProvider: provider } };
+  if (context.settings.saml === 'off') {
+    send(response, 200, { data: wrap(null) }, headers);
+    return 200;
+  }
+
+  const literalFirst = /externalIdentities\s*\(\s*first\s*:\s*(\d+)/.exec(query)?.[1];
+  const first = Number(variables.first ?? literalFirst);
+  if (!Number.isInteger(first) || first < 1 || first > 100) {
+    return graphqlErrors(response, headers, null, {
+      type: 'EXCESSIVE_PAGINATION',
+      message:
+        'You must provide a `first` value between 1 and 100 to properly paginate the `externalIdentities` connection.',
+    });
+  }
+  let start = 0;
+  if (variables.after !== undefined && variables.after !== null) {
+    const index = typeof variables.after === 'string' ? identityIndex(variables.after) : undefined;
+    if (index === undefined) {
+      return graphqlErrors(response, headers, null, {
+        type: 'INVALID_CURSOR_ARGUMENTS',
+        message: `\`${String(variables.after)}\` does not appear to be a valid cursor.`,
+      });
+    }
+    start = index + 1;
+  }
+  const page = context.developers.slice(start, start + first);
+  send(
+    response,
+    200,
+    {
+      data: wrap({
+        externalIdentities: {
+          pageInfo: {
+            hasNextPage: start + page.length < context.developers.length,
+            endCursor: page.length > 0 ? identityCursor(start + page.length - 1) : null,
+          },
+          nodes: page.map((developer) => ({
+            user: { login: developer.login, databaseId: developer.id },
+            samlIdentity: { nameId: developer.email, emails: [{ value: developer.email, primary: true }] },
+            scimIdentity: null,
+          })),
+        },
+      }),
+    },
+    headers,
+  );
+  return 200;
+}
+
 async function readJson(request: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -430,8 +604,12 @@ async function serveControl(
     if (patch.seats !== undefined && !(Number.isInteger(patch.seats) && patch.seats >= 0)) {
       return send(response, 400, { message: 'seats must be a non-negative integer' });
     }
+    if (patch.saml !== undefined && !SAML_MODES.includes(patch.saml)) {
+      return send(response, 400, { message: `saml must be one of ${SAML_MODES.join(', ')}` });
+    }
     Object.assign(context.settings, {
       ...(patch.policyEnabled !== undefined ? { policyEnabled: patch.policyEnabled } : {}),
+      ...(patch.saml !== undefined ? { saml: patch.saml } : {}),
       ...(patch.seats !== undefined ? { seats: Math.min(patch.seats, context.developers.length) } : {}),
     });
     return send(response, 200, context.settings);
@@ -452,7 +630,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     tokens: new Set(options.tokens ?? [DEMO_GITHUB_TOKEN]),
     noPermission: new Set(options.tokensWithoutPermission ?? []),
     faults: new GitHubFaultQueue(),
-    settings: { policyEnabled: true, seats: developers.length },
+    settings: { policyEnabled: true, seats: developers.length, saml: options.saml ?? 'off' },
     developers,
     files: new Map(),
     secret: randomBytes(32),
@@ -467,13 +645,31 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     }),
   };
   for (const token of context.noPermission) context.tokens.add(token);
+  if (options.saml !== undefined && !SAML_MODES.includes(options.saml)) {
+    throw new TypeError(`saml must be one of ${SAML_MODES.join(', ')}`);
+  }
   const prefix = options.apiPrefix ?? '';
+  const graphql = graphqlPath(prefix);
   const requests: GitHubRecordedRequest[] = [];
 
   const server: Server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     if (url.pathname.startsWith(CONTROL_PREFIX)) {
       void serveControl(context, request, url, response);
+      return;
+    }
+    const record = (status: number) =>
+      requests.push({
+        method: request.method ?? 'GET',
+        path: url.pathname,
+        query: Object.fromEntries(url.searchParams),
+        status,
+        authorized: request.headers.authorization !== undefined,
+      });
+    if (request.method === 'POST' && url.pathname === graphql) {
+      void readJson(request)
+        .catch(() => undefined)
+        .then((body) => record(serveGraphql(context, request, body, response)));
       return;
     }
     let status: number;
@@ -488,13 +684,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
       apiUrl.pathname = url.pathname.slice(prefix.length);
       status = serveApi(context, request, apiUrl, response);
     }
-    requests.push({
-      method: request.method ?? 'GET',
-      path: url.pathname,
-      query: Object.fromEntries(url.searchParams),
-      status,
-      authorized: request.headers.authorization !== undefined,
-    });
+    record(status);
   });
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

@@ -1,0 +1,443 @@
+import { identitySubjectId } from '../../../../functions/domain/attribution';
+import {
+  ForbiddenError,
+  GroupTooSmallError,
+  NotFoundError,
+  ValidationError,
+} from '../../../../functions/domain/errors';
+import type { Caller, Integration } from '../../../../functions/domain/model';
+import { SORT_FIELDS } from '../../../../functions/domain/people';
+import { emptyRoster, toPerson, type PersonInput } from '../../../../functions/domain/roster';
+import {
+  readDevelopers,
+  readMe,
+  readPerson,
+  type DevelopersQuery,
+} from '../../../../functions/domain/use-cases/read-people';
+import { createManifestCatalog } from '../../../../functions/providers/manifests';
+import {
+  MemoryAttributionStore,
+  MemoryIntegrations,
+  MemoryRoster,
+  MemoryUsage,
+  failure,
+  fixedClock,
+  integrationRecord,
+  memoryLog,
+  testManifest,
+} from '../../../helpers/memory-ports';
+import { refreshAfterSync, storeDay, type Use } from '../../../helpers/stored-days';
+
+/**
+ * The developers view, one person's figures and "me", over in-memory stores filled as a sync fills them.
+ * Today is 2026-06-15; the period is the last 7 days (2026-06-09 … 2026-06-15). Claude Code serves up to
+ * yesterday; Copilot publishes two days late.
+ */
+const claude = integrationRecord({ integration_id: 'int_c', provider: 'claude_code', name: 'Claude' });
+const copilot = integrationRecord({ integration_id: 'int_g', provider: 'github_copilot', name: 'Copilot' });
+
+const byEmail = (address: string, interactions: number): Use => ({
+  key: `email:${address}`,
+  interactions,
+  ref: { email: address },
+});
+const byLogin = (id: number, login: string, interactions: number): Use => ({
+  key: `github:${id}`,
+  interactions,
+  ref: { email: undefined, login },
+});
+const byKey = (name: string, interactions: number): Use => ({
+  key: `api_key:${name}`,
+  interactions,
+  ref: { kind: 'service', email: undefined, display_name: name },
+});
+
+const people: PersonInput[] = [
+  { id: 'jane', display_name: 'Jane Doe', emails: ['jane@corp.com'], groups: ['platform'] },
+  {
+    id: 'alice',
+    display_name: 'Alice Smith',
+    emails: ['alice@corp.com'],
+    github_login: 'alice-gh',
+    groups: ['platform', 'data'],
+  },
+  { id: 'bob', display_name: 'Bob Idle', emails: ['bob@corp.com'], groups: ['data', 'solo'] },
+];
+
+const admin: Caller = { teamId: 't', role: 'admin', subject: 'u-admin' };
+const memberWith = (email?: string): Caller => ({
+  teamId: 't',
+  role: 'member',
+  subject: `u-${email ?? 'none'}`,
+  ...(email ? { email } : {}),
+});
+const alice = memberWith('alice@corp.com');
+const stranger = memberWith('stranger@ext.com');
+
+const query = (overrides: Partial<DevelopersQuery> = {}): DevelopersQuery => ({
+  days: 7,
+  sort: 'interactions',
+  order: 'desc',
+  limit: 100,
+  ...overrides,
+});
+
+async function setup() {
+  const usage = new MemoryUsage();
+  const integrations = new MemoryIntegrations();
+  for (const integration of [claude, copilot]) await integrations.save(integration);
+  const roster = new MemoryRoster();
+  roster.rosters.set('t', {
+    ...emptyRoster('t'),
+    version: 1,
+    min_group_size: 2,
+    people: people.map(toPerson),
+  });
+  const attribution = new MemoryAttributionStore(usage);
+  const ports = {
+    attribution,
+    roster,
+    usage,
+    integrations,
+    manifests: createManifestCatalog([
+      testManifest({ id: 'claude_code', displayName: 'Claude Code' }),
+      testManifest({
+        id: 'github_copilot',
+        displayName: 'GitHub Copilot',
+        sync: { backfillDays: 100, dailyOffsets: [2, 3], newestOffset: 2, maxDaysPerJob: 10 },
+      }),
+    ]),
+    clock: fixedClock('2026-06-15T08:00:00Z'),
+  };
+  const sync = async (integration: Integration, days: Record<string, Use[]>) => {
+    for (const [date, uses] of Object.entries(days)) await storeDay(usage, integration, date, uses);
+    await refreshAfterSync({ attribution, roster, usage, log: memoryLog() }, integration, Object.keys(days));
+  };
+  await sync(claude, {
+    // Before the period: never counted.
+    '2026-06-01': [byEmail('jane@corp.com', 100)],
+    '2026-06-09': [byEmail('alice@corp.com', 1)],
+    '2026-06-10': [byEmail('jane@corp.com', 3), byEmail('alice@corp.com', 2), byEmail('stranger@ext.com', 4)],
+    '2026-06-11': [],
+    '2026-06-12': [byEmail('jane@corp.com', 1), byKey('ci', 5)],
+    '2026-06-13': [byEmail('alice@corp.com', 2)],
+    '2026-06-14': [byEmail('jane@corp.com', 2), byEmail('alice@corp.com', 1)],
+  });
+  await sync(copilot, {
+    '2026-06-10': [byLogin(1, 'alice-gh', 6)],
+    '2026-06-11': [byLogin(7, 'jdoe', 2)],
+  });
+  await usage.replaceSeats({
+    team_id: 't',
+    integration_id: 'int_g',
+    provider: 'github_copilot',
+    taken_at: '2026-06-15T03:00:00Z',
+    seats: [
+      {
+        developer: { key: 'github:1', kind: 'user', login: 'alice-gh' },
+        last_activity_at: '2026-06-10T09:00:00Z',
+      },
+      {
+        developer: { key: 'github:7', kind: 'user', login: 'jdoe' },
+        last_activity_at: '2026-06-11T09:00:00Z',
+      },
+      { developer: { key: 'github:9', kind: 'user', login: 'nobody' }, last_activity_at: null },
+    ],
+  });
+  return { ports, roster };
+}
+
+/** Every test but the one that changes the roster only reads: one fixture serves them all. */
+let shared: Awaited<ReturnType<typeof setup>>;
+beforeAll(async () => {
+  shared = await setup();
+});
+
+const strangerId = identitySubjectId('', { key: 'email:stranger@ext.com' });
+const jdoeId = identitySubjectId('', { key: 'github:7' });
+const ciId = identitySubjectId('int_c', { key: 'api_key:ci' });
+
+describe('the developers view, for an admin', () => {
+  it('lists every person across tools, idle people, and identities that match nobody', async () => {
+    const { ports } = shared;
+    const view = await readDevelopers(admin, query(), ports);
+    expect(view).toMatchObject({
+      team_id: 't',
+      period: { start_date: '2026-06-09', end_date: '2026-06-15', days: 7 },
+      roster_version: 1,
+      group: null,
+      visibility: 'everyone',
+      total: 6,
+      next_cursor: null,
+    });
+    expect(view.developers.map((row) => [row.id, row.kind, row.interactions, row.active_days])).toEqual([
+      // Alice used both tools on 2026-06-10: four days, not five.
+      ['alice', 'person', 12, 4],
+      ['jane', 'person', 6, 3],
+      [ciId, 'identity', 5, 1],
+      [strangerId, 'identity', 4, 1],
+      [jdoeId, 'identity', 2, 1],
+      ['bob', 'person', 0, 0],
+    ]);
+    const aliceRow = view.developers[0];
+    expect(aliceRow?.tools.map((tool) => [tool.name, tool.metrics.interactions, tool.active_days])).toEqual([
+      ['Claude Code', 6, 4],
+      ['GitHub Copilot', 6, 1],
+    ]);
+    expect(aliceRow?.identities.map((identity) => [identity.key, identity.matched_by])).toEqual([
+      ['email:alice@corp.com', 'email'],
+      ['github:1', 'github_login'],
+    ]);
+  });
+
+  it('suggests owners for identities that match nobody, and nothing for people', async () => {
+    const { ports } = shared;
+    const { developers } = await readDevelopers(admin, query(), ports);
+    const suggestions = new Map(developers.map((row) => [row.id, row.suggestions]));
+    expect(suggestions.get(jdoeId)).toEqual([
+      {
+        person_id: 'jane',
+        display_name: 'Jane Doe',
+        reason: 'the login looks like the name "Jane Doe"',
+        change: { github_login: 'jdoe' },
+      },
+    ]);
+    expect(suggestions.get(strangerId)).toEqual([]);
+    for (const id of ['alice', 'jane', 'bob']) expect(suggestions.get(id)).toEqual([]);
+  });
+
+  it('says per tool how much of the usage the roster explains', async () => {
+    const { ports } = shared;
+    const { match_rates } = await readDevelopers(admin, query(), ports);
+    expect(match_rates).toEqual([
+      {
+        provider: 'claude_code',
+        name: 'Claude Code',
+        interactions: 21,
+        matched_interactions: 12,
+        match_rate: 0.5714,
+        identities: 4,
+        matched_identities: 2,
+      },
+      {
+        provider: 'github_copilot',
+        name: 'GitHub Copilot',
+        interactions: 8,
+        matched_interactions: 6,
+        match_rate: 0.75,
+        identities: 2,
+        matched_identities: 1,
+      },
+    ]);
+  });
+
+  it('lists every seat, each with the row it belongs to', async () => {
+    const { ports } = shared;
+    const { seats } = await readDevelopers(admin, query(), ports);
+    expect(seats.map((seat) => [seat.developer.login, seat.developer_id, seat.active_in_period])).toEqual([
+      ['nobody', identitySubjectId('', { key: 'github:9' }), false],
+      ['alice-gh', 'alice', true],
+      ['jdoe', jdoeId, true],
+    ]);
+  });
+
+  it('shows a group’s people only, with their seats and without match rates', async () => {
+    const { ports } = shared;
+    const view = await readDevelopers(admin, query({ group: 'platform' }), ports);
+    expect(view.group).toEqual({ name: 'platform', size: 2 });
+    expect(view.developers.map((row) => row.id)).toEqual(['alice', 'jane']);
+    expect(view.seats.map((seat) => seat.developer_id)).toEqual(['alice']);
+    expect(view.match_rates).toEqual([]);
+    // Admins see groups of any size.
+    expect(
+      (await readDevelopers(admin, query({ group: 'solo' }), ports)).developers.map((row) => row.id),
+    ).toEqual(['bob']);
+  });
+
+  it('attributes usage through the roster as it reads: a roster change shows at once', async () => {
+    const { ports, roster } = await setup();
+    const current = await roster.get('t');
+    await roster.save({
+      ...current,
+      version: 2,
+      people: current.people.map((person) =>
+        person.id === 'jane' ? { ...person, emails: ['jane@corp.com', 'stranger@ext.com'] } : person,
+      ),
+    });
+    const view = await readDevelopers(admin, query(), ports);
+    expect(view.roster_version).toBe(2);
+    expect(view.developers.find((row) => row.id === 'jane')?.interactions).toBe(10);
+    expect(view.developers.map((row) => row.id)).not.toContain(strangerId);
+  });
+});
+
+describe('the developers view, for a member', () => {
+  it('shows the member’s own row only, found by their e-mail, and their own seats', async () => {
+    const { ports } = shared;
+    const view = await readDevelopers(alice, query(), ports);
+    expect(view.visibility).toBe('own_row');
+    expect(view.total).toBe(1);
+    expect(view.developers.map((row) => [row.id, row.interactions])).toEqual([['alice', 12]]);
+    expect(view.seats.map((seat) => seat.developer_id)).toEqual(['alice']);
+    expect(view.match_rates).toEqual([]);
+  });
+
+  it('shows a member who is not on the roster the usage reported for their e-mail', async () => {
+    const { ports } = shared;
+    const view = await readDevelopers(stranger, query(), ports);
+    expect(view.developers.map((row) => [row.id, row.kind, row.interactions, row.suggestions])).toEqual([
+      [strangerId, 'identity', 4, []],
+    ]);
+    expect(view.seats).toEqual([]);
+  });
+
+  it('shows nothing of anyone to a member without a verified e-mail', async () => {
+    const { ports } = shared;
+    const view = await readDevelopers(memberWith(), query(), ports);
+    expect(view.total).toBe(0);
+    expect(view.developers).toEqual([]);
+    expect(view.seats).toEqual([]);
+  });
+
+  it('withholds groups smaller than the minimum group size, and answers 404 for unknown groups', async () => {
+    const { ports } = shared;
+    expect(await failure(readDevelopers(alice, query({ group: 'solo' }), ports))).toBeInstanceOf(
+      GroupTooSmallError,
+    );
+    expect(await failure(readDevelopers(alice, query({ group: 'nobody' }), ports))).toBeInstanceOf(
+      NotFoundError,
+    );
+    const data = await readDevelopers(alice, query({ group: 'data' }), ports);
+    expect(data.developers.map((row) => row.id)).toEqual(['alice']);
+  });
+});
+
+describe('pages of the developers view', () => {
+  it('cover every row exactly once, in the order of one page, for every sort', async () => {
+    const { ports } = shared;
+    for (const sort of SORT_FIELDS) {
+      for (const order of ['asc', 'desc'] as const) {
+        const all = (await readDevelopers(admin, query({ sort, order }), ports)).developers.map(
+          (row) => row.id,
+        );
+        expect(all).toHaveLength(6);
+        const paged: string[] = [];
+        let cursor: string | undefined;
+        for (let page = 0; page < 10; page++) {
+          const view = await readDevelopers(admin, query({ sort, order, limit: 4, cursor }), ports);
+          expect(view.total).toBe(6);
+          paged.push(...view.developers.map((row) => row.id));
+          if (view.next_cursor === null) break;
+          cursor = view.next_cursor;
+        }
+        expect([sort, order, paged]).toEqual([sort, order, all]);
+      }
+    }
+  });
+
+  it('refuse a cursor of another query, or one that is not a cursor', async () => {
+    const { ports } = shared;
+    const first = await readDevelopers(admin, query({ limit: 2 }), ports);
+    expect(first.next_cursor).not.toBeNull();
+    const cursor = first.next_cursor as string;
+    for (const other of [
+      query({ limit: 2, cursor, sort: 'name' }),
+      query({ limit: 2, cursor, order: 'asc' }),
+      query({ limit: 2, cursor, days: 30 }),
+      query({ limit: 2, cursor, group: 'platform' }),
+      query({ limit: 2, cursor: 'not-a-cursor' }),
+      query({
+        limit: 2,
+        cursor: Buffer.from(JSON.stringify([-2, '7||interactions|desc'])).toString('base64url'),
+      }),
+    ]) {
+      const error = await failure(readDevelopers(admin, other, ports));
+      expect(error).toBeInstanceOf(ValidationError);
+      expect((error as ValidationError).issues.map((issue) => issue.field)).toEqual(['cursor']);
+    }
+    // The same query with a larger page still accepts it.
+    expect((await readDevelopers(admin, query({ limit: 3, cursor }), ports)).developers).toHaveLength(3);
+  });
+});
+
+describe('one person’s figures', () => {
+  it('draws the person’s interactions per day across their tools, with what is known of each day', async () => {
+    const { ports } = shared;
+    const detail = await readPerson(admin, 'alice', 7, ports);
+    expect(detail.developer).toMatchObject({ id: 'alice', interactions: 12 });
+    expect(detail.heatmap_data).toEqual([
+      { date: '2026-06-09', count: 1, state: 'ok' },
+      { date: '2026-06-10', count: 8, state: 'ok' },
+      { date: '2026-06-11', count: 0, state: 'no_activity' },
+      { date: '2026-06-12', count: 0, state: 'no_activity' },
+      { date: '2026-06-13', count: 2, state: 'ok' },
+      // Copilot has not published the day yet: Claude Code's figures alone.
+      { date: '2026-06-14', count: 1, state: 'partial' },
+      { date: '2026-06-15', count: 0, state: 'pending' },
+    ]);
+  });
+
+  it('judges the days by the tools the person uses only', async () => {
+    const { ports } = shared;
+    const detail = await readPerson(admin, 'jane', 7, ports);
+    expect(detail.heatmap_data.map((day) => [day.count, day.state])).toEqual([
+      [0, 'no_activity'],
+      [3, 'ok'],
+      [0, 'no_activity'],
+      [1, 'ok'],
+      [0, 'no_activity'],
+      [2, 'ok'],
+      [0, 'pending'],
+    ]);
+  });
+
+  it('shows an admin an identity that matches nobody, and answers 404 for one without usage', async () => {
+    const { ports } = shared;
+    expect((await readPerson(admin, jdoeId, 7, ports)).developer).toMatchObject({
+      kind: 'identity',
+      interactions: 2,
+    });
+    expect(
+      await failure(readPerson(admin, identitySubjectId('', { key: 'email:x@y.z' }), 7, ports)),
+    ).toBeInstanceOf(NotFoundError);
+  });
+
+  it('shows an idle roster person a row of zeros', async () => {
+    const { ports } = shared;
+    const detail = await readPerson(admin, 'bob', 7, ports);
+    expect(detail.developer.interactions).toBe(0);
+    expect(detail.heatmap_data.every((day) => day.count === 0)).toBe(true);
+  });
+
+  it('is the member’s own only: another person’s figures are refused', async () => {
+    const { ports } = shared;
+    expect((await readPerson(alice, 'alice', 7, ports)).developer.id).toBe('alice');
+    expect(await failure(readPerson(alice, 'jane', 7, ports))).toBeInstanceOf(ForbiddenError);
+    expect(await failure(readPerson(alice, strangerId, 7, ports))).toBeInstanceOf(ForbiddenError);
+    expect(await failure(readPerson(memberWith(), 'alice', 7, ports))).toBeInstanceOf(ForbiddenError);
+  });
+});
+
+describe('the caller’s own figures', () => {
+  it('are the roster person with the caller’s e-mail', async () => {
+    const { ports } = shared;
+    const me = await readMe(alice, 7, ports);
+    expect(me.developer).toMatchObject({ id: 'alice', interactions: 12 });
+    expect(me.heatmap_data.map((day) => day.count)).toEqual([1, 8, 0, 0, 2, 1, 0]);
+  });
+
+  it('are the usage reported for the e-mail of someone not on the roster', async () => {
+    const { ports } = shared;
+    expect((await readMe(stranger, 7, ports)).developer).toMatchObject({ id: strangerId, interactions: 4 });
+  });
+
+  it('cannot be found without a verified e-mail, nor for an e-mail that matches nothing', async () => {
+    const { ports } = shared;
+    const noEmail = await failure(readMe(memberWith(), 7, ports));
+    expect(noEmail).toBeInstanceOf(NotFoundError);
+    expect(noEmail.message).toMatch(/no verified e-mail/);
+    const unknown = await failure(readMe(memberWith('walter@corp.com'), 7, ports));
+    expect(unknown).toBeInstanceOf(NotFoundError);
+    expect(unknown.message).toMatch(/matches nobody on the team's roster/);
+  });
+});
