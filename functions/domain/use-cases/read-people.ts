@@ -87,10 +87,14 @@ async function load(caller: Caller, days: number, ports: ReadPeoplePorts): Promi
   };
 }
 
+/** What a cursor must be used with: the same days, group, sort and order. */
+const cursorShape = (query: DevelopersQuery) =>
+  `${query.days}|${query.group ?? ''}|${query.sort}|${query.order}`;
+
 /** A page position, tied to the query it belongs to (a cursor of another sort or period is refused). */
 function cursorOffset(query: DevelopersQuery): number {
   if (!query.cursor) return 0;
-  const shape = `${query.days}|${query.group ?? ''}|${query.sort}|${query.order}`;
+  const shape = cursorShape(query);
   try {
     const [offset, of] = JSON.parse(Buffer.from(query.cursor, 'base64url').toString('utf8')) as [
       number,
@@ -109,10 +113,7 @@ function cursorOffset(query: DevelopersQuery): number {
 }
 
 const nextCursor = (query: DevelopersQuery, offset: number): string =>
-  Buffer.from(
-    JSON.stringify([offset, `${query.days}|${query.group ?? ''}|${query.sort}|${query.order}`]),
-    'utf8',
-  ).toString('base64url');
+  Buffer.from(JSON.stringify([offset, cursorShape(query)]), 'utf8').toString('base64url');
 
 /** GET /dashboard/developers: one row per person across tools, identities that match nobody, seats. */
 export async function readDevelopers(
@@ -132,11 +133,7 @@ export async function readDevelopers(
   seats: SeatView[];
   unreported_teams: UnreportedTeam[];
 }> {
-  const [loaded, snapshots] = await Promise.all([
-    load(caller, query.days, ports),
-    ports.usage.getSeats(caller.teamId),
-  ]);
-  const { attribution, blocks, period, toolName } = loaded;
+  const { attribution, blocks, period, toolName, seats: snapshots } = await load(caller, query.days, ports);
   const group = query.group === undefined ? null : visibleGroup(caller, attribution, query.group);
   const everyone = canSeeEveryone(caller);
   const own = ownSubject(caller, attribution);
