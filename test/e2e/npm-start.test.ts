@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { demoPerson } from '../../local/fakes/shared/people';
+import { issueToken, loadOrCreateSigningKeys } from '../../local/jwt';
 
 /**
  * `npm start` as a newcomer runs it: the real entry point in a child process, with its own data
@@ -102,6 +104,32 @@ describe('npm start', () => {
     expect(dashboard.tools.find((tool) => tool.name === 'Cursor')?.seats?.assigned).toBe(9);
     expect(dashboard.top_tool.name).toBe(
       [...dashboard.tools].sort((a, b) => b.interactions - a.interactions)[0]?.name,
+    );
+    // The demo roster: one row per person across the three tools, most identities matched, "me" for a member.
+    expect(first.output()).toMatch(/Roster: 15 people in groups platform, product/);
+    const developers = (await (
+      await fetch(`${first.api}/dashboard/developers?days=90&limit=500`, {
+        headers: { authorization: `Bearer ${first.token}` },
+      })
+    ).json()) as {
+      developers: { kind: string; tools: unknown[] }[];
+      match_rates: { provider: string; match_rate: number }[];
+    };
+    expect(developers.developers.some((row) => row.kind === 'person' && row.tools.length === 3)).toBe(true);
+    expect(developers.developers.some((row) => row.kind === 'identity')).toBe(true);
+    const copilot = developers.match_rates.find((rate) => rate.provider === 'github_copilot');
+    expect(copilot?.match_rate).toBeGreaterThanOrEqual(0.9);
+    const member = await issueToken(await loadOrCreateSigningKeys(join(dataDir, 'jwt-signing-keys.json')), {
+      teamId: 'demo-team',
+      role: 'member',
+      email: demoPerson(0).email,
+    });
+    const me = await fetch(`${first.api}/dashboard/me?days=90`, {
+      headers: { authorization: `Bearer ${member}` },
+    });
+    expect(me.status).toBe(200);
+    expect(((await me.json()) as { developer: { display_name: string } }).developer.display_name).toBe(
+      demoPerson(0).name,
     );
     expect(await portOpen(first.dynamoPort)).toBe(true);
 
