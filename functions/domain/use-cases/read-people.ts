@@ -87,6 +87,17 @@ async function load(caller: Caller, days: number, ports: ReadPeoplePorts): Promi
   };
 }
 
+/** Every subject of the period (roster people without usage too), attributed through the roster. */
+const peopleOf = ({ blocks, period, attribution, toolName }: Loaded) =>
+  buildPeopleUsage({
+    blocks,
+    start: period.start_date,
+    days: period.days,
+    attribution,
+    toolName,
+    includeIdle: true,
+  });
+
 /** What a cursor must be used with: the same days, group, sort and order. */
 const cursorShape = (query: DevelopersQuery) =>
   `${query.days}|${query.group ?? ''}|${query.sort}|${query.order}`;
@@ -133,18 +144,12 @@ export async function readDevelopers(
   seats: SeatView[];
   unreported_teams: UnreportedTeam[];
 }> {
-  const { attribution, blocks, period, toolName, seats: snapshots } = await load(caller, query.days, ports);
+  const loaded = await load(caller, query.days, ports);
+  const { attribution, blocks, period, seats: snapshots } = loaded;
   const group = query.group === undefined ? null : visibleGroup(caller, attribution, query.group);
   const everyone = canSeeEveryone(caller);
   const own = ownSubject(caller, attribution);
-  const { people, match_rates } = buildPeopleUsage({
-    blocks,
-    start: period.start_date,
-    days: period.days,
-    attribution,
-    toolName,
-    includeIdle: true,
-  });
+  const { people, match_rates } = peopleOf(loaded);
   const inGroup = (row: PersonUsage) => group === null || row.groups.includes(group.name);
   const visible = people.filter((row) => inGroup(row) && (everyone || row.id === own));
   const sorted = sortPeople(visible, query.sort, query.order);
@@ -200,15 +205,8 @@ async function personDetail(
   loaded: Loaded,
   ports: ReadPeoplePorts,
 ): Promise<PersonDetail | undefined> {
-  const { attribution, blocks, period, toolName } = loaded;
-  const { people } = buildPeopleUsage({
-    blocks,
-    start: period.start_date,
-    days: period.days,
-    attribution,
-    toolName,
-    includeIdle: true,
-  });
+  const { attribution, blocks, period } = loaded;
+  const { people } = peopleOf(loaded);
   const developer = people.find((row) => row.id === subject);
   if (!developer) return undefined;
 
