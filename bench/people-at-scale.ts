@@ -14,11 +14,10 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { addDays, lastDays } from '../functions/domain/dates';
-import { dayBlock } from '../functions/domain/identity-blocks';
 import { emptyBreakdowns, zeroMetrics, type DeveloperRef } from '../functions/domain/metrics';
 import type { Integration, StoredDeveloperDay } from '../functions/domain/model';
 import { toPerson, type Roster } from '../functions/domain/roster';
-import { summarizeDay } from '../functions/domain/rollup';
+import { dayReplacement } from '../functions/domain/stored-day';
 import { attributeDays, refreshBlocks } from '../functions/domain/use-cases/refresh-attribution';
 import { API_BASE_PATH } from '../functions/routes';
 import { startLocalApi } from '../local/api-server';
@@ -176,36 +175,19 @@ export async function peopleAtScale(options: Options): Promise<void> {
       await mapLimit(dates, 6, async (date) => {
         const rows = rowsOf(tool, date, developers);
         rowCount += rows.length;
-        const summary = summarizeDay(rows);
-        const identity = {
-          team_id: TEAM,
-          integration_id: tool.integration_id,
-          provider: tool.provider,
-          sync_id: 'bench',
-        };
-        await ports.usage.replaceDay({
-          teamId: TEAM,
-          integrationId: tool.integration_id,
-          provider: tool.provider,
-          date,
-          rows,
-          rollup: { ...identity, date, ...summary },
-          ledger: {
-            ...identity,
-            date,
-            state: rows.length ? 'ok' : 'no_activity',
-            attempts: 1,
-            updated_at: now.toISOString(),
-            developers: summary.developers,
-            interactions: summary.metrics.interactions,
-          },
-          raw: {},
-          block: dayBlock(
-            { integration_id: tool.integration_id, provider: tool.provider, stamp: randomUUID() },
+        await ports.usage.replaceDay(
+          dayReplacement({
+            team_id: TEAM,
+            integration_id: tool.integration_id,
+            provider: tool.provider,
+            sync_id: 'bench',
             date,
             rows,
-          ),
-        });
+            raw: {},
+            attempts: 0,
+            now: now.toISOString(),
+          }),
+        );
       });
     }
     const storedMs = performance.now() - seeded;

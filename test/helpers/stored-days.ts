@@ -1,12 +1,14 @@
-import { randomUUID } from 'node:crypto';
-import { dayBlock } from '../../functions/domain/identity-blocks';
-import { emptyBreakdowns, zeroMetrics, type DeveloperRef } from '../../functions/domain/metrics';
-import type { Integration, StoredDeveloperDay } from '../../functions/domain/model';
-import type { UsageRepository } from '../../functions/domain/ports';
-import { summarizeDay } from '../../functions/domain/rollup';
 import {
-  attributeDays,
-  refreshBlocks,
+  emptyBreakdowns,
+  zeroMetrics,
+  type DeveloperDayUsage,
+  type DeveloperRef,
+} from '../../functions/domain/metrics';
+import type { Integration } from '../../functions/domain/model';
+import type { UsageRepository } from '../../functions/domain/ports';
+import { dayReplacement } from '../../functions/domain/stored-day';
+import {
+  refreshAfterStoring,
   type RefreshAttributionPorts,
 } from '../../functions/domain/use-cases/refresh-attribution';
 
@@ -26,10 +28,7 @@ export async function storeDay(
   date: string,
   uses: Use[],
 ): Promise<void> {
-  const rows: StoredDeveloperDay[] = uses.map((use) => ({
-    team_id: integration.team_id,
-    integration_id: integration.integration_id,
-    provider: integration.provider,
+  const rows: DeveloperDayUsage[] = uses.map((use) => ({
     date,
     developer: { key: use.key, kind: 'user', email: use.key, ...use.ref },
     active: use.active ?? true,
@@ -38,36 +37,19 @@ export async function storeDay(
     extras: {},
     ...(use.teams ? { teams: use.teams } : {}),
   }));
-  const summary = summarizeDay(rows);
-  const identity = {
-    team_id: integration.team_id,
-    integration_id: integration.integration_id,
-    provider: integration.provider,
-    sync_id: 's',
-  };
-  await usage.replaceDay({
-    teamId: integration.team_id,
-    integrationId: integration.integration_id,
-    provider: integration.provider,
-    date,
-    rows,
-    rollup: { ...identity, date, ...summary },
-    ledger: {
-      ...identity,
-      date,
-      state: summary.active_developers > 0 ? 'ok' : 'no_activity',
-      attempts: 1,
-      updated_at: `${date}T12:00:00.000Z`,
-      developers: summary.developers,
-      interactions: summary.metrics.interactions,
-    },
-    raw: {},
-    block: dayBlock(
-      { integration_id: integration.integration_id, provider: integration.provider, stamp: randomUUID() },
+  await usage.replaceDay(
+    dayReplacement({
+      team_id: integration.team_id,
+      integration_id: integration.integration_id,
+      provider: integration.provider,
+      sync_id: 's',
       date,
       rows,
-    ),
-  });
+      raw: {},
+      attempts: 0,
+      now: `${date}T12:00:00.000Z`,
+    }),
+  );
 }
 
 /** What a fetcher does after storing days: the blocks above them, then their attribution. */
@@ -77,6 +59,5 @@ export async function refreshAfterSync(
   dates: string[],
 ): Promise<void> {
   const ref = { integration_id: integration.integration_id, provider: integration.provider };
-  await refreshBlocks(integration.team_id, ref, dates, ports);
-  await attributeDays(integration.team_id, dates, ports);
+  await refreshAfterStoring(integration.team_id, ref, dates, ports);
 }

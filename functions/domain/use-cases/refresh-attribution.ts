@@ -46,7 +46,6 @@ const newStamp = (): string => randomUUID();
 const EARLIEST_DAY = '0000-01-01';
 const LATEST_DAY = '9999-12-31';
 
-export const newBlockStamp = newStamp;
 
 async function rebuildBlock(
   teamId: string,
@@ -89,6 +88,18 @@ export async function refreshBlocks(
       }),
     );
   }
+}
+
+/** After days of an integration were stored: the blocks above them, then their attribution (in that order). */
+export async function refreshAfterStoring(
+  teamId: string,
+  integration: IntegrationRef,
+  dates: readonly string[],
+  ports: RefreshAttributionPorts,
+): Promise<void> {
+  if (dates.length === 0) return;
+  await refreshBlocks(teamId, integration, dates, ports);
+  await attributeDays(teamId, dates, ports);
 }
 
 /**

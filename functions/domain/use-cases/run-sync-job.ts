@@ -1,5 +1,4 @@
-import type { Integration, LastSync, LedgerEntry, StoredDeveloperDay, SyncJob, SyncOutcome } from '../model';
-import { dayBlock } from '../identity-blocks';
+import type { Integration, LastSync, LedgerEntry, SyncJob, SyncOutcome } from '../model';
 import { identityLinks } from '../attribution';
 import type {
   AttributionQueue,
@@ -18,8 +17,8 @@ import {
   type ProviderCredentials,
   type UsageProvider,
 } from '../provider';
-import { summarizeDay } from '../rollup';
-import { attributeDays, newBlockStamp, refreshBlocks } from './refresh-attribution';
+import { dayReplacement } from '../stored-day';
+import { refreshAfterStoring } from './refresh-attribution';
 
 /** Thrown when some days failed for reasons that may pass (rate limit, outage): the queue redelivers. */
 export class RetryLaterError extends Error {
@@ -114,34 +113,16 @@ class JobRun {
 
   /** Replaces the stored day with the provider's answer: rows, raw, then rollup + ledger together. */
   async store(date: string, raw: unknown): Promise<void> {
-    const rows: StoredDeveloperDay[] = this.provider.normalizeDay(raw, date).map((row) => ({
-      ...row,
-      team_id: this.job.team_id,
-      integration_id: this.job.integration_id,
-      provider: this.job.provider,
-    }));
-    const summary = summarizeDay(rows);
-    const active = summary.active_developers > 0 || summary.metrics.interactions > 0;
-    const { integration_id, provider } = this.job;
-    await this.ports.usage.replaceDay({
-      teamId: this.job.team_id,
-      integrationId: this.job.integration_id,
-      provider: this.job.provider,
-      date,
-      rows,
-      rollup: { ...this.identity, date, ...summary },
-      ledger: {
+    await this.ports.usage.replaceDay(
+      dayReplacement({
         ...this.identity,
         date,
-        state: active ? 'ok' : 'no_activity',
-        attempts: (this.known.get(date)?.attempts ?? 0) + 1,
-        updated_at: this.now(),
-        developers: summary.developers,
-        interactions: summary.metrics.interactions,
-      },
-      raw,
-      block: dayBlock({ integration_id, provider, stamp: newBlockStamp() }, date, rows),
-    });
+        rows: this.provider.normalizeDay(raw, date),
+        raw,
+        attempts: this.known.get(date)?.attempts ?? 0,
+        now: this.now(),
+      }),
+    );
     this.stored.push(date);
     this.result.days_ok++;
   }
@@ -379,16 +360,8 @@ async function refreshSeats(run: JobRun, ports: SyncJobPorts): Promise<void> {
  * here fails the job (the queue redelivers it; the days themselves are not fetched again).
  */
 async function refreshAttribution(run: JobRun, ports: SyncJobPorts): Promise<void> {
-  if (run.stored.length === 0) return;
-  const attributionPorts = {
-    attribution: ports.attribution,
-    roster: ports.roster,
-    usage: ports.usage,
-    log: ports.log,
-  };
   const { team_id, integration_id, provider } = run.job;
-  await refreshBlocks(team_id, { integration_id, provider }, run.stored, attributionPorts);
-  await attributeDays(team_id, run.stored, attributionPorts);
+  await refreshAfterStoring(team_id, { integration_id, provider }, run.stored, ports);
 }
 
 /** Closes the job: its outcome, and the one write to its integration (status, if it changed, and last_sync). */
