@@ -46,7 +46,6 @@ const newStamp = (): string => randomUUID();
 const EARLIEST_DAY = '0000-01-01';
 const LATEST_DAY = '9999-12-31';
 
-
 async function rebuildBlock(
   teamId: string,
   integration: IntegrationRef,
