@@ -25,6 +25,7 @@ import { ensureTables } from '../local/create-tables';
 import { demoPerson } from '../local/fakes/shared/people';
 import { createVerifier, issueToken, loadOrCreateSigningKeys } from '../local/jwt';
 import { createLocalRuntime } from '../local/runtime';
+import type { LocalS3 } from '../local/s3-local';
 import { buildDeveloperUsage } from './baselines/row-scan-developers';
 
 const TEAM = 'bench-people';
@@ -32,6 +33,7 @@ const GROUPS = 20;
 
 interface Options {
   client: DynamoDBClient;
+  s3: LocalS3;
   print: (line: string) => void;
   now: Date;
   developers: number;
@@ -126,7 +128,13 @@ export async function peopleAtScale(options: Options): Promise<void> {
   const today = now.toISOString().slice(0, 10);
   const tableNames = await ensureTables(client, `people${developers}-${randomUUID().slice(0, 6)}-`);
   const dataDir = mkdtempSync(join(tmpdir(), 'ai-usage-bench-people-'));
-  const runtime = createLocalRuntime({ tableNames, dataDir, providerEnv: {}, clock: { now: () => now } });
+  const runtime = createLocalRuntime({
+    s3: options.s3,
+    tableNames,
+    dataDir,
+    providerEnv: {},
+    clock: { now: () => now },
+  });
   const keys = await loadOrCreateSigningKeys(join(dataDir, 'jwt.json'));
   const api = await startLocalApi({ handlers: runtime.http, verify: createVerifier(keys), port: 0 });
   try {

@@ -32,6 +32,7 @@ const { DynamoDBClient } = await import('@aws-sdk/client-dynamodb');
 const { startDynamoDbLocal } = await import('../local/dynamodb-local');
 const { ensureTables } = await import('../local/create-tables');
 const { createLocalRuntime } = await import('../local/runtime');
+const { startLocalS3 } = await import('../local/s3-local');
 const { startLocalApi } = await import('../local/api-server');
 const { createVerifier, issueToken, loadOrCreateSigningKeys } = await import('../local/jwt');
 const { startFakeAnthropic, DEMO_ANTHROPIC_ADMIN_KEY, generateClaudeCodeRecords } =
@@ -69,7 +70,8 @@ async function median(runs: number, run: () => Promise<unknown>): Promise<number
 const dynamo = await startDynamoDbLocal();
 process.env.AWS_ENDPOINT_URL_DYNAMODB = dynamo.endpoint;
 const client = new DynamoDBClient({});
-const cleanups: (() => Promise<void> | void)[] = [() => dynamo.stop()];
+const s3 = await startLocalS3(mkdtempSync(join(tmpdir(), 'ai-usage-bench-s3-')));
+const cleanups: (() => Promise<void> | void)[] = [() => dynamo.stop(), () => s3.close()];
 
 async function pipeline(name: string, developers: number, queue: { batchSize?: number } = {}) {
   const tableNames = await ensureTables(client, `${name}-`);
@@ -82,6 +84,7 @@ async function pipeline(name: string, developers: number, queue: { batchSize?: n
   });
   const dataDir = mkdtempSync(join(tmpdir(), 'ai-usage-bench-'));
   const runtime = createLocalRuntime({
+    s3,
     tableNames,
     dataDir,
     providerEnv: { ANTHROPIC_API_BASE_URL: fake.url },
@@ -295,6 +298,7 @@ try {
       const tableNames = await ensureTables(client, `cursor${developers}x${days}${oneDayJobs ? 'd' : 'r'}-`);
       const dataDir = mkdtempSync(join(tmpdir(), 'ai-usage-bench-'));
       const runtime = createLocalRuntime({
+        s3,
         tableNames,
         dataDir,
         providerEnv: { CURSOR_API_BASE_URL: cursor.url },
@@ -377,7 +381,7 @@ try {
   }
   if (want(7)) {
     print('\n## 7. People: one team of 1,000 developers on three integrations, a year stored\n');
-    await peopleAtScale({ client, print, now: NOW, developers: 1000, days: 365, samples: 40 });
+    await peopleAtScale({ client, s3, print, now: NOW, developers: 1000, days: 365, samples: 40 });
   }
 } finally {
   for (const cleanup of cleanups.reverse()) await Promise.resolve(cleanup()).catch(() => undefined);

@@ -11,6 +11,8 @@ export const ENV = {
   syncQueueUrls: 'SYNC_QUEUE_URLS',
   /** The queue of re-attribution requests (after a roster change). */
   attributionQueueUrl: 'ATTRIBUTION_QUEUE_URL',
+  /** The bucket import files are uploaded to. */
+  importsBucket: 'IMPORTS_BUCKET',
   /** The customer-managed key that encrypts provider keys. */
   secretsKeyId: 'KMS_KEY_ID',
   /** Secrets Manager name prefix of the stage's provider keys: `<prefix>/<team>/<integration>`. */

@@ -5,7 +5,7 @@
 export const API_BASE_PATH = '/api/ai-usage';
 
 export type HttpFunctionName =
-  'health' | 'openapi' | 'connect' | 'sync' | 'integrations' | 'members' | 'dashboard';
+  'health' | 'openapi' | 'connect' | 'sync' | 'integrations' | 'members' | 'imports' | 'dashboard';
 
 export type HttpRoute = {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -43,6 +43,17 @@ export const httpRoutes: readonly HttpRoute[] = [
   { method: 'PUT', path: '/members', function: 'members', authenticated: true },
   { method: 'PATCH', path: '/members/{id}', function: 'members', authenticated: true },
   { method: 'DELETE', path: '/members/{id}', function: 'members', authenticated: true },
+  {
+    method: 'GET',
+    path: '/imports/template.csv',
+    function: 'imports',
+    authenticated: false,
+    publicBecause: 'it serves the import template, the same file for every team, and reads no data',
+  },
+  { method: 'POST', path: '/imports', function: 'imports', authenticated: true },
+  { method: 'GET', path: '/imports', function: 'imports', authenticated: true },
+  { method: 'POST', path: '/imports/manual', function: 'imports', authenticated: true },
+  { method: 'GET', path: '/imports/{id}', function: 'imports', authenticated: true },
   { method: 'GET', path: '/dashboard', function: 'dashboard', authenticated: true },
   { method: 'GET', path: '/dashboard/developers', function: 'dashboard', authenticated: true },
   { method: 'GET', path: '/dashboard/developers/{id}', function: 'dashboard', authenticated: true },
@@ -57,8 +68,10 @@ export const functionEntries = {
   sync: 'functions/handlers/sync.ts',
   integrations: 'functions/handlers/integrations.ts',
   members: 'functions/handlers/members.ts',
+  imports: 'functions/handlers/imports.ts',
   dashboard: 'functions/handlers/dashboard.ts',
   scheduler: 'functions/handlers/scheduler.ts',
   fetcher: 'functions/handlers/fetcher.ts',
   attribution: 'functions/handlers/attribution.ts',
+  importWorker: 'functions/handlers/import-worker.ts',
 } as const;

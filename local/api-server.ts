@@ -162,7 +162,10 @@ export async function startLocalApi(
             (candidate): candidate is { entry: CompiledRoute; match: RegExpExecArray } =>
               candidate.match !== null,
           );
-        const found = candidates.find((candidate) => candidate.entry.route.method === request.method);
+        // As API Gateway does: a route without parameters wins over one that matches with them.
+        const found = candidates
+          .filter((candidate) => candidate.entry.route.method === request.method)
+          .sort((a, b) => a.entry.params.length - b.entry.params.length)[0];
         if (!found) {
           if (candidates.length > 0) {
             problem(

@@ -5,6 +5,8 @@ import type { SyncJob } from '../functions/domain/model';
 
 /** The queue of re-attribution requests, beside the providers' sync queues. */
 export const ATTRIBUTION_QUEUE = 'attribution';
+/** The queue S3 notifies of uploaded import files. */
+export const IMPORTS_QUEUE = 'imports';
 
 /**
  * A local stand-in for the SQS queues (one per provider, and the attribution queue): messages are delivered
@@ -84,6 +86,12 @@ export class InProcessQueue implements SyncQueue, AttributionQueue {
   async requestReattribution(request: ReattributionRequest): Promise<void> {
     if (!this.consumers[ATTRIBUTION_QUEUE]) throw new Error('no attribution queue configured');
     this.send(ATTRIBUTION_QUEUE, [request]);
+  }
+
+  /** Puts messages on a named queue (its consumer is one of those given at construction). */
+  publish(name: string, bodies: readonly unknown[]): void {
+    if (!this.consumers[name]) throw new Error(`no queue ${name} configured`);
+    this.send(name, bodies);
   }
 
   private send(name: string, bodies: readonly unknown[]): void {

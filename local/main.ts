@@ -13,6 +13,7 @@ import { createVerifier, issueToken, loadOrCreateSigningKeys } from './jwt';
 import { demoRoster } from './demo-roster';
 import { demoPerson } from './fakes/shared/people';
 import { createLocalRuntime } from './runtime';
+import { startLocalS3 } from './s3-local';
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 
@@ -47,7 +48,11 @@ export async function runLocal(): Promise<void> {
 
     const { providerEnv, demos } = await prepareDemoProviders(process.env, say, (stop) => stops.push(stop));
 
+    const s3 = await startLocalS3(join(LOCAL_DIR, 's3'));
+    stops.push(() => s3.close());
+    say(`  S3 (local, for import files) on ${s3.endpoint}`);
     const runtime = createLocalRuntime({
+      s3,
       tableNames,
       dataDir: LOCAL_DIR,
       providerEnv,

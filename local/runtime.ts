@@ -5,6 +5,7 @@ import type { SQSEvent } from 'aws-lambda';
 import { idempotencyTable } from '../functions/adapters/dynamodb/table-definitions';
 import {
   attributionStore,
+  importRepository,
   integrationRepository,
   requestPacer,
   rosterRepository,
@@ -16,6 +17,8 @@ import type {
   AttributionStore,
   Clock,
   IdGenerator,
+  ImportFiles,
+  ImportRepository,
   IntegrationRepository,
   Log,
   RosterRepository,
@@ -28,6 +31,8 @@ import { createDashboardHandler } from '../functions/handlers/dashboard';
 import { createFetcherHandler } from '../functions/handlers/fetcher';
 import { handler as healthHandler } from '../functions/handlers/health';
 import { handler as openapiHandler } from '../functions/handlers/openapi';
+import { createImportWorkerHandler } from '../functions/handlers/import-worker';
+import { createImportsHandler } from '../functions/handlers/imports';
 import { createIntegrationsHandler } from '../functions/handlers/integrations';
 import { createMembersHandler } from '../functions/handlers/members';
 import { createSchedulerHandler, type ScheduleEvent } from '../functions/handlers/scheduler';
@@ -39,7 +44,8 @@ import type { ProviderContext } from '../functions/providers/types';
 import { log } from '../functions/shared/observability';
 import type { HttpFunctionName } from '../functions/routes';
 import type { LambdaHttpHandler } from './api-server';
-import { ATTRIBUTION_QUEUE, InProcessQueue, type QueueOptions } from './in-process-queue';
+import { ATTRIBUTION_QUEUE, IMPORTS_QUEUE, InProcessQueue, type QueueOptions } from './in-process-queue';
+import type { LocalS3 } from './s3-local';
 import { lambdaContext } from './lambda-context';
 import { LocalSecretStore } from './local-secret-store';
 
@@ -60,6 +66,8 @@ export interface LocalRuntimeOptions {
   providerContext?: Partial<ProviderContext>;
   /** Shrinks every provider request budget's window by this factor (tests); default 1. */
   paceWindowScale?: number;
+  /** The S3-compatible server import files are uploaded to; its uploads raise import runs. */
+  s3: LocalS3;
 }
 
 /** Every port, real: the local run wires each handler with this one set (in AWS each gets only its own). */
@@ -70,6 +78,8 @@ export interface LocalPorts {
   usage: UsageRepository;
   roster: RosterRepository;
   attribution: AttributionStore;
+  imports: ImportRepository;
+  files: ImportFiles;
   secrets: LocalSecretStore;
   queue: InProcessQueue;
   /** The same in-process queue, as the attribution queue. */
@@ -98,8 +108,10 @@ export function createLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
     awsSdkV3Client: new DynamoDBClient({}),
   });
   const attribution = createAttributionHandler(getPorts);
+  const importWorker = createImportWorkerHandler(getPorts);
   const consumers = Object.fromEntries([
     [ATTRIBUTION_QUEUE, (event: SQSEvent) => attribution(event, lambdaContext('attribution', 300_000))],
+    [IMPORTS_QUEUE, (event: SQSEvent) => importWorker(event, lambdaContext('import-worker', 900_000))],
     ...providerManifests.map((manifest) => {
       const fetcher = createFetcherHandler(getPorts, () => ({ providerId: manifest.id, persistenceStore }));
       const timeoutMs = manifest.limits.fetcherTimeoutSeconds * 1000;
@@ -126,6 +138,8 @@ export function createLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
     usage: usageRepository(env),
     roster: rosterRepository(env),
     attribution: attributionStore(env),
+    imports: importRepository(env),
+    files: options.s3.importFiles,
     secrets: new LocalSecretStore(
       join(options.dataDir, 'secret-store.key'),
       join(options.dataDir, 'secrets.json'),
@@ -136,6 +150,8 @@ export function createLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
     ids: randomIds,
     log,
   };
+  // As S3 notifies the imports queue of each upload in AWS.
+  options.s3.onObjectCreated((event) => queue.publish(IMPORTS_QUEUE, [event]));
   const schedulers = Object.fromEntries(
     providerManifests.map((manifest) => [manifest.id, createSchedulerHandler(getPorts, () => manifest.id)]),
   );
@@ -150,6 +166,7 @@ export function createLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
       sync: createSyncHandler(getPorts) as LambdaHttpHandler,
       integrations: createIntegrationsHandler(getPorts) as LambdaHttpHandler,
       members: createMembersHandler(getPorts) as LambdaHttpHandler,
+      imports: createImportsHandler(getPorts) as LambdaHttpHandler,
       dashboard: createDashboardHandler(getPorts) as LambdaHttpHandler,
     },
     async schedule(provider) {

@@ -48,6 +48,17 @@ export class ValidationError extends Error {
   }
 }
 
+/** An uploaded file that cannot be read as CSV at a line (unclosed quote, binary content, …). */
+export class ImportFileError extends Error {
+  override name = 'ImportFileError';
+  constructor(
+    message: string,
+    readonly line: number,
+  ) {
+    super(message);
+  }
+}
+
 export class UnauthorizedError extends Error {
   override name = 'UnauthorizedError';
 }

@@ -45,6 +45,8 @@ export interface Integration {
   last_manual_sync_at?: string;
   /** Optimistic-locking counter. */
   version: number;
+  /** Where its usage comes from: the provider's API (absent: before imports existed), or files and typed rows. */
+  source?: 'api' | 'import';
 }
 
 export type DayState = 'pending' | 'ok' | 'no_activity' | 'failed' | 'not_available';

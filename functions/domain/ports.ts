@@ -10,6 +10,7 @@ import type {
 import type { Roster } from './roster';
 import type { DayAttribution, DayDigest, GroupRollup } from './day-attribution';
 import type { BlockRef, IdentityBlock } from './identity-blocks';
+import type { ImportRecord, ImportState } from './imports';
 
 /**
  * Interfaces the use cases need; adapters implement them (DynamoDB, KMS + Secrets Manager, SQS, local).
@@ -162,6 +163,39 @@ export interface ReattributionRequest {
 export interface AttributionQueue {
   /** Asks for the team's stored days to be attributed again (after a roster change), asynchronously. */
   requestReattribution(request: ReattributionRequest): Promise<void>;
+}
+
+export interface ImportRepository {
+  create(record: ImportRecord): Promise<void>;
+  get(teamId: string, importId: string): Promise<ImportRecord | undefined>;
+  /** The team's latest imports, newest first. */
+  list(teamId: string, limit: number): Promise<ImportRecord[]>;
+  /** Applies `change` if the import is in one of `from` (a conditional write); false when it is not. */
+  transition(
+    teamId: string,
+    importId: string,
+    from: readonly ImportState[],
+    change: Partial<ImportRecord>,
+  ): Promise<boolean>;
+}
+
+/** A line of an uploaded file, as text fields; the header is the first. */
+export interface FileLine {
+  line: number;
+  values: string[];
+}
+
+/** Uploaded import files (S3 in AWS, an S3-compatible local server locally). */
+export interface ImportFiles {
+  /** Where the file is uploaded: a presigned PUT that expires. */
+  uploadTarget(
+    key: string,
+    expiresInSeconds: number,
+  ): Promise<{ method: 'PUT'; url: string; headers: Record<string, string>; expires_at: string }>;
+  /** The file's size in bytes, or undefined when nothing was uploaded. */
+  size(key: string): Promise<number | undefined>;
+  /** The file's lines as CSV fields, streamed. Throws ImportFileError where the text is not CSV. */
+  lines(key: string): AsyncIterable<FileLine>;
 }
 
 export interface Clock {

@@ -107,3 +107,19 @@ export interface ProviderCatalog extends ManifestCatalog {
 export function providerName(manifests: ManifestCatalog, id: string): string {
   return manifests.find(id)?.displayName ?? id;
 }
+
+/**
+ * Names of the tools a team's figures come from: a provider's own name, or for a tool of the team's own
+ * (imported usage: `chatgpt`) the name its import integration was given; a provider no longer offered by its id.
+ */
+export function toolNamer(
+  manifests: ManifestCatalog,
+  integrations: readonly { provider: string; name: string; source?: 'api' | 'import' }[],
+): (tool: string) => string {
+  const own = new Map(
+    integrations
+      .filter((integration) => integration.source === 'import')
+      .map((integration) => [integration.provider, integration.name]),
+  );
+  return (tool) => manifests.find(tool)?.displayName ?? own.get(tool) ?? tool;
+}

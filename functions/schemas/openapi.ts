@@ -18,6 +18,14 @@ import {
   syncBodySchema,
 } from './api';
 import {
+  importIdSchema,
+  importListSchema,
+  importSchema,
+  importStartSchema,
+  importStartedSchema,
+  manualImportSchema,
+} from './imports';
+import {
   personChangeSchema,
   personIdParamsSchema,
   personPatchSchema,
@@ -49,6 +57,8 @@ interface Success {
   status: number;
   description: string;
   schema?: z.ZodType;
+  /** Default application/json. */
+  mediaType?: string;
   headers?: ResponseConfig['headers'];
 }
 
@@ -56,7 +66,7 @@ export interface Operation {
   operationId: string;
   summary: string;
   description?: string;
-  tag: 'Service' | 'Integrations' | 'Sync' | 'People' | 'Dashboard';
+  tag: 'Service' | 'Integrations' | 'Sync' | 'Imports' | 'People' | 'Dashboard';
   request?: RouteConfig['request'];
   success: Success[];
   /** Problem types the operation may answer (401 for every authenticated one is added). */
@@ -64,7 +74,6 @@ export interface Operation {
 }
 
 const idParams = z.object({ id: integrationIdSchema });
-const json = (schema: z.ZodType) => ({ content: { 'application/json': { schema } } });
 const retryAfter = {
   'retry-after': {
     description: 'Seconds to wait before trying again.',
@@ -208,7 +217,7 @@ export const operations: Record<string, Operation> = {
       body: { required: true, content: { 'application/json': { schema: patchIntegrationSchema } } },
     },
     success: [{ status: 200, description: 'The integration as changed.', schema: integrationViewSchema }],
-    problems: ['invalid-request', 'forbidden', 'not-found', 'internal-error'],
+    problems: ['invalid-request', 'forbidden', 'not-found', 'conflict', 'internal-error'],
   },
   'DELETE /integrations/{id}': {
     operationId: 'deleteIntegration',
@@ -218,6 +227,67 @@ export const operations: Record<string, Operation> = {
     request: { params: idParams },
     success: [{ status: 204, description: 'Disconnected.' }],
     problems: ['forbidden', 'not-found', 'internal-error'],
+  },
+  'GET /imports/template.csv': {
+    operationId: 'getImportTemplate',
+    summary: 'The CSV template of an import',
+    description:
+      'The header (date, email, login, name, tool, then every figure of the metric vocabulary) and two example rows. ' +
+      'Only `date` and `email` or `login` are required; empty figures are 0; an unknown column refuses the file.',
+    tag: 'Imports',
+    success: [
+      {
+        status: 200,
+        description: 'The template.',
+        mediaType: 'text/csv',
+        schema: z.string().meta({ example: 'date,email,login,name,tool,interactions,…' }),
+      },
+    ],
+    problems: [],
+  },
+  'POST /imports': {
+    operationId: 'startImport',
+    summary: 'Import a CSV file (admin)',
+    description:
+      'Creates the import and answers a presigned URL: PUT the file there (straight to storage, any size up to ' +
+      '100 MB). The file is read when it lands; follow `GET /imports/{id}`. A tool the team syncs through its ' +
+      'API is refused (409): its usage would count twice.',
+    tag: 'Imports',
+    request: { body: { required: true, content: { 'application/json': { schema: importStartSchema } } } },
+    success: [
+      {
+        status: 201,
+        description: 'The import (pending) and where to upload its file.',
+        schema: importStartedSchema,
+        headers: { location: { description: 'The import.', schema: { type: 'string' } } },
+      },
+    ],
+    problems: ['invalid-request', 'forbidden', 'conflict', 'internal-error'],
+  },
+  'GET /imports': {
+    operationId: 'listImports',
+    summary: "The team's latest 50 imports",
+    tag: 'Imports',
+    success: [{ status: 200, description: 'Newest first.', schema: importListSchema }],
+    problems: ['internal-error'],
+  },
+  'POST /imports/manual': {
+    operationId: 'importRows',
+    summary: 'Import rows typed in (admin)',
+    description:
+      'The same columns, checks and writes as a file; a 400 names each bad row and field, nothing stored.',
+    tag: 'Imports',
+    request: { body: { required: true, content: { 'application/json': { schema: manualImportSchema } } } },
+    success: [{ status: 201, description: 'Stored.', schema: importSchema }],
+    problems: ['invalid-request', 'forbidden', 'conflict', 'internal-error'],
+  },
+  'GET /imports/{id}': {
+    operationId: 'getImport',
+    summary: 'One import: its state, counts and errors',
+    tag: 'Imports',
+    request: { params: z.object({ id: importIdSchema }) },
+    success: [{ status: 200, description: 'The import.', schema: importSchema }],
+    problems: ['not-found', 'internal-error'],
   },
   'GET /members': {
     operationId: 'getRoster',
@@ -365,7 +435,9 @@ export function buildOpenApiDocument(routes: readonly HttpRoute[] = httpRoutes) 
     for (const success of operation.success) {
       responses[success.status] = {
         description: success.description,
-        ...(success.schema ? json(success.schema) : {}),
+        ...(success.schema
+          ? { content: { [success.mediaType ?? 'application/json']: { schema: success.schema } } }
+          : {}),
         ...(success.headers ? { headers: success.headers } : {}),
       };
     }
@@ -399,6 +471,7 @@ export function buildOpenApiDocument(routes: readonly HttpRoute[] = httpRoutes) 
         description: 'Provider connections and their keys (admins change, members read).',
       },
       { name: 'Sync', description: 'Fetching usage on demand.' },
+      { name: 'Imports', description: 'Usage of tools without an API: CSV files and rows typed in.' },
       { name: 'People', description: 'The roster: people, their identities in each tool, and groups.' },
       { name: 'Dashboard', description: 'What a team page shows.' },
       { name: 'Service', description: 'Liveness and this document.' },

@@ -35,7 +35,7 @@ export const PROBLEM_TYPES = {
   conflict: {
     status: 409,
     title: 'Conflict',
-    when: 'a sync of an integration whose key was refused, whose sync is disabled, or whose provider is no longer offered',
+    when: 'a sync of an integration whose key was refused, whose sync is disabled, whose provider is no longer offered, or that holds imported usage; an import of a tool the team syncs through its API',
   },
   'credentials-rejected': {
     status: 422,

@@ -15,6 +15,7 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { METRICS_NAMESPACE } from '../config';
 import type { AttributionPipeline } from './attribution-pipeline';
+import type { ImportPipeline } from './import-pipeline';
 import type { ProviderPipeline } from './provider-pipeline';
 import type { ServiceFunction } from './service-function';
 
@@ -29,6 +30,7 @@ export interface OperatorAlarmsProps {
   functions: Readonly<Record<string, ServiceFunction>>;
   pipelines: readonly ProviderPipeline[];
   attribution: AttributionPipeline;
+  imports: ImportPipeline;
 }
 
 const FIVE_MINUTES = Duration.minutes(5);
@@ -39,6 +41,7 @@ const FIVE_MINUTES = Duration.minutes(5);
  *   DaysFailed metric), and a failed daily scheduler run (no jobs were queued that day);
  * - every function: throttled invocations;
  * - attribution after a roster change: requests in the DLQ, worker errors;
+ * - imports: uploaded files whose import failed every retry (DLQ), worker errors;
  * - the API: 5xx answers.
  */
 export class OperatorAlarms extends Construct {
@@ -139,8 +142,25 @@ export class OperatorAlarms extends Construct {
       'The attribution worker failed whole invocations.',
     );
 
+    alarm(
+      'Imports-DeadLetters',
+      props.imports.queue.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        period: FIVE_MINUTES,
+        statistic: 'Maximum',
+      }),
+      1,
+      'An uploaded import file could not be imported after every retry (its import says failed).',
+    );
+    alarm(
+      'Imports-Errors',
+      props.imports.worker.function.metricErrors({ period: FIVE_MINUTES }),
+      1,
+      'The import worker failed whole invocations.',
+    );
+
     const everyFunction: [string, ServiceFunction][] = [
       ['attribution', props.attribution.function],
+      ['import-worker', props.imports.worker],
       ...Object.entries(props.functions),
       ...props.pipelines.flatMap((p): [string, ServiceFunction][] => [
         [`${p.manifest.id}-scheduler`, p.scheduler],

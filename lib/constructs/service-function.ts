@@ -7,6 +7,7 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type CfnLogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { CfnBucket, IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { TableDefinition } from '../../functions/adapters/dynamodb/table-definitions';
@@ -212,6 +213,22 @@ export class ServiceFunction extends Construct {
       ['sqs:SendMessage'],
       queues.map(([, queue]) => queue.queueArn),
     );
+    return this;
+  }
+
+  /**
+   * The imports bucket's name, and on its `imports/` objects only: `read` (HeadObject and GetObject, the worker)
+   * or `upload` (PutObject, which presigned upload URLs are signed with: the imports API).
+   */
+  bindImportFiles(bucket: IBucket, use: 'read' | 'upload'): this {
+    this.setEnvironment(ENV.importsBucket, bucket.bucketName);
+    this.allow(use === 'read' ? ['s3:GetObject'] : ['s3:PutObject'], [bucket.arnForObjects('imports/*')]);
+    const bucketId = Stack.of(bucket).getLogicalId(bucket.node.defaultChild as CfnBucket);
+    Validations.of(this.role).acknowledge({
+      id: `AwsSolutions::AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/imports/*]`,
+      reason:
+        'Import files are named per import at run time (imports/<team>/<import id>.csv); the grant is confined to that prefix of the imports bucket.',
+    });
     return this;
   }
 

@@ -15,6 +15,7 @@ import { secretNamePrefix, type StageConfig } from '../config';
 import { OperatorAlarms } from '../constructs/alarms';
 import { AttributionPipeline } from '../constructs/attribution-pipeline';
 import { Api } from '../constructs/http-api';
+import { ImportPipeline } from '../constructs/import-pipeline';
 import { ProviderPipeline } from '../constructs/provider-pipeline';
 import { ServiceFunction, type DataTables, type ProviderSecrets } from '../constructs/service-function';
 
@@ -41,6 +42,7 @@ export class StatelessStack extends Stack {
   readonly functions: Readonly<Record<HttpFunctionName, ServiceFunction>>;
   readonly pipelines: readonly ProviderPipeline[];
   readonly attribution: AttributionPipeline;
+  readonly imports: ImportPipeline;
   readonly alarms: OperatorAlarms;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
@@ -72,6 +74,7 @@ export class StatelessStack extends Stack {
         }),
     );
     const everyQueue = Object.fromEntries(this.pipelines.map((p) => [p.manifest.id, p.queue.queue]));
+    this.imports = new ImportPipeline(this, 'Imports', { config, tables, ...logs });
 
     const make = (name: HttpFunctionName, description: string, timeout = Duration.seconds(10)) =>
       new ServiceFunction(this, `${name[0]?.toUpperCase()}${name.slice(1)}Function`, {
@@ -114,6 +117,25 @@ export class StatelessStack extends Stack {
       members: make('members', 'GET/PUT/PATCH/DELETE /members: the roster')
         .bindTable(tables.integrations, ['dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem'])
         .bindAttributionQueue(this.attribution.queue.queue),
+      // Imports: records them, signs upload URLs for the bucket's imports/ objects, and stores rows typed in
+      // (as the import worker stores a file's: days, then what sits above them).
+      imports: make('imports', 'POST/GET /imports: import usage from files and rows', Duration.seconds(29))
+        .bindTable(tables.integrations, [
+          'dynamodb:Query',
+          'dynamodb:GetItem',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+        ])
+        .bindTable(tables.usage, [
+          'dynamodb:Query',
+          'dynamodb:GetItem',
+          'dynamodb:BatchGetItem',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:DeleteItem',
+          'dynamodb:BatchWriteItem',
+        ])
+        .bindImportFiles(this.imports.bucket, 'upload'),
       // Reads usage, identity blocks and one person's rows by key; lists integrations (which days a connected
       // tool has not published yet) and reads the roster.
       dashboard: make('dashboard', 'GET /dashboard: read-only usage')
@@ -135,6 +157,7 @@ export class StatelessStack extends Stack {
       functions: this.functions,
       pipelines: this.pipelines,
       attribution: this.attribution,
+      imports: this.imports,
     });
     new CfnOutput(this, 'ApiUrl', { value: this.api.url });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn });

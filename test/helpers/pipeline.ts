@@ -13,6 +13,7 @@ import { ensureTables } from '../../local/create-tables';
 import { startLocalApi } from '../../local/api-server';
 import { createVerifier, issueToken, loadOrCreateSigningKeys } from '../../local/jwt';
 import { createLocalRuntime, type LocalRuntime } from '../../local/runtime';
+import { startLocalS3, type LocalS3 } from '../../local/s3-local';
 import {
   startFakeAnthropic,
   type FakeAnthropicOptions,
@@ -35,6 +36,8 @@ export interface TestPipeline {
   fake: FakeAnthropicServer;
   github: FakeGitHubServer;
   cursor: FakeCursorServer;
+  /** The local S3 that import files are uploaded to. */
+  s3: LocalS3;
   baseUrl: string;
   clock: { now(): Date; set(iso: string): void; advance(seconds: number): void };
   /** A signed token; with `email`, a verified e-mail claim ("my usage"). */
@@ -93,7 +96,9 @@ export async function startPipeline(options: {
     ...options.cursor,
   });
   const dataDir = mkdtempSync(join(tmpdir(), 'ai-usage-test-'));
+  const s3 = await startLocalS3(join(dataDir, 's3'));
   const runtime = createLocalRuntime({
+    s3,
     tableNames,
     dataDir,
     providerEnv: {
@@ -137,6 +142,7 @@ export async function startPipeline(options: {
     fake,
     github,
     cursor,
+    s3,
     baseUrl,
     clock,
     tableNames,
@@ -160,7 +166,10 @@ export async function startPipeline(options: {
         status: response.status,
         headers: response.headers,
         text,
-        body: text ? (JSON.parse(text) as ApiResponse['body']) : {},
+        body:
+          text && /json/.test(response.headers.get('content-type') ?? '')
+            ? (JSON.parse(text) as ApiResponse['body'])
+            : {},
       };
     },
     scanTable,
@@ -178,6 +187,7 @@ export async function startPipeline(options: {
       await fake.close();
       await github.close();
       await cursor.close();
+      await s3.close();
       for (const name of Object.values(tableNames)) await dropTable(name);
       dynamo.destroy();
       rmSync(dataDir, { recursive: true, force: true });

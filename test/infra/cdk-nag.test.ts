@@ -53,13 +53,16 @@ function synthesize(config: StageConfig, tamper?: (app: App) => void, env?: Envi
 function allowed(config: StageConfig, violation: SuppressedViolation): boolean {
   const paths = violation.violatingConstructs.map((c) => c.constructPath);
   const onFunctionRoles = paths.every((p) =>
-    /\/(\w+Function|Provider-[\w-]+\/(Scheduler|Fetcher)|Attribution\/Worker)\/Role\/DefaultPolicy\/Resource$/.test(
+    /\/(\w+Function|Provider-[\w-]+\/(Scheduler|Fetcher)|Attribution\/Worker|Imports\/Worker)\/Role\/DefaultPolicy\/Resource$/.test(
       p,
     ),
   );
   const rule = violation.ruleName;
   if (rule === 'AwsSolutions-IAM5[Resource::*]') return onFunctionRoles; // X-Ray (asserted in least-privilege)
   if (/^AwsSolutions-IAM5\[Resource::<[\w-]*Logs[0-9A-F]{8}\.Arn>:\*\]$/.test(rule)) return onFunctionRoles;
+  if (/^AwsSolutions-IAM5\[Resource::<ImportsUploads[0-9A-F]{8}\.Arn>\/imports\/\*\]$/.test(rule)) {
+    return paths.every((p) => /\/(ImportsFunction|Imports\/Worker)\/Role\/DefaultPolicy\/Resource$/.test(p));
+  }
   if (
     rule ===
     `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:ai-usage/${config.stage}/*]`
@@ -70,7 +73,7 @@ function allowed(config: StageConfig, violation: SuppressedViolation): boolean {
   }
   if (rule === 'AwsSolutions-APIG4')
     return paths.every((p) =>
-      /\/Api\/Default\/GET--api--ai-usage--(health|openapi\.json)\/Resource$/.test(p),
+      /\/Api\/Default\/GET--api--ai-usage--(health|openapi\.json|imports--template\.csv)\/Resource$/.test(p),
     );
   if (rule === 'AwsSolutions-COG8') return !config.threatProtection;
   if (rule === 'AwsSolutions-COG2') return !config.mfaRequired;

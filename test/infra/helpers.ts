@@ -70,7 +70,7 @@ export const providerStem = (manifest: ProviderManifest) =>
 /**
  * Renders a template value as readable text: pseudo parameters as <region>, <partition>, <account>; outputs
  * of the stateful stack read with Fn::GetStackOutput as <UsageTable>, <SecretsKey>, …; the stack's queues as <queue:provider> and
- * <dlq:provider>; other references as <LogicalId>.
+ * <dlq:provider> (and <queue:attribution>, <queue:imports>, <ImportsBucket>); other references as <LogicalId>.
  */
 export function render(value: unknown, manifests: readonly ProviderManifest[] = providerManifests): string {
   if (typeof value === 'string') return value;
@@ -107,6 +107,9 @@ function logical(id: string, manifests: readonly ProviderManifest[]): string {
   }
   if (id.startsWith('AttributionRequestsQueue')) return '<queue:attribution>';
   if (id.startsWith('AttributionRequestsDeadLetter')) return '<dlq:attribution>';
+  if (id.startsWith('ImportsFilesQueue')) return '<queue:imports>';
+  if (id.startsWith('ImportsFilesDeadLetter')) return '<dlq:imports>';
+  if (id.startsWith('ImportsUploads')) return '<ImportsBucket>';
   return `<${id}>`;
 }
 
@@ -118,6 +121,15 @@ interface Statement {
 }
 
 const list = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
+
+/**
+ * The stack's own Lambda functions: without the one CDK adds to empty the imports bucket before a dev stack is
+ * destroyed (autoDeleteObjects; prod keeps its buckets).
+ */
+export const ownFunctions = (template: Template): [string, Resource][] =>
+  Object.entries(resourcesOf(template)).filter(
+    ([id, r]) => r.Type === 'AWS::Lambda::Function' && !/^Custom.*CustomResourceProvider/.test(id),
+  );
 
 /** The Lambda function whose Description starts with `description`, with its logical id. */
 export function functionNamed(template: Template, description: string): [string, Resource] {

@@ -6,7 +6,7 @@ import {
   SECRETS_ROLE_ENCRYPT,
   SECRETS_ROLE_TAG,
 } from '../../lib/constructs/provider-secrets-key';
-import { environmentOf, grantsOf, resourcesOf, synthStage } from './helpers';
+import { environmentOf, grantsOf, ownFunctions, resourcesOf, synthStage } from './helpers';
 
 /**
  * What each function may do, written out here from what its code does (functions/adapters, handlers) rather
@@ -27,6 +27,17 @@ const dataKeyWrite = [
   ...on('<DataKey>', 'kms:Encrypt', 'kms:GenerateDataKey').map((g) => `${g} ${via('dynamodb')}`),
 ];
 const sendToEveryQueue = providerManifests.map((m) => `sqs:SendMessage <queue:${m.id}>`);
+/** What storing a day takes: its rows, rollups and ledger replaced whole, in batches, read back first. */
+const storeDays = on(
+  '<UsageTable>',
+  'dynamodb:Query',
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+);
 const sorted = (grants: string[]) => [...grants].sort();
 
 const expected: Record<string, string[]> = {
@@ -52,6 +63,36 @@ const expected: Record<string, string[]> = {
     'sqs:SendMessage <queue:attribution>',
     ...on(
       '<queue:attribution>',
+      'sqs:ReceiveMessage',
+      'sqs:DeleteMessage',
+      'sqs:ChangeMessageVisibility',
+      'sqs:GetQueueAttributes',
+      'sqs:GetQueueUrl',
+    ),
+  ],
+  // Imports store days as a fetcher does (usage rows, rollups, ledger, people), but read no secret.
+  'POST/GET /imports': [
+    ...ownLogsAndTraces,
+    ...on(
+      '<IntegrationsTable>',
+      'dynamodb:Query',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+    ),
+    ...storeDays,
+    ...dataKeyWrite,
+    // The presigned upload URL is signed with this role: it may put files under imports/ and nothing else.
+    's3:PutObject <ImportsBucket>/imports/*',
+  ],
+  'Import an uploaded CSV file of usage': [
+    ...ownLogsAndTraces,
+    ...on('<IntegrationsTable>', 'dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:UpdateItem'),
+    ...storeDays,
+    ...dataKeyWrite,
+    's3:GetObject <ImportsBucket>/imports/*',
+    ...on(
+      '<queue:imports>',
       'sqs:ReceiveMessage',
       'sqs:DeleteMessage',
       'sqs:ChangeMessageVisibility',
@@ -114,16 +155,7 @@ const expected: Record<string, string[]> = {
         [
           ...ownLogsAndTraces,
           ...on('<IntegrationsTable>', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'),
-          ...on(
-            '<UsageTable>',
-            'dynamodb:Query',
-            'dynamodb:GetItem',
-            'dynamodb:BatchGetItem',
-            'dynamodb:PutItem',
-            'dynamodb:UpdateItem',
-            'dynamodb:DeleteItem',
-            'dynamodb:BatchWriteItem',
-          ),
+          ...storeDays,
           ...on(
             '<IdempotencyTable>',
             'dynamodb:GetItem',
@@ -158,9 +190,7 @@ const fetchers = providerManifests.map((m) => `${m.displayName}: fetch`);
 
 describe('least privilege: each function may do exactly what its code needs', () => {
   it('covers every function in the stack', () => {
-    expect(Object.values(resourcesOf(t)).filter((r) => r.Type === 'AWS::Lambda::Function')).toHaveLength(
-      Object.keys(expected).length,
-    );
+    expect(ownFunctions(t)).toHaveLength(Object.keys(expected).length);
   });
 
   it.each(Object.keys(expected))('%s', (fn) => {
@@ -308,6 +338,21 @@ describe('environment: each function gets what its handler reads, and no more', 
       SECRET_NAME_PREFIX: prefix,
       // Seats that link identities to other e-mails (GitHub SAML) ask for re-attribution.
       ATTRIBUTION_QUEUE_URL: '<queue:attribution>',
+    });
+  });
+
+  it('the imports API and its worker: the tables and the uploads bucket', () => {
+    expect(environmentOf(t, 'POST/GET /imports')).toEqual({
+      ...base,
+      ...data,
+      POWERTOOLS_SERVICE_NAME: 'imports',
+      IMPORTS_BUCKET: '<ImportsBucket>',
+    });
+    expect(environmentOf(t, 'Import an uploaded CSV file of usage')).toEqual({
+      ...base,
+      ...data,
+      POWERTOOLS_SERVICE_NAME: 'import-worker',
+      IMPORTS_BUCKET: '<ImportsBucket>',
     });
   });
 

@@ -3,8 +3,9 @@ import { Runtime } from 'aws-cdk-lib/aws-lambda';
 import { providerManifests } from '../../functions/providers/manifests';
 import { API_BASE_PATH, httpRoutes, type HttpFunctionName } from '../../functions/routes';
 import { stageConfigs } from '../../lib/config';
+import { UPLOAD_RETENTION_DAYS } from '../../lib/constructs/import-pipeline';
 import { NODE_RUNTIME } from '../../lib/constructs/service-function';
-import { functionNamed, render, resourcesOf, synthStage, type Resource } from './helpers';
+import { functionNamed, ownFunctions, render, resourcesOf, synthStage, type Resource } from './helpers';
 
 const dev = synthStage('dev');
 const prod = synthStage('prod');
@@ -20,11 +21,12 @@ const descriptionOf: Record<HttpFunctionName, string> = {
   sync: 'POST /sync',
   integrations: 'GET/PATCH/DELETE /integrations',
   members: 'GET/PUT/PATCH/DELETE /members',
+  imports: 'POST/GET /imports',
   dashboard: 'GET /dashboard',
 };
 
 describe('functions: the defaults of the one function construct', () => {
-  const functions = ofType('AWS::Lambda::Function');
+  const functions = ownFunctions(t);
 
   it('use the newest Node.js runtime aws-cdk-lib offers', () => {
     const newest = Object.values(Runtime)
@@ -43,8 +45,8 @@ describe('functions: the defaults of the one function construct', () => {
   });
 
   it('all run ARM64 with active tracing, source maps, and a log group of their own with the stage retention', () => {
-    // API functions, a scheduler and a fetcher per provider, and the attribution worker.
-    expect(functions).toHaveLength(Object.keys(descriptionOf).length + 2 * providerManifests.length + 1);
+    // API functions, a scheduler and a fetcher per provider, the attribution worker and the import worker.
+    expect(functions).toHaveLength(Object.keys(descriptionOf).length + 2 * providerManifests.length + 2);
     const logGroups = new Set<string>();
     for (const [, fn] of functions) {
       expect(fn.Properties).toMatchObject({
@@ -91,7 +93,9 @@ describe('HTTP API', () => {
       expect(found).toHaveLength(1);
       const [fnId] = functionNamed(t, descriptionOf[route.function]);
       expect(integrationTarget(found[0] as Resource)).toBe(`<${fnId}>`);
-      expect(route.authenticated).toBe(!['/health', '/openapi.json'].includes(route.path));
+      expect(route.authenticated).toBe(
+        !['/health', '/openapi.json', '/imports/template.csv'].includes(route.path),
+      );
       if (route.authenticated) {
         expect(found[0]?.Properties).toMatchObject({
           AuthorizationType: 'JWT',
@@ -167,8 +171,14 @@ describe('alarms an operator needs', () => {
     },
   );
 
+  it('imports: files that failed every retry, and worker errors', () => {
+    expect(watching('ApproximateNumberOfMessagesVisible', 'QueueName', '<dlq:imports>')).toHaveLength(1);
+    const [workerId] = functionNamed(t, 'Import an uploaded CSV file of usage');
+    expect(watching('Errors', 'FunctionName', `<${workerId}>`)).toHaveLength(1);
+  });
+
   it('throttles of every function and the API 5xx', () => {
-    for (const [fnId] of ofType('AWS::Lambda::Function')) {
+    for (const [fnId] of ownFunctions(t)) {
       expect(watching('Throttles', 'FunctionName', `<${fnId}>`)).toHaveLength(1);
     }
     const [apiId] = ofType('AWS::ApiGatewayV2::Api')[0] ?? [];
@@ -230,5 +240,90 @@ describe('alarms an operator needs', () => {
       Protocol: 'email',
       Endpoint: 'ops@example.com',
     });
+  });
+});
+
+describe('the imports bucket', () => {
+  const buckets = ofType('AWS::S3::Bucket');
+  const [, uploads] = buckets.find(([id]) => id.startsWith('ImportsUploads')) ?? [];
+  const [logsId] = buckets.find(([id]) => id.startsWith('ImportsAccessLogs')) ?? [];
+
+  it('is encrypted, private, logged, and keeps uploads a week', () => {
+    expect(buckets).toHaveLength(2);
+    expect(uploads?.Properties).toMatchObject({
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+      },
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      LoggingConfiguration: { DestinationBucketName: { Ref: logsId } },
+      LifecycleConfiguration: {
+        Rules: [
+          expect.objectContaining({
+            ExpirationInDays: UPLOAD_RETENTION_DAYS,
+            AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+            Status: 'Enabled',
+          }),
+        ],
+      },
+    });
+  });
+
+  it('refuses every request without TLS', () => {
+    for (const [id] of buckets) {
+      const policy = ofType('AWS::S3::BucketPolicy').find(
+        ([, p]) => JSON.stringify(p.Properties.Bucket) === JSON.stringify({ Ref: id }),
+      );
+      expect(JSON.stringify(policy?.[1].Properties.PolicyDocument)).toContain(
+        '"aws:SecureTransport":"false"',
+      );
+    }
+  });
+
+  it('notifies the imports queue of CSV files under imports/, after the queue lets S3 of this account send', () => {
+    const [queue] = (
+      uploads?.Properties.NotificationConfiguration as { QueueConfigurations: Record<string, unknown>[] }
+    ).QueueConfigurations;
+    expect(render(queue?.Queue)).toBe('<queue:imports>');
+    expect(queue?.Event).toBe('s3:ObjectCreated:*');
+    expect(queue?.Filter).toEqual({
+      S3Key: {
+        Rules: [
+          { Name: 'prefix', Value: 'imports/' },
+          { Name: 'suffix', Value: '.csv' },
+        ],
+      },
+    });
+    const [policyId, policy] =
+      ofType('AWS::SQS::QueuePolicy').find(([, p]) => render(p.Properties.Queues) === '<queue:imports>') ??
+      [];
+    const allow = (
+      policy?.Properties.PolicyDocument as { Statement: Record<string, unknown>[] }
+    ).Statement.find((statement) => statement.Effect === 'Allow');
+    expect(allow?.Principal).toEqual({ Service: 's3.amazonaws.com' });
+    expect(allow?.Action).toBe('sqs:SendMessage');
+    expect(
+      render(
+        (allow?.Condition as Record<string, Record<string, unknown>>).StringEquals?.['aws:SourceAccount'],
+      ),
+    ).toBe('<account>');
+    expect(uploads?.DependsOn).toContain(policyId);
+  });
+
+  it('is emptied and removed with a dev stack, kept with prod', () => {
+    expect(uploads?.DeletionPolicy).toBe('Delete');
+    const prodBuckets = Object.entries(resourcesOf(prod.statelessTemplate)).filter(
+      ([, r]) => r.Type === 'AWS::S3::Bucket',
+    );
+    expect(prodBuckets.map(([, r]) => r.DeletionPolicy)).toEqual(['Retain', 'Retain']);
+    expect(ownFunctions(prod.statelessTemplate)).toHaveLength(
+      Object.entries(resourcesOf(prod.statelessTemplate)).filter(
+        ([, r]) => r.Type === 'AWS::Lambda::Function',
+      ).length,
+    );
   });
 });

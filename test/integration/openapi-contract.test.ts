@@ -29,17 +29,21 @@ describe('OpenAPI contract', () => {
   let member: string;
   let integrationId: string;
   let anaId: string;
+  let importId: string;
   const ajv = new Ajv2020({ strict: false, allErrors: true });
   addFormats(ajv);
   const seen = new Set<string>();
 
   const routeOf = (method: string, path: string): HttpRoute => {
     const bare = path.split('?')[0] as string;
-    const route = httpRoutes.find(
-      (candidate) =>
-        candidate.method === method &&
-        new RegExp(`^${candidate.path.replace(/\{\w+\}/g, '[^/]+')}$`).test(bare),
-    );
+    // A literal path wins over a parameter (`/imports/template.csv` over `/imports/{id}`), as in the gateway.
+    const route = httpRoutes
+      .filter(
+        (candidate) =>
+          candidate.method === method &&
+          new RegExp(`^${candidate.path.replace(/\{\w+\}/g, '[^/]+')}$`).test(bare),
+      )
+      .sort((a, b) => (a.path.match(/\{/g)?.length ?? 0) - (b.path.match(/\{/g)?.length ?? 0))[0];
     if (!route) throw new Error(`no route for ${method} ${path}`);
     return route;
   };
@@ -80,7 +84,7 @@ describe('OpenAPI contract', () => {
       expect(Object.keys(documented.content)).toContain(mediaType);
       validate(
         `${operationRef}/responses/${status}/content/${pointer(mediaType)}/schema`,
-        response.body,
+        /json$/.test(mediaType) ? response.body : response.text,
         label,
       );
     } else {
@@ -259,6 +263,59 @@ describe('OpenAPI contract', () => {
     await expectContract('GET', '/dashboard/me', 404, { token: member });
   });
 
+  it('GET /imports/template.csv, POST /imports (then the upload), POST /imports/manual, GET /imports[/{id}]', async () => {
+    const template = await expectContract('GET', '/imports/template.csv', 200);
+    expect(template.text.split('\r\n')[0]).toMatch(/^date,email,login,name,tool,interactions,/);
+
+    const chatgpt = { tool: 'chatgpt', display_name: 'ChatGPT' };
+    const started = await expectContract('POST', '/imports', 201, { token: admin, body: chatgpt });
+    const { import: created, upload } = started.body as {
+      import: { import_id: string; integration_id: string };
+      upload: { url: string; headers: Record<string, string> };
+    };
+    expect(started.headers.get('location')).toBe(`/api/ai-usage/imports/${created.import_id}`);
+    const put = await fetch(upload.url, {
+      method: 'PUT',
+      headers: upload.headers,
+      body: 'date,email,interactions\r\n2026-06-10,ana.silva@demo-org.example,12\r\n',
+    });
+    expect(put.status).toBe(200);
+    await pipeline.runtime.queue.drain();
+    const imported = await expectContract('GET', `/imports/${created.import_id}`, 200, { token: member });
+    expect(imported.body).toMatchObject({ state: 'imported', rows: 1 });
+    await expectContract('POST', '/imports', 400, { token: admin, body: { tool: 'Chat GPT' } });
+    await expectContract('POST', '/imports', 400, { token: admin, body: { tool: 'windsurf' } });
+    await expectContract('POST', '/imports', 401, { body: chatgpt });
+    await expectContract('POST', '/imports', 403, { token: member, body: chatgpt });
+    // Claude Code is synced through its API here: imported rows would count it twice.
+    await expectContract('POST', '/imports', 409, { token: admin, body: { tool: 'claude_code' } });
+
+    const rows = [{ date: '2026-06-11', email: 'ben.becker@demo-org.example', interactions: 3 }];
+    await expectContract('POST', '/imports/manual', 201, { token: admin, body: { ...chatgpt, rows } });
+    await expectContract('POST', '/imports/manual', 400, {
+      token: admin,
+      body: { ...chatgpt, rows: [{ ...rows[0], interactions: -1 }] },
+    });
+    await expectContract('POST', '/imports/manual', 401, { body: { ...chatgpt, rows } });
+    await expectContract('POST', '/imports/manual', 403, { token: member, body: { ...chatgpt, rows } });
+    await expectContract('POST', '/imports/manual', 409, {
+      token: admin,
+      body: { tool: 'claude_code', rows },
+    });
+
+    const listed = await expectContract('GET', '/imports', 200, { token: member });
+    expect((listed.body.imports as unknown[]).length).toBe(2);
+    await expectContract('GET', '/imports', 401);
+    await expectContract('GET', `/imports/${created.import_id}`, 401);
+    await expectContract('GET', '/imports/imp_20260615120000_nothere', 404, { token: member });
+    // Imported usage has no provider to sync or pause.
+    await expectContract('PATCH', `/integrations/${created.integration_id}`, 409, {
+      token: admin,
+      body: { sync_enabled: true },
+    });
+    importId = created.import_id;
+  });
+
   it('DELETE /integrations/{id}', async () => {
     const path = `/integrations/${integrationId}`;
     await expectContract('DELETE', path, 401);
@@ -294,6 +351,13 @@ describe('OpenAPI contract', () => {
       await expectContract('PUT', '/members', 500, { token: admin, body: { people: [] } }),
       await expectContract('PATCH', `/members/${anaId}`, 500, { token: admin, body: { groups: [] } }),
       await expectContract('DELETE', `/members/${anaId}`, 500, { token: admin }),
+      await expectContract('POST', '/imports', 500, { token: admin, body: { tool: 'chatgpt' } }),
+      await expectContract('POST', '/imports/manual', 500, {
+        token: admin,
+        body: { tool: 'chatgpt', rows: [{ date: '2026-06-12', login: 'ana-s', interactions: 1 }] },
+      }),
+      await expectContract('GET', '/imports', 500, { token: admin }),
+      await expectContract('GET', `/imports/${importId}`, 500, { token: admin }),
     ];
     for (const failure of failures) {
       expect(failure.text).not.toMatch(/ResourceNotFound|table|dynamo|sk-ant/i);

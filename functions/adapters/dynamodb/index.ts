@@ -3,6 +3,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { requireEnv } from '../../shared/env';
 import { tracer } from '../../shared/observability';
 import { DynamoAttributionStore } from './attribution-store';
+import { DynamoImportRepository } from './import-repository';
 import { DynamoIntegrationRepository } from './integration-repository';
 import { DynamoRosterRepository } from './roster-repository';
 import { DynamoRequestPacer } from './request-pacer';
@@ -25,6 +26,11 @@ export function integrationRepository(env: NodeJS.ProcessEnv = process.env): Dyn
 /** The Usage table named by the stack's environment. */
 export function usageRepository(env: NodeJS.ProcessEnv = process.env): DynamoUsageRepository {
   return new DynamoUsageRepository(documentClient(), requireEnv(usageTable.envVar, env));
+}
+
+/** Imports of usage, in the Integrations table (the control plane). */
+export function importRepository(env: NodeJS.ProcessEnv = process.env): DynamoImportRepository {
+  return new DynamoImportRepository(documentClient(), requireEnv(integrationsTable.envVar, env));
 }
 
 /** The team rosters, in the Integrations table (the control plane). */

@@ -9,6 +9,9 @@ export const keys = {
   /** A provider request budget shared by the team's syncs (functions/adapters/dynamodb/request-pacer.ts). */
   pace: (bucket: string) => `PACE#${bucket}`,
   schedulableSort: (teamId: string, integrationId: string) => `${teamId}#${integrationId}`,
+  /** An import of usage (ids sort by time, so a query lists the newest first). */
+  import: (importId: string) => `IMPORT#${importId}`,
+  importPrefix: 'IMPORT#',
   /** The team's roster: a head item (version, settings) and its people in compressed parts. */
   rosterHead: 'ROSTER',
   rosterPart: (part: number) => `ROSTER#PART#${String(part).padStart(3, '0')}`,

@@ -2,8 +2,9 @@ import { addDays, toIsoDay } from '../dates';
 import { NotFoundError } from '../errors';
 import type { Caller, DayState, Integration, LastSync } from '../model';
 import type { Clock, IntegrationRepository, Log, SecretStore, UsageRepository } from '../ports';
-import { providerName, type ManifestCatalog } from '../provider';
+import { toolNamer, type ManifestCatalog } from '../provider';
 import { requireAdmin } from './authorization';
+import { refuseForImports } from './import-usage';
 
 export const LEDGER_SUMMARY_DAYS = 90;
 
@@ -34,7 +35,7 @@ export function toView(integration: Integration, manifests: ManifestCatalog): In
   return {
     integration_id: integration.integration_id,
     provider: integration.provider,
-    provider_name: providerName(manifests, integration.provider),
+    provider_name: toolNamer(manifests, [integration])(integration.provider),
     name: integration.name,
     account: integration.account,
     options: integration.options,
@@ -131,7 +132,7 @@ export async function setSyncEnabled(
   ports: SetSyncEnabledPorts,
 ): Promise<IntegrationView> {
   requireAdmin(caller);
-  await getOwned(caller, integrationId, ports.integrations);
+  refuseForImports(await getOwned(caller, integrationId, ports.integrations), 'sync');
   const updated = await ports.integrations.update(caller.teamId, integrationId, () => ({
     sync_enabled: syncEnabled,
     updated_at: ports.clock.now().toISOString(),
@@ -157,12 +158,14 @@ export async function deleteIntegration(
   requireAdmin(caller);
   const integration = await getOwned(caller, integrationId, ports.integrations);
   // Secret first: if that fails nothing has changed and the caller can retry; the reverse order
-  // could leave a key behind with no integration pointing at it.
-  await ports.secrets.remove(integration.secret_ref, {
-    teamId: caller.teamId,
-    integrationId,
-    provider: integration.provider,
-  });
+  // could leave a key behind with no integration pointing at it. Imports have no key.
+  if (integration.source !== 'import') {
+    await ports.secrets.remove(integration.secret_ref, {
+      teamId: caller.teamId,
+      integrationId,
+      provider: integration.provider,
+    });
+  }
   await ports.integrations.delete(caller.teamId, integrationId);
   ports.log.info('integration deleted', { team_id: caller.teamId, integration_id: integrationId });
 }

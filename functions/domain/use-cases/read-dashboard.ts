@@ -10,7 +10,7 @@ import type {
   UsageRepository,
 } from '../ports';
 import { visibleGroup } from '../privacy';
-import { providerName, type ManifestCatalog } from '../provider';
+import { toolNamer, type ManifestCatalog } from '../provider';
 
 /**
  * Today, and past days a provider has not published yet (GitHub: up to two days behind), have no ledger
@@ -116,7 +116,7 @@ export async function readDashboard(
     : allSeats;
   const newestOffset = (provider: string) => ports.manifests.find(provider)?.sync.newestOffset ?? 1;
   const ledger = [...stored, ...unpublishedDays(integrations, stored, now, start, newestOffset)];
-  const toolName = (provider: string) => providerName(ports.manifests, provider);
+  const toolName = toolNamer(ports.manifests, integrations);
   const byDate = new Map(attributed.map((day) => [day.date, day]));
   const activePeople = new Map(
     attributed.map((day) => [

@@ -20,7 +20,7 @@ import type {
   UsageRepository,
 } from '../ports';
 import { assertMayReadPerson, canSeeEveryone, ownSubject, visibleGroup } from '../privacy';
-import { providerName, type ManifestCatalog } from '../provider';
+import { toolNamer, type ManifestCatalog } from '../provider';
 import { seatViews, unreportedTeams, type SeatView, type UnreportedTeam } from '../seats';
 import { suggestionsFor, type Suggestion } from '../suggestions';
 import { unpublishedDays } from './read-dashboard';
@@ -68,10 +68,11 @@ interface Loaded {
 async function load(caller: Caller, days: number, ports: ReadPeoplePorts): Promise<Loaded> {
   const today = toIsoDay(ports.clock.now());
   const start = addDays(today, -(days - 1));
-  const [roster, integrations, seats] = await Promise.all([
+  const [roster, integrations, seats, connected] = await Promise.all([
     ports.roster.get(caller.teamId),
     ports.attribution.blockIntegrations(caller.teamId),
     ports.usage.getSeats(caller.teamId),
+    ports.integrations.list(caller.teamId),
   ]);
   const covering = coveringBlocks(start, today);
   const blocks = await ports.attribution.getBlocks(
@@ -83,7 +84,7 @@ async function load(caller: Caller, days: number, ports: ReadPeoplePorts): Promi
     attribution: new Attribution(roster, identityLinks(seats)),
     blocks,
     seats,
-    toolName: (provider) => providerName(ports.manifests, provider),
+    toolName: toolNamer(ports.manifests, connected),
   };
 }
 

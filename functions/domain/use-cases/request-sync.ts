@@ -6,6 +6,7 @@ import type { ManifestCatalog } from '../provider';
 import type { ProviderManifest } from '../provider-manifest';
 import { dailyDates, planSync, type SyncPlanPorts } from '../sync-plan';
 import { requireAdmin } from './authorization';
+import { refuseForImports } from './import-usage';
 
 export const MANUAL_SYNC_WINDOW_SECONDS = 60;
 
@@ -71,6 +72,7 @@ export async function requestSync(
   requireAdmin(caller);
   const integration = await ports.integrations.get(caller.teamId, request.integrationId);
   if (!integration) throw new NotFoundError(`No integration ${request.integrationId} in your team.`);
+  refuseForImports(integration, 'sync');
   if (integration.status === 'invalid_credentials') {
     throw new ConflictError(
       "The provider rejected this integration's key. Connect it again with a valid key, then sync.",
