@@ -11,6 +11,8 @@
  *     most requests the fake saw in any minute, beside the same days fetched one day per job (the baseline).
  *  7. people: the per-person and per-group views of one team of 1,000 developers on three integrations with a
  *     year stored, through the local API gateway, beside the row-scan developers view they replaced.
+ *  8. imports: a CSV file of 100,000 rows uploaded, read, checked and stored (time, peak memory), and its read
+ *     streamed beside the whole file parsed at once.
  * `npm run bench -- --only 7` (or `--only 4,5`) runs some sections only. Nothing here asserts; it prints.
  * Record results in docs/benchmarks.md.
  */
@@ -46,6 +48,7 @@ const { copilotUserRecordSchema } = await import('../functions/providers/github-
 const { buildDashboard } = await import('../functions/domain/dashboard');
 const { buildDeveloperUsage } = await import('./baselines/row-scan-developers');
 const { peopleAtScale } = await import('./people-at-scale');
+const { importsAtScale } = await import('./imports-at-scale');
 const { lastDays, addDays: addDaysIso } = await import('../functions/domain/dates');
 const { API_BASE_PATH } = await import('../functions/routes');
 
@@ -382,6 +385,11 @@ try {
   if (want(7)) {
     print('\n## 7. People: one team of 1,000 developers on three integrations, a year stored\n');
     await peopleAtScale({ client, s3, print, now: NOW, developers: 1000, days: 365, samples: 40 });
+  }
+
+  if (want(8)) {
+    print('\n## 8. Imports: a CSV file of 100,000 rows\n');
+    await importsAtScale({ print, now: NOW, developers: 1000, days: 100 });
   }
 } finally {
   for (const cleanup of cleanups.reverse()) await Promise.resolve(cleanup()).catch(() => undefined);

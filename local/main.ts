@@ -10,6 +10,7 @@ import { startDynamoDbLocal } from './dynamodb-local';
 import { prepareDemoProviders, type DemoConnection } from './demo-providers';
 import { prepareLocalData } from './data-format';
 import { createVerifier, issueToken, loadOrCreateSigningKeys } from './jwt';
+import { DEMO_IMPORT_TOOL, importDemoFile } from './demo-import';
 import { demoRoster } from './demo-roster';
 import { demoPerson } from './fakes/shared/people';
 import { createLocalRuntime } from './runtime';
@@ -93,7 +94,10 @@ export async function runLocal(): Promise<void> {
       await connectAndBackfill(base, adminToken, demo, runtime);
     }
 
-    if (demos.every((demo) => demo.fake)) await giveDemoRoster(base, adminToken, runtime);
+    if (demos.every((demo) => demo.fake)) {
+      await importDemoUsage(base, adminToken, runtime);
+      await giveDemoRoster(base, adminToken, runtime);
+    }
 
     scheduleDaily(runtime, stops);
     const get = async <T>(path: string) =>
@@ -183,6 +187,27 @@ async function connectAndBackfill(
   clearInterval(progress);
   await report();
   process.stdout.write(` — done in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+}
+
+/**
+ * A fourth tool without an API, on the demo team's first start: its usage file imported as an admin would
+ * (POST /imports, upload, the worker), so that imported figures sit next to fetched ones.
+ */
+async function importDemoUsage(
+  base: string,
+  token: string,
+  runtime: ReturnType<typeof createLocalRuntime>,
+): Promise<void> {
+  const imported = (await runtime.ports.integrations.list(DEMO_TEAM)).some(
+    (integration) => integration.provider === DEMO_IMPORT_TOOL.tool,
+  );
+  if (imported) return;
+  const today = new Date().toISOString().slice(0, 10);
+  const done = await importDemoFile(base, token, today, LOCAL_DIR, () => runtime.queue.drain());
+  say(
+    `  ${DEMO_IMPORT_TOOL.tool}: imported ${done.rows} rows of ${done.developers} developers from ${done.file} ` +
+      '(POST /imports, then the upload; GET /imports lists them).',
+  );
 }
 
 /**

@@ -55,7 +55,8 @@ export const MAX_LISTED_ERRORS = 100;
 export const IMPORT_HISTORY_DAYS = 730;
 /** Files above this are refused before they are read (100,000 rows of every column fit in ~40 MB). */
 export const MAX_IMPORT_BYTES = 100 * 1024 * 1024;
-export const MAX_IMPORT_ROWS = 500_000;
+/** Rows are held until every one is checked (all or nothing): 100,000 rows take ~180 MB (docs/benchmarks.md §8). */
+export const MAX_IMPORT_ROWS = 200_000;
 /** A figure above this is a typo, not usage (and keeps sums exact in a double). */
 const MAX_FIGURE = 1e12;
 

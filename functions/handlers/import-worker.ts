@@ -1,14 +1,12 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, S3EventRecord, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { runImport, type RunImportPorts } from '../domain/use-cases/import-usage';
+import { IMPORT_ATTEMPTS, runImport, type RunImportPorts } from '../domain/use-cases/import-usage';
 import { attributionStore, importRepository, rosterRepository, usageRepository } from '../adapters/dynamodb';
 import { s3ImportFiles } from '../adapters/imports';
 import { systemClock } from '../adapters/system';
 import { lazy } from '../shared/lazy';
 import { log, logger, withPowertools } from '../shared/observability';
 
-/** Deliveries before a message goes to the dead-letter queue (the stack's maxReceiveCount). */
-export const IMPORT_ATTEMPTS = 5;
 const KEY = /^imports\/([A-Za-z0-9_-]{1,64})\/(imp_\d{14}_[A-Za-z0-9]{1,20})\.csv$/;
 
 /**

@@ -12,6 +12,7 @@ import {
 } from 'aws-cdk-lib/aws-s3';
 import type { CfnQueuePolicy, QueuePolicy } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { IMPORT_ATTEMPTS } from '../../functions/domain/use-cases/import-usage';
 import { functionEntries } from '../../functions/routes';
 import type { StageConfig } from '../config';
 import { ServiceFunction, type DataTables } from './service-function';
@@ -78,7 +79,7 @@ export class ImportPipeline extends Construct {
     });
 
     const timeout = Duration.minutes(15);
-    this.queue = new SyncQueue(this, 'Files', { consumerTimeout: timeout });
+    this.queue = new SyncQueue(this, 'Files', { consumerTimeout: timeout, maxReceiveCount: IMPORT_ATTEMPTS });
     const queue = this.queue.queue;
     const { account } = Stack.of(this);
     queue.addToResourcePolicy(

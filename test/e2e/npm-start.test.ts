@@ -93,8 +93,13 @@ describe('npm start', () => {
     expect(response.status).toBe(200);
     expect(dashboard.total_interactions).toBeGreaterThan(0);
     expect(dashboard.heatmap_data).toHaveLength(90);
-    // Claude Code, Copilot and Cursor on one dashboard, each through the real pipeline from its fake API.
+    // Claude Code, Copilot and Cursor on one dashboard, each through the real pipeline from its fake API, and
+    // ChatGPT from a file imported through the local S3 server.
+    expect(first.output()).toMatch(
+      /chatgpt: imported \d+ rows of 8 developers from .*demo-chatgpt-usage\.csv/,
+    );
     expect(dashboard.tools.map((tool) => tool.name).sort()).toEqual([
+      'ChatGPT',
       'Claude Code',
       'Cursor',
       'GitHub Copilot',
@@ -139,7 +144,7 @@ describe('npm start', () => {
     const second = await start(dataDir);
     running.add(second.child);
     expect(second.output()).toMatch(/reusing stored data/);
-    expect(second.output()).not.toMatch(/backfilling/);
+    expect(second.output()).not.toMatch(/backfilling|imported \d+ rows/);
     const again = await fetch(`${second.api}/dashboard?days=90`, {
       headers: { authorization: `Bearer ${second.token}` },
     });

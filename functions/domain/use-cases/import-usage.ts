@@ -52,6 +52,8 @@ export interface RunImportPorts extends RefreshAttributionPorts {
 export type ManualImportPorts = StartImportPorts &
   RunImportPorts & { imports: Pick<ImportRepository, 'create' | 'get' | 'transition'> };
 
+/** Deliveries of an uploaded file's notification before it goes to the dead-letter queue (and the import fails). */
+export const IMPORT_ATTEMPTS = 5;
 /** A presigned upload stays valid this long. */
 export const UPLOAD_SECONDS = 15 * 60;
 /** Rows typed in at once. */
