@@ -9,7 +9,7 @@ export const ATTRIBUTION_QUEUE = 'attribution';
 export const IMPORTS_QUEUE = 'imports';
 
 /**
- * A local stand-in for the SQS queues (one per provider, and the attribution queue): messages are delivered
+ * A local stand-in for the SQS queues (one per provider, the attribution queue and the imports queue): messages are delivered
  * in-process to the same handlers (fetcher, attribution) as SQS events of up to ten records; records the handler reports as failed come
  * back after a visibility timeout, and after `maxReceiveCount` deliveries they go to a dead-letter list.
  */
