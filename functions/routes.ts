@@ -56,6 +56,7 @@ export const httpRoutes: readonly HttpRoute[] = [
   { method: 'GET', path: '/imports/{id}', function: 'imports', authenticated: true },
   { method: 'GET', path: '/dashboard', function: 'dashboard', authenticated: true },
   { method: 'GET', path: '/dashboard/developers', function: 'dashboard', authenticated: true },
+  { method: 'GET', path: '/dashboard/seats', function: 'dashboard', authenticated: true },
   { method: 'GET', path: '/dashboard/developers/{id}', function: 'dashboard', authenticated: true },
   { method: 'GET', path: '/dashboard/me', function: 'dashboard', authenticated: true },
 ];

@@ -12,6 +12,7 @@ import type { DailyRollup, DayState, LedgerEntry } from './model';
 import type { SeatSnapshot } from './model';
 import type { ActivePeople } from './day-attribution';
 import { seatSummary, type SeatSummary } from './seats';
+import { buildSeries, type DayFigures, type Grain, type SeriesPoint } from './series';
 
 /** Pure aggregation of rollups + ledger into what a team page shows (docs/api.md, GET /dashboard). */
 export type HeatmapState =
@@ -74,6 +75,8 @@ export interface Dashboard {
     acceptance_rate: number | null;
   }[];
   breakdowns: Record<BreakdownDimension, BreakdownRow[]>;
+  /** The period by day or by week: interactions and state, people active, per-tool figures and acceptance. */
+  series: { grain: Grain; points: SeriesPoint[] };
   sync: { days_fetched: number; days_pending: number; days_failed: number; days_not_fetched: number };
 }
 
@@ -176,6 +179,8 @@ export function buildDashboard(input: {
   activePeople?: ReadonlyMap<string, ActivePeople>;
   /** Interactions attributed to roster people over the period, by provider (team view only). */
   matched?: ReadonlyMap<string, number>;
+  /** The series' grain (default: day). */
+  grain?: Grain;
 }): Dashboard {
   const dates = lastDays(input.today, input.days);
   const inPeriod = new Set(dates);
@@ -183,6 +188,7 @@ export function buildDashboard(input: {
   const ledgerByDate = new Map<string, LedgerEntry[]>();
   const perTool = new Map<string, { metrics: UsageMetrics; days: Set<string>; maxActive: number }>();
   const trend = new Map<string, { shown: number; accepted: number }>();
+  const figures = new Map<string, DayFigures>();
   const breakdowns = Object.fromEntries(
     BREAKDOWN_DIMENSIONS.map((d) => [d, new Map<string, PartialMetrics>()]),
   ) as Record<BreakdownDimension, Map<string, PartialMetrics>>;
@@ -206,10 +212,27 @@ export function buildDashboard(input: {
     const people = input.activePeople?.get(rollup.date)?.by_provider[rollup.provider];
     tool.maxActive = Math.max(tool.maxActive, people ?? rollup.active_developers);
     perTool.set(rollup.provider, tool);
-    const day = trend.get(rollup.date) ?? { shown: 0, accepted: 0 };
-    day.shown += rollup.metrics.suggestions_shown;
-    day.accepted += rollup.metrics.suggestions_accepted;
-    trend.set(rollup.date, day);
+    const day = figures.get(rollup.date) ?? { active_developers: 0, tools: new Map() };
+    const point = day.tools.get(rollup.provider) ?? {
+      interactions: 0,
+      active_developers: 0,
+      suggestions_shown: 0,
+      suggestions_accepted: 0,
+    };
+    point.interactions += rollup.metrics.interactions;
+    point.active_developers = Math.max(point.active_developers, people ?? rollup.active_developers);
+    point.suggestions_shown += rollup.metrics.suggestions_shown;
+    point.suggestions_accepted += rollup.metrics.suggestions_accepted;
+    day.tools.set(rollup.provider, point);
+    // Distinct people across tools where the day is attributed; else the busiest tool's (a lower bound).
+    day.active_developers =
+      input.activePeople?.get(rollup.date)?.active_people ??
+      Math.max(day.active_developers, point.active_developers);
+    figures.set(rollup.date, day);
+    const blended = trend.get(rollup.date) ?? { shown: 0, accepted: 0 };
+    blended.shown += rollup.metrics.suggestions_shown;
+    blended.accepted += rollup.metrics.suggestions_accepted;
+    trend.set(rollup.date, blended);
     for (const dimension of BREAKDOWN_DIMENSIONS) {
       for (const [name, figures] of Object.entries(rollup.breakdowns[dimension])) {
         const target = breakdowns[dimension].get(name) ?? {};
@@ -270,6 +293,15 @@ export function buildDashboard(input: {
     breakdowns: Object.fromEntries(
       BREAKDOWN_DIMENSIONS.map((d) => [d, sortedBreakdown(breakdowns[d])]),
     ) as Record<BreakdownDimension, BreakdownRow[]>,
+    series: {
+      grain: input.grain ?? 'day',
+      points: buildSeries({
+        grain: input.grain ?? 'day',
+        heatmap,
+        figures,
+        providers: tools.map((tool) => tool.provider),
+      }),
+    },
     sync: {
       days_fetched: heatmap.filter((d) => d.state === 'ok' || d.state === 'no_activity').length,
       days_pending: heatmap.filter((d) => d.state === 'pending').length,

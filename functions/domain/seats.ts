@@ -152,3 +152,60 @@ export function unreportedTeams(
     })
     .sort((a, b) => a.provider.localeCompare(b.provider) || a.team.localeCompare(b.team));
 }
+
+/** The idle spans a seat view counts: seats without activity in the last 14, 30 and 60 days. */
+export const IDLE_SPANS = [14, 30, 60] as const;
+
+/** Whole days since a seat's last activity (to today); null when it was never active. */
+export function idleDays(seat: Pick<SeatView, 'last_activity_at'>, today: string): number | null {
+  if (!seat.last_activity_at) return null;
+  return Math.max(
+    0,
+    Math.round(
+      (Date.parse(`${today}T00:00:00Z`) - Date.parse(`${seat.last_activity_at.slice(0, 10)}T00:00:00Z`)) /
+        86_400_000,
+    ),
+  );
+}
+
+export interface SeatToolSummary {
+  provider: string;
+  assigned: number;
+  active_in_period: number;
+  /** Seats without activity for at least 14 / 30 / 60 days; a seat never active counts in each. */
+  idle_14: number;
+  idle_30: number;
+  idle_60: number;
+  never_active: number;
+  /** On-demand spend of the seats' current cycles, whole cents; null when the tool reports none. */
+  cycle_spend_cents: number | null;
+}
+
+/** Per tool: how many seats, how many idle for 14 / 30 / 60 days, and what they cost where known. */
+export function seatToolSummaries(seats: readonly SeatView[], today: string): SeatToolSummary[] {
+  const byTool = new Map<string, SeatToolSummary>();
+  for (const seat of seats) {
+    const summary = byTool.get(seat.provider) ?? {
+      provider: seat.provider,
+      assigned: 0,
+      active_in_period: 0,
+      idle_14: 0,
+      idle_30: 0,
+      idle_60: 0,
+      never_active: 0,
+      cycle_spend_cents: null,
+    };
+    const idle = idleDays(seat, today);
+    summary.assigned++;
+    if (seat.active_in_period) summary.active_in_period++;
+    if (idle === null) summary.never_active++;
+    if (idle === null || idle >= 14) summary.idle_14++;
+    if (idle === null || idle >= 30) summary.idle_30++;
+    if (idle === null || idle >= 60) summary.idle_60++;
+    if (seat.cycle_spend_cents !== null) {
+      summary.cycle_spend_cents = (summary.cycle_spend_cents ?? 0) + seat.cycle_spend_cents;
+    }
+    byTool.set(seat.provider, summary);
+  }
+  return [...byTool.values()].sort((a, b) => a.provider.localeCompare(b.provider));
+}

@@ -1,3 +1,4 @@
+import { GRAINS } from '../domain/series';
 import { z } from 'zod';
 import { isIsoDay } from '../domain/dates';
 import { SORT_FIELDS } from '../domain/people';
@@ -93,7 +94,20 @@ const groupParameter = z
   .optional()
   .meta({ description: 'A group (sub-team) of the roster: its figures only.', example: 'platform' });
 
-export const dashboardQuerySchema = daysQuerySchema.extend({ group: groupParameter });
+const formatParameter = z.enum(['json', 'csv'], { error: 'must be json or csv' }).optional().meta({
+  description: 'The answer as JSON (default) or CSV, with a header row (also chosen by `Accept: text/csv`).',
+});
+
+export const dashboardQuerySchema = daysQuerySchema.extend({
+  group: groupParameter,
+  grain: z
+    .enum(GRAINS, { error: `must be ${GRAINS.join(' or ')}` })
+    .default('day')
+    .meta({ description: 'The series by day or by ISO week (Monday to Sunday).' }),
+  format: formatParameter,
+});
+
+export const seatsQuerySchema = daysQuerySchema.extend({ format: formatParameter });
 
 export const developersQuerySchema = daysQuerySchema.extend({
   group: groupParameter,
@@ -117,6 +131,10 @@ export const developersQuerySchema = daysQuerySchema.extend({
     .max(512, 'is not a cursor this API gave')
     .optional()
     .meta({ description: '`next_cursor` of the previous page (same days, group, sort and order).' }),
+  format: formatParameter.meta({
+    description:
+      'The answer as JSON (default) or CSV (also chosen by `Accept: text/csv`): every row in the order asked, no pages.',
+  }),
 });
 
 export const developerIdSchema = z

@@ -15,8 +15,10 @@ import {
   developersQuerySchema,
   integrationIdSchema,
   patchIntegrationSchema,
+  seatsQuerySchema,
   syncBodySchema,
 } from './api';
+import { developersCsv, seatsCsv, seriesCsv, type CsvTable } from './exports';
 import {
   importIdSchema,
   importListSchema,
@@ -42,6 +44,7 @@ import {
   integrationListSchema,
   integrationViewSchema,
   personDetailSchema,
+  seatsSchema,
   syncAcceptedSchema,
 } from './responses';
 
@@ -60,7 +63,16 @@ interface Success {
   /** Default application/json. */
   mediaType?: string;
   headers?: ResponseConfig['headers'];
+  /** The same answer as CSV too (`format=csv` or `Accept: text/csv`): its columns, in order. */
+  csv?: CsvTable<never>;
 }
+
+/** A CSV answer's schema: text whose header row is the export's columns. */
+const csvSchema = (table: CsvTable<never>) =>
+  z.string().meta({
+    description: `CSV (RFC 4180, CRLF), a header row then a row per record. Columns: ${table.columns.map((c) => `\`${c}\``).join(', ')}.`,
+    example: `${table.columns.join(',')}\r\n…`,
+  });
 
 export interface Operation {
   operationId: string;
@@ -343,7 +355,13 @@ export const operations: Record<string, Operation> = {
     tag: 'Dashboard',
     request: { query: dashboardQuerySchema },
     success: [
-      { status: 200, description: 'The dashboard of the last `days` UTC days.', schema: dashboardSchema },
+      {
+        status: 200,
+        description:
+          'The dashboard of the last `days` UTC days (as CSV: its series, a row per point and tool).',
+        schema: dashboardSchema,
+        csv: seriesCsv,
+      },
     ],
     problems: ['invalid-request', 'group-too-small', 'not-found', 'internal-error'],
   },
@@ -355,8 +373,33 @@ export const operations: Record<string, Operation> = {
       'members see their own row. Sortable and paginated.',
     tag: 'Dashboard',
     request: { query: developersQuerySchema },
-    success: [{ status: 200, description: 'A page of developers.', schema: developersSchema }],
+    success: [
+      {
+        status: 200,
+        description: 'A page of developers (as CSV: every row, in the order asked).',
+        schema: developersSchema,
+        csv: developersCsv,
+      },
+    ],
     problems: ['invalid-request', 'group-too-small', 'not-found', 'internal-error'],
+  },
+  'GET /dashboard/seats': {
+    operationId: 'getSeats',
+    summary: 'Licences of the seat-based tools: whose, how long idle, what they cost',
+    description:
+      'Per tool: seats assigned, active in the period, idle 14 / 30 / 60 days (never active included) and spend ' +
+      'where the tool reports it; then every seat, unused first. Admins see every seat, members their own.',
+    tag: 'Dashboard',
+    request: { query: seatsQuerySchema },
+    success: [
+      {
+        status: 200,
+        description: 'The seats (as CSV: a row per seat).',
+        schema: seatsSchema,
+        csv: seatsCsv,
+      },
+    ],
+    problems: ['invalid-request', 'internal-error'],
   },
   'GET /dashboard/developers/{id}': {
     operationId: 'getDeveloper',
@@ -436,7 +479,12 @@ export function buildOpenApiDocument(routes: readonly HttpRoute[] = httpRoutes) 
       responses[success.status] = {
         description: success.description,
         ...(success.schema
-          ? { content: { [success.mediaType ?? 'application/json']: { schema: success.schema } } }
+          ? {
+              content: {
+                [success.mediaType ?? 'application/json']: { schema: success.schema },
+                ...(success.csv ? { 'text/csv': { schema: csvSchema(success.csv) } } : {}),
+              },
+            }
           : {}),
         ...(success.headers ? { headers: success.headers } : {}),
       };

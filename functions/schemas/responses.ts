@@ -1,3 +1,4 @@
+import { GRAINS } from '../domain/series';
 import { z } from 'zod';
 import { BREAKDOWN_DIMENSIONS, METRIC_NAMES } from '../domain/metrics';
 
@@ -237,6 +238,50 @@ const groupRef = z
   .strictObject({ name: z.string(), size: count.meta({ description: 'People of the roster in the group.' }) })
   .meta({ id: 'GroupRef' });
 
+const seriesSchema = z
+  .strictObject({
+    grain: z.enum(GRAINS),
+    points: z.array(
+      z
+        .strictObject({
+          start_date: day,
+          end_date: day,
+          days: count.meta({ description: 'Days of the period in the point (an end week may be cut).' }),
+          count: count.meta({ description: 'Interactions known in the point; 0 where nothing is known.' }),
+          state: heatmapDaySchema.shape.state.meta({
+            description:
+              'A day’s state; for a week: `ok` / `no_activity` when every day was fetched, `partial` when some were, else why none was (`failed`, `pending`, `not_available`, `not_fetched`).',
+          }),
+          active_developers: count.meta({
+            description:
+              'Distinct people active with any tool that day (for a week: on its busiest day; a lower bound on days not yet attributed to people).',
+          }),
+          tools: z
+            .array(
+              z
+                .strictObject({
+                  provider: providerId,
+                  interactions: count,
+                  active_developers: count.meta({
+                    description: 'Distinct people active with the tool that day (week: its busiest day).',
+                  }),
+                  suggestions_shown: count,
+                  suggestions_accepted: count,
+                  acceptance_rate: rate,
+                })
+                .meta({ id: 'ToolPoint' }),
+            )
+            .meta({ description: 'One per tool of `tools`, in that order.' }),
+        })
+        .meta({ id: 'SeriesPoint' }),
+    ),
+  })
+  .meta({
+    id: 'Series',
+    description:
+      'The period by day or by ISO week (`grain`): interactions and state, people active, and per tool its interactions, people and acceptance — acceptance per tool only, never blended across tools.',
+  });
+
 export const dashboardSchema = z
   .strictObject({
     team_id: z.string(),
@@ -270,19 +315,26 @@ export const dashboardSchema = z
     heatmap_data: z
       .array(heatmapDaySchema)
       .meta({ description: 'Exactly `days` consecutive UTC days ending today.' }),
-    acceptance_trend: z.array(
-      z.strictObject({
-        date: day,
-        suggestions_shown: count,
-        suggestions_accepted: count,
-        acceptance_rate: rate,
+    acceptance_trend: z
+      .array(
+        z.strictObject({
+          date: day,
+          suggestions_shown: count,
+          suggestions_accepted: count,
+          acceptance_rate: rate,
+        }),
+      )
+      .meta({
+        deprecated: true,
+        description:
+          'Suggestions summed across tools per day. Deprecated: tools count a suggestion differently, so a rate across them blends unlike things; read `series.points[].tools[].acceptance_rate` (per tool).',
       }),
-    ),
     breakdowns: z.strictObject(
       Object.fromEntries(
         BREAKDOWN_DIMENSIONS.map((dimension) => [dimension, z.array(breakdownRow)]),
       ) as Record<(typeof BREAKDOWN_DIMENSIONS)[number], z.ZodArray<typeof breakdownRow>>,
     ),
+    series: seriesSchema,
     sync: z.strictObject({
       days_fetched: count,
       days_pending: count,
@@ -399,6 +451,45 @@ export const developersSchema = z
   })
   .meta({ id: 'Developers' });
 
+export const seatsSchema = z
+  .strictObject({
+    team_id: z.string(),
+    period,
+    visibility: z.enum(['everyone', 'own_row']).meta({
+      description: 'Admins see every seat; members their own.',
+    }),
+    tools: z.array(
+      z
+        .strictObject({
+          provider: providerId,
+          name: z.string(),
+          assigned: count,
+          active_in_period: count,
+          idle_14: count.meta({
+            description: 'Seats without activity for 14 days or more (never active included).',
+          }),
+          idle_30: count,
+          idle_60: count,
+          never_active: count,
+          cycle_spend_cents: count.nullable().meta({
+            description:
+              'On-demand spend of the seats’ current billing cycles; null when the tool reports none.',
+          }),
+        })
+        .meta({ id: 'SeatToolSummary' }),
+    ),
+    seats: z.array(
+      seatViewSchema.extend({
+        display_name: z.string().meta({ description: 'The person (roster) or identity holding the seat.' }),
+        idle_days: count.nullable().meta({
+          description:
+            'Whole days since the last activity, to the period’s last day; null when never active.',
+        }),
+      }),
+    ),
+  })
+  .meta({ id: 'Seats' });
+
 export const personDetailSchema = z
   .strictObject({
     team_id: z.string(),
@@ -417,6 +508,7 @@ export const personDetailSchema = z
   .meta({ id: 'DeveloperDetail' });
 
 export type HealthResponse = z.infer<typeof healthSchema>;
+export type SeatsResponse = z.infer<typeof seatsSchema>;
 export type ConnectResponse = z.infer<typeof connectResultSchema>;
 export type SyncAcceptedResponse = z.infer<typeof syncAcceptedSchema>;
 export type IntegrationListResponse = z.infer<typeof integrationListSchema>;

@@ -45,7 +45,7 @@ export interface TestPipeline {
   call(
     method: string,
     path: string,
-    options?: { token?: string; body?: unknown; rawBody?: string },
+    options?: { token?: string; body?: unknown; rawBody?: string; accept?: string },
   ): Promise<ApiResponse>;
   scanAll(): Promise<string>;
   /** Every item of one table (by its environment variable), unmarshalled. */
@@ -151,6 +151,7 @@ export async function startPipeline(options: {
     async call(method, path, callOptions = {}) {
       const headers: Record<string, string> = {};
       if (callOptions.token) headers.authorization = `Bearer ${callOptions.token}`;
+      if (callOptions.accept) headers.accept = callOptions.accept;
       let body: string | undefined = callOptions.rawBody;
       if (callOptions.body !== undefined) {
         headers['content-type'] = 'application/json';

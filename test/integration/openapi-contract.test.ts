@@ -62,7 +62,7 @@ describe('OpenAPI contract', () => {
     method: string,
     path: string,
     status: number,
-    options: { token?: string; body?: unknown; rawBody?: string } = {},
+    options: { token?: string; body?: unknown; rawBody?: string; accept?: string } = {},
   ): Promise<ApiResponse> {
     const response = await pipeline.call(method, path, options);
     const route = routeOf(method, path);
@@ -248,6 +248,23 @@ describe('OpenAPI contract', () => {
     await expectContract('GET', '/dashboard/developers?group=nobody', 404, { token: admin });
     await expectContract('GET', '/dashboard/developers?days=400', 400, { token: member });
     await expectContract('GET', '/dashboard/developers', 401);
+    // The same answers as CSV: by format=, or by an Accept header that prefers text/csv.
+    const series = await expectContract('GET', '/dashboard?days=30&grain=week&format=csv', 200, {
+      token: admin,
+    });
+    expect(series.text.split('\r\n')[0]).toBe(
+      'start_date,end_date,days,state,tool,tool_name,interactions,active_developers,suggestions_shown,suggestions_accepted,acceptance_rate',
+    );
+    await expectContract('GET', '/dashboard?days=30&grain=month', 400, { token: admin });
+    const csvRows = await expectContract('GET', '/dashboard/developers?days=30', 200, {
+      token: admin,
+      accept: 'text/csv',
+    });
+    expect(csvRows.headers.get('content-disposition')).toMatch(/^attachment; filename="ai-usage-developers-/);
+    await expectContract('GET', '/dashboard/seats?days=30', 200, { token: admin });
+    await expectContract('GET', '/dashboard/seats?days=30&format=csv', 200, { token: member });
+    await expectContract('GET', '/dashboard/seats?format=xml', 400, { token: admin });
+    await expectContract('GET', '/dashboard/seats', 401);
 
     const person = `/dashboard/developers/${anaId}`;
     await expectContract('GET', `${person}?days=30`, 200, { token: admin });
@@ -343,6 +360,7 @@ describe('OpenAPI contract', () => {
       await expectContract('DELETE', `/integrations/${other}`, 500, { token: admin }),
       await expectContract('GET', '/dashboard', 500, { token: admin }),
       await expectContract('GET', '/dashboard/developers', 500, { token: admin }),
+      await expectContract('GET', '/dashboard/seats', 500, { token: admin }),
       await expectContract('GET', `/dashboard/developers/${anaId}`, 500, { token: admin }),
       await expectContract('GET', '/dashboard/me', 500, {
         token: await pipeline.token('team-a', 'member', 'ana.silva@demo-org.example'),

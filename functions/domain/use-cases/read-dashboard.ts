@@ -11,6 +11,7 @@ import type {
 } from '../ports';
 import { visibleGroup } from '../privacy';
 import { toolNamer, type ManifestCatalog } from '../provider';
+import type { Grain } from '../series';
 
 /**
  * Today, and past days a provider has not published yet (GitHub: up to two days behind), have no ledger
@@ -75,7 +76,7 @@ export interface AttributionStatus {
  */
 export async function readDashboard(
   caller: Caller,
-  query: { days: number; group?: string | undefined },
+  query: { days: number; group?: string | undefined; grain?: Grain | undefined },
   ports: ReadDashboardPorts,
 ): Promise<
   Dashboard & {
@@ -147,6 +148,7 @@ export async function readDashboard(
       seats,
       toolName,
       activePeople,
+      grain: query.grain ?? 'day',
       ...(group ? {} : { matched }),
     }),
   };

@@ -21,7 +21,15 @@ import type {
 } from '../ports';
 import { assertMayReadPerson, canSeeEveryone, ownSubject, visibleGroup } from '../privacy';
 import { toolNamer, type ManifestCatalog } from '../provider';
-import { seatViews, unreportedTeams, type SeatView, type UnreportedTeam } from '../seats';
+import {
+  idleDays,
+  seatToolSummaries,
+  seatViews,
+  unreportedTeams,
+  type SeatToolSummary,
+  type SeatView,
+  type UnreportedTeam,
+} from '../seats';
 import { suggestionsFor, type Suggestion } from '../suggestions';
 import { unpublishedDays } from './read-dashboard';
 
@@ -188,6 +196,53 @@ export async function readDevelopers(
     next_cursor: offset + query.limit < sorted.length ? nextCursor(query, offset + query.limit) : null,
     seats,
     unreported_teams: unreportedTeams(reported, snapshots, ports.manifests),
+  };
+}
+
+export interface SeatsView {
+  team_id: string;
+  period: Period;
+  visibility: 'everyone' | 'own_row';
+  tools: (SeatToolSummary & { name: string })[];
+  seats: (SeatView & { display_name: string; idle_days: number | null })[];
+}
+
+/**
+ * GET /dashboard/seats: every licence of the seat-based tools with whose it is and how long it has been idle,
+ * and per tool the seats idle 14 / 30 / 60 days and their spend. Members see their own seats only.
+ */
+export async function readSeats(caller: Caller, days: number, ports: ReadPeoplePorts): Promise<SeatsView> {
+  const loaded = await load(caller, days, ports);
+  const { attribution, period, seats: snapshots, toolName } = loaded;
+  const everyone = canSeeEveryone(caller);
+  const own = ownSubject(caller, attribution);
+  const names = new Map(peopleOf(loaded).people.map((row) => [row.id, row.display_name]));
+  const seats = seatViews(
+    snapshots,
+    period.start_date,
+    (snapshot, seat) =>
+      attribution.resolve(snapshot.provider, snapshot.integration_id, seat.developer).subject,
+  )
+    .filter((seat) => everyone || seat.developer_id === own)
+    .map((seat) => ({
+      ...seat,
+      display_name:
+        names.get(seat.developer_id) ??
+        seat.developer.display_name ??
+        seat.developer.email ??
+        seat.developer.login ??
+        seat.developer.key,
+      idle_days: idleDays(seat, period.end_date),
+    }));
+  return {
+    team_id: caller.teamId,
+    period,
+    visibility: everyone ? 'everyone' : 'own_row',
+    tools: seatToolSummaries(seats, period.end_date).map((summary) => ({
+      ...summary,
+      name: toolName(summary.provider),
+    })),
+    seats,
   };
 }
 

@@ -1,0 +1,185 @@
+import type { HeatmapDay, HeatmapState } from '../../../functions/domain/dashboard';
+import { buildSeries, combinedState, weekStart, type DayFigures } from '../../../functions/domain/series';
+import { idleDays, seatToolSummaries, type SeatView } from '../../../functions/domain/seats';
+
+/** The dashboard's series by day and by week, and the seat figures of the seats view. */
+const day = (date: string, count: number, state: HeatmapState): HeatmapDay => ({ date, count, state });
+const tools = (entries: Record<string, [number, number, number, number]>): DayFigures['tools'] =>
+  new Map(
+    Object.entries(entries).map(([provider, [interactions, active, shown, accepted]]) => [
+      provider,
+      { interactions, active_developers: active, suggestions_shown: shown, suggestions_accepted: accepted },
+    ]),
+  );
+
+describe('weeks', () => {
+  it('start on Monday (ISO weeks)', () => {
+    expect(weekStart('2026-06-15')).toBe('2026-06-15'); // a Monday
+    expect(weekStart('2026-06-21')).toBe('2026-06-15'); // its Sunday
+    expect(weekStart('2026-06-22')).toBe('2026-06-22');
+    expect(weekStart('2026-01-01')).toBe('2025-12-29'); // across a year
+  });
+
+  it.each([
+    [['ok', 'no_activity'], 5, 'ok'],
+    [['no_activity', 'no_activity'], 0, 'no_activity'],
+    [['ok', 'pending'], 5, 'partial'],
+    [['partial', 'ok'], 5, 'partial'],
+    [['not_fetched', 'failed', 'pending'], 0, 'failed'],
+    [['not_fetched', 'pending', 'not_available'], 0, 'pending'],
+    [['not_fetched', 'not_available'], 0, 'not_available'],
+    [['not_fetched'], 0, 'not_fetched'],
+  ] as [HeatmapState[], number, HeatmapState][])(
+    'of days %j (count %d) are %s: a gap never reads as a quiet week',
+    (states, count, expected) => {
+      expect(combinedState(states, count)).toBe(expected);
+    },
+  );
+});
+
+describe('the series', () => {
+  // Thursday 2026-06-11 to Tuesday 2026-06-16: the first week is cut to four days, the last to two.
+  const heatmap = [
+    day('2026-06-11', 10, 'ok'),
+    day('2026-06-12', 0, 'no_activity'),
+    day('2026-06-13', 4, 'partial'),
+    day('2026-06-14', 0, 'not_fetched'),
+    day('2026-06-15', 7, 'ok'),
+    day('2026-06-16', 0, 'pending'),
+  ];
+  const figures = new Map<string, DayFigures>([
+    ['2026-06-11', { active_developers: 3, tools: tools({ a: [6, 2, 10, 4], b: [4, 2, 0, 0] }) }],
+    ['2026-06-13', { active_developers: 1, tools: tools({ a: [4, 1, 5, 5] }) }],
+    ['2026-06-15', { active_developers: 2, tools: tools({ b: [7, 2, 8, 2] }) }],
+  ]);
+
+  it('by day: a point a day, its state and count the heatmap’s, acceptance per tool only', () => {
+    const points = buildSeries({ grain: 'day', heatmap, figures, providers: ['a', 'b'] });
+    expect(points).toHaveLength(6);
+    expect(points[0]).toEqual({
+      start_date: '2026-06-11',
+      end_date: '2026-06-11',
+      days: 1,
+      count: 10,
+      state: 'ok',
+      active_developers: 3,
+      tools: [
+        {
+          provider: 'a',
+          interactions: 6,
+          active_developers: 2,
+          suggestions_shown: 10,
+          suggestions_accepted: 4,
+          acceptance_rate: 0.4,
+        },
+        {
+          provider: 'b',
+          interactions: 4,
+          active_developers: 2,
+          suggestions_shown: 0,
+          suggestions_accepted: 0,
+          acceptance_rate: null,
+        },
+      ],
+    });
+    expect(points.map((point) => point.state)).toEqual(heatmap.map((entry) => entry.state));
+    expect(Object.keys(points[0] ?? {})).not.toContain('acceptance_rate');
+  });
+
+  it('by week: weeks cut to the period, sums of counts and suggestions, people of the busiest day', () => {
+    const points = buildSeries({ grain: 'week', heatmap, figures, providers: ['a', 'b'] });
+    expect(
+      points.map(({ start_date, end_date, days, count, state, active_developers }) => ({
+        start_date,
+        end_date,
+        days,
+        count,
+        state,
+        active_developers,
+      })),
+    ).toEqual([
+      {
+        start_date: '2026-06-11',
+        end_date: '2026-06-14',
+        days: 4,
+        count: 14,
+        state: 'partial',
+        active_developers: 3,
+      },
+      {
+        start_date: '2026-06-15',
+        end_date: '2026-06-16',
+        days: 2,
+        count: 7,
+        state: 'partial',
+        active_developers: 2,
+      },
+    ]);
+    expect(points[0]?.tools[0]).toEqual({
+      provider: 'a',
+      interactions: 10,
+      active_developers: 2,
+      suggestions_shown: 15,
+      suggestions_accepted: 9,
+      acceptance_rate: 0.6,
+    });
+    const total = (grain: 'day' | 'week') =>
+      buildSeries({ grain, heatmap, figures, providers: ['a', 'b'] }).reduce(
+        (sum, point) => sum + point.count,
+        0,
+      );
+    expect(total('week')).toBe(total('day'));
+  });
+});
+
+describe('seats', () => {
+  const seat = (provider: string, last: string | null, spend: number | null = null) =>
+    ({
+      provider,
+      last_activity_at: last,
+      active_in_period: last !== null && last >= '2026-05-17',
+      cycle_spend_cents: spend,
+    }) as SeatView;
+
+  it('count idle days to the period’s last day, null when never active', () => {
+    expect(idleDays(seat('x', '2026-06-01T23:59:00Z'), '2026-06-15')).toBe(14);
+    expect(idleDays(seat('x', '2026-06-15T08:00:00Z'), '2026-06-15')).toBe(0);
+    expect(idleDays(seat('x', null), '2026-06-15')).toBeNull();
+  });
+
+  it('sum per tool the seats idle 14 / 30 / 60 days (never active in each) and their spend', () => {
+    const summaries = seatToolSummaries(
+      [
+        seat('b', '2026-06-14T00:00:00Z', 120),
+        seat('b', '2026-06-01T00:00:00Z', 30),
+        seat('b', '2026-05-01T00:00:00Z'),
+        seat('b', '2026-03-01T00:00:00Z'),
+        seat('b', null),
+        seat('a', '2026-06-15T00:00:00Z'),
+      ],
+      '2026-06-15',
+    );
+    expect(summaries).toEqual([
+      {
+        provider: 'a',
+        assigned: 1,
+        active_in_period: 1,
+        idle_14: 0,
+        idle_30: 0,
+        idle_60: 0,
+        never_active: 0,
+        cycle_spend_cents: null,
+      },
+      {
+        provider: 'b',
+        assigned: 5,
+        active_in_period: 2,
+        idle_14: 4,
+        idle_30: 3,
+        idle_60: 2,
+        never_active: 1,
+        cycle_spend_cents: 150,
+      },
+    ]);
+  });
+});
