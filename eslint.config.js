@@ -70,7 +70,7 @@ const importZones = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'cdk.out/', '.cdk/', '.local/', 'coverage/'] },
+  { ignores: ['node_modules/', 'cdk.out/', '.cdk/', '.local/', 'coverage/', 'web/dist/', 'test-artefacts/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,
@@ -89,6 +89,24 @@ export default tseslint.config(
       'import-x/no-restricted-paths': ['error', { basePath: import.meta.dirname, zones: importZones }],
       // An import that does not resolve would slip past the zones above.
       'import-x/no-unresolved': ['error', { ignore: ['^aws-lambda$'] }],
+    },
+  },
+  {
+    // The page talks to the API over HTTP: it may import the API's types, never its code.
+    files: ['web/src/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/functions/**', '**/lib/**', '**/local/**'],
+              allowTypeImports: true,
+              message: 'The page imports only the API types (import type): it reaches the API over HTTP.',
+            },
+          ],
+        },
+      ],
     },
   },
   {

@@ -13,6 +13,7 @@
  *     year stored, through the local API gateway, beside the row-scan developers view they replaced.
  *  8. imports: a CSV file of 100,000 rows uploaded, read, checked and stored (time, peak memory), and its read
  *     streamed beside the whole file parsed at once.
+ *  9. the team page: the bytes of a first load, gzipped, against its 150 KB budget.
  * `npm run bench -- --only 7` (or `--only 4,5`) runs some sections only. Nothing here asserts; it prints.
  * Record results in docs/benchmarks.md.
  */
@@ -49,6 +50,7 @@ const { buildDashboard } = await import('../functions/domain/dashboard');
 const { buildDeveloperUsage } = await import('./baselines/row-scan-developers');
 const { peopleAtScale } = await import('./people-at-scale');
 const { importsAtScale } = await import('./imports-at-scale');
+const { buildWeb } = await import('../web/build');
 const { lastDays, addDays: addDaysIso } = await import('../functions/domain/dates');
 const { API_BASE_PATH } = await import('../functions/routes');
 
@@ -390,6 +392,20 @@ try {
   if (want(8)) {
     print('\n## 8. Imports: a CSV file of 100,000 rows\n');
     await importsAtScale({ print, now: NOW, developers: 1000, days: 100 });
+  }
+
+  if (want(9)) {
+    print('\n## 9. The team page: what a first load fetches\n');
+    const sizes = await buildWeb({ quiet: true });
+    const budget = 150 * 1024;
+    print('| file | bytes | gzipped |');
+    print('|---|---:|---:|');
+    for (const { file, bytes, gzipped } of sizes) print(`| ${file} | ${bytes} | ${gzipped} |`);
+    const total = sizes.reduce((sum, size) => sum + size.gzipped, 0);
+    print(`| **first load** | ${sizes.reduce((sum, size) => sum + size.bytes, 0)} | **${total}** |`);
+    print(
+      `\nBudget 150 KB gzipped: the page uses ${((total / budget) * 100).toFixed(1)} % of it (${fmt(budget / total, 1)}× under).`,
+    );
   }
 } finally {
   for (const cleanup of cleanups.reverse()) await Promise.resolve(cleanup()).catch(() => undefined);

@@ -11,6 +11,8 @@ export interface BuildOptions {
   env?: Environment;
   /** Providers to build a pipeline for; the registry's manifests unless a test passes its own. */
   providers?: readonly ProviderManifest[];
+  /** The built page to deploy; `web/dist` (PAGE_BUILD_DIR) unless a test passes its own. */
+  pageDirectory?: string;
 }
 
 /** Tags of both stacks and of every resource in them. */
@@ -33,9 +35,10 @@ export function buildApp(app: App, config: StageConfig, options: BuildOptions = 
   const stateless = new StatelessStack(app, `${prefix}-Stateless`, {
     ...common,
     config,
-    description: `AI usage analytics (${config.stage}): API, functions, schedules, alarms`,
+    description: `AI usage analytics (${config.stage}): API, page, functions, schedules, alarms`,
     terminationProtection: config.protectFromDeletion,
     providers: options.providers ?? providerManifests,
+    ...(options.pageDirectory ? { pageDirectory: options.pageDirectory } : {}),
     tables: stateful.tables,
     dataKey: stateful.dataKey,
     secretsKey: stateful.secretsKey,

@@ -9,6 +9,8 @@ import type { JWTPayload } from 'jose';
 import { API_BASE_PATH, httpRoutes, type HttpFunctionName, type HttpRoute } from '../functions/routes';
 import { problemOf } from '../functions/shared/problem';
 import { lambdaContext } from './lambda-context';
+import type { PageFile } from './page';
+import { CONTENT_SECURITY_POLICY } from '../web/headers';
 
 /**
  * A small stand-in for API Gateway's HTTP API: matches the same routes, verifies the bearer JWT as
@@ -29,6 +31,8 @@ export interface LocalApiOptions {
   port: number;
   /** Extra local-only routes (e.g. POST /_local/schedule), matched by "METHOD /path". */
   localRoutes?: Record<string, LocalRoute>;
+  /** The team page: GET of any path outside the API and the local routes (local/page.ts). */
+  page?: (pathname: string) => PageFile;
 }
 
 interface CompiledRoute {
@@ -154,6 +158,20 @@ export async function startLocalApi(
           const result = await local(request, body);
           response.writeHead(result.status, { 'content-type': 'application/json' });
           response.end(JSON.stringify(result.body));
+          return;
+        }
+        if (options.page && request.method === 'GET' && !url.pathname.startsWith(`${API_BASE_PATH}/`)) {
+          const file = options.page(url.pathname);
+          response.writeHead(file.status, {
+            'content-type': file.type,
+            'cache-control': 'no-cache',
+            // The headers CloudFront adds in AWS (lib/constructs/web-site.ts).
+            'content-security-policy': CONTENT_SECURITY_POLICY,
+            'x-content-type-options': 'nosniff',
+            'x-frame-options': 'DENY',
+            'referrer-policy': 'strict-origin-when-cross-origin',
+          });
+          response.end(file.body);
           return;
         }
         const candidates = compiled

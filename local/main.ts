@@ -12,6 +12,9 @@ import { prepareLocalData } from './data-format';
 import { createVerifier, issueToken, loadOrCreateSigningKeys } from './jwt';
 import { DEMO_IMPORT_TOOL, importDemoFile } from './demo-import';
 import { demoRoster } from './demo-roster';
+import { pageFiles } from './page';
+import { localSignInRoute } from './sign-in';
+import { WEB_DIST, buildWeb } from '../web/build';
 import { demoPerson } from './fakes/shared/people';
 import { createLocalRuntime } from './runtime';
 import { startLocalS3 } from './s3-local';
@@ -65,13 +68,16 @@ export async function runLocal(): Promise<void> {
     stops.unshift(() => runtime.close());
 
     const keys = await loadOrCreateSigningKeys(SIGNING_KEYS_FILE);
+    await buildWeb({ quiet: true });
     const api = await startLocalApi({
       handlers: runtime.http,
       verify: createVerifier(keys),
       port: localPort(),
       localRoutes: {
         'POST /_local/schedule': async () => ({ status: 200, body: { fired: await runtime.schedule() } }),
+        'POST /_local/token': localSignInRoute(keys),
       },
+      page: pageFiles(WEB_DIST),
     });
     stops.unshift(() => api.close());
     const base = `${api.url}${API_BASE_PATH}`;
@@ -128,6 +134,7 @@ export async function runLocal(): Promise<void> {
           .join(', ') || 'no usage yet'
       }`,
     );
+    say(`  Team page:    ${api.url}/  (sign in as any team, role and e-mail: demo-team, admin)`);
     say(`  API:          ${base}`);
     say(`  Admin token:  ${adminToken}`);
     say('');

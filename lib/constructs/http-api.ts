@@ -13,8 +13,11 @@ import type { StageConfig } from '../config';
 export interface ApiProps {
   config: StageConfig;
   userPool: IUserPool;
-  /** The web client: the audience the authorizer accepts. */
-  userPoolClient: IUserPoolClient;
+  /**
+   * The audiences the authorizer accepts: the clients whose ID tokens callers send (the web client of the
+   * stateful stack, the page's hosted sign-in client).
+   */
+  userPoolClients: readonly IUserPoolClient[];
   /** The function behind each route's `function` name. */
   handlers: Readonly<Record<HttpFunctionName, { function: IFunction }>>;
 }
@@ -68,10 +71,11 @@ export class Api extends Construct {
       },
     });
 
-    // The audience is the web client, so ID tokens (which carry the custom:team_id and custom:role claims the
+    // The audiences are the app clients, so ID tokens (which carry the custom:team_id and custom:role claims the
     // handlers read) are what callers send.
+    if (props.userPoolClients.length === 0) throw new Error('The API needs at least one user pool client');
     const authorizer = new HttpUserPoolAuthorizer('CognitoAuthorizer', props.userPool, {
-      userPoolClients: [props.userPoolClient],
+      userPoolClients: [...props.userPoolClients],
     });
     const integrations = new Map<HttpFunctionName, HttpLambdaIntegration>();
     const integrationOf = (name: HttpFunctionName) => {

@@ -18,6 +18,7 @@ import { Api } from '../constructs/http-api';
 import { ImportPipeline } from '../constructs/import-pipeline';
 import { ProviderPipeline } from '../constructs/provider-pipeline';
 import { ServiceFunction, type DataTables, type ProviderSecrets } from '../constructs/service-function';
+import { PAGE_BUILD_DIR, WebSite } from '../constructs/web-site';
 
 export interface StatelessStackProps extends StackProps {
   config: StageConfig;
@@ -29,13 +30,16 @@ export interface StatelessStackProps extends StackProps {
   dataKey: IKey;
   secretsKey: IKey;
   userPool: IUserPool;
+  /** The web client: one audience of the API's authorizer (the page's own client is the other). */
   userPoolClient: IUserPoolClient;
+  /** The built page (`npm run build:web`); PAGE_BUILD_DIR unless a test passes its own. */
+  pageDirectory?: string;
 }
 
 /**
- * Functions, API, schedules and alarms: everything that can be replaced without losing data. Each function
- * is bound to exactly what its code uses (variable and permission in one call, see ServiceFunction); the
- * infra tests hold the same list.
+ * Functions, API, the team page (CloudFront, its bucket, its sign-in client), schedules and alarms: everything
+ * that can be replaced without losing data. Each function is bound to exactly what its code uses (variable and
+ * permission in one call, see ServiceFunction); the infra tests hold the same list.
  */
 export class StatelessStack extends Stack {
   readonly api: Api;
@@ -43,6 +47,7 @@ export class StatelessStack extends Stack {
   readonly pipelines: readonly ProviderPipeline[];
   readonly attribution: AttributionPipeline;
   readonly imports: ImportPipeline;
+  readonly site: WebSite;
   readonly alarms: OperatorAlarms;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
@@ -143,12 +148,20 @@ export class StatelessStack extends Stack {
         .bindTable(tables.usage, ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:BatchGetItem']),
     };
 
+    // The page's distribution, sign-in domain and client first: the API's authorizer accepts the page's client,
+    // and the distribution then routes the API's paths to it.
+    this.site = new WebSite(this, 'WebSite', {
+      config,
+      userPool: props.userPool,
+      pageDirectory: props.pageDirectory ?? PAGE_BUILD_DIR,
+    });
     this.api = new Api(this, 'Api', {
       config,
       userPool: props.userPool,
-      userPoolClient: props.userPoolClient,
+      userPoolClients: [props.userPoolClient, this.site.pageClient],
       handlers: this.functions,
     });
+    this.site.serveApi(this.api.httpApi);
     this.alarms = new OperatorAlarms(this, 'Alarms', {
       stage: config.stage,
       ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
@@ -161,6 +174,15 @@ export class StatelessStack extends Stack {
     });
     new CfnOutput(this, 'ApiUrl', { value: this.api.url });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn });
+    new CfnOutput(this, 'PageUrl', {
+      value: this.site.url,
+      description: 'The team page (and its API under it).',
+    });
+    new CfnOutput(this, 'SignInDomain', {
+      value: this.site.signIn.baseUrl(),
+      description: "Cognito's hosted sign-in for the page.",
+    });
+    new CfnOutput(this, 'PageClientId', { value: this.site.pageClient.userPoolClientId });
     new CfnOutput(this, 'SmokeAlarmName', {
       value: this.alarms.testAlarm.alarmName,
       description: 'Set it to ALARM to check that alarm notifications arrive (npm run smoke does).',

@@ -136,6 +136,18 @@ describe('npm start', () => {
     expect(((await me.json()) as { developer: { display_name: string } }).developer.display_name).toBe(
       demoPerson(0).name,
     );
+    // The team page beside the API, with the local sign-in.
+    expect(first.output()).toMatch(/Team page: {4}http:\/\/127\.0\.0\.1:\d+\//);
+    const origin = first.api.replace(/\/api\/ai-usage$/, '');
+    const page = await fetch(`${origin}/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<script type="module" src="/app.js"></script>');
+    const signIn = await fetch(`${origin}/_local/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ team_id: 'demo-team', role: 'admin' }),
+    });
+    expect(signIn.status).toBe(200);
     expect(await portOpen(first.dynamoPort)).toBe(true);
 
     expect(await stop(first.child)).toBe(0);

@@ -14,6 +14,9 @@ import { startLocalApi } from '../../local/api-server';
 import { createVerifier, issueToken, loadOrCreateSigningKeys } from '../../local/jwt';
 import { createLocalRuntime, type LocalRuntime } from '../../local/runtime';
 import { startLocalS3, type LocalS3 } from '../../local/s3-local';
+import { pageFiles } from '../../local/page';
+import { localSignInRoute } from '../../local/sign-in';
+import { WEB_DIST, buildWeb } from '../../web/build';
 import {
   startFakeAnthropic,
   type FakeAnthropicOptions,
@@ -39,6 +42,8 @@ export interface TestPipeline {
   /** The local S3 that import files are uploaded to. */
   s3: LocalS3;
   baseUrl: string;
+  /** The local gateway's origin (the team page's, with `page`). */
+  origin: string;
   clock: { now(): Date; set(iso: string): void; advance(seconds: number): void };
   /** A signed token; with `email`, a verified e-mail claim ("my usage"). */
   token(teamId: string, role?: 'admin' | 'member', email?: string): Promise<string>;
@@ -76,6 +81,8 @@ export async function startPipeline(options: {
   fake?: FakeAnthropicOptions;
   github?: FakeGitHubOptions;
   cursor?: FakeCursorOptions;
+  /** Also serve the team page (built into web/dist) and the local sign-in, as `npm start` does. */
+  page?: boolean;
 }): Promise<TestPipeline> {
   if (!process.env.AWS_ENDPOINT_URL_DYNAMODB) throw new Error('DynamoDB Local is not running (global setup)');
   let current = new Date(options.now);
@@ -113,7 +120,15 @@ export async function startPipeline(options: {
     queue: { visibilityTimeoutMs: 30, maxReceiveCount: 3 },
   });
   const keys = await loadOrCreateSigningKeys(join(dataDir, 'jwt.json'));
-  const api = await startLocalApi({ handlers: runtime.http, verify: createVerifier(keys), port: 0 });
+  if (options.page) await buildWeb({ quiet: true });
+  const api = await startLocalApi({
+    handlers: runtime.http,
+    verify: createVerifier(keys),
+    port: 0,
+    ...(options.page
+      ? { page: pageFiles(WEB_DIST), localRoutes: { 'POST /_local/token': localSignInRoute(keys) } }
+      : {}),
+  });
   const baseUrl = `${api.url}${API_BASE_PATH}`;
 
   const dropTable = async (name: string) => {
@@ -144,6 +159,7 @@ export async function startPipeline(options: {
     cursor,
     s3,
     baseUrl,
+    origin: api.url,
     clock,
     tableNames,
     dataDir,

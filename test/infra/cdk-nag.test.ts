@@ -57,8 +57,34 @@ function allowed(config: StageConfig, violation: SuppressedViolation): boolean {
       p,
     ),
   );
+  // The role of CDK's page deployment handler (aws-s3-deployment), and the page's distribution (web-site.ts).
+  const onPageDeploymentRole = paths.every((p) =>
+    /\/WebSite\/DeploymentRole\/DefaultPolicy\/Resource$/.test(p),
+  );
+  const onPageDistribution = paths.every((p) => /\/WebSite\/Distribution\/Resource$/.test(p));
   const rule = violation.ruleName;
-  if (rule === 'AwsSolutions-IAM5[Resource::*]') return onFunctionRoles; // X-Ray (asserted in least-privilege)
+  // X-Ray on function roles (asserted in least-privilege); CloudFront invalidations on the page deployment's role
+  // (asserted in web-site.test.ts).
+  if (rule === 'AwsSolutions-IAM5[Resource::*]') return onFunctionRoles || onPageDeploymentRole;
+  if (/^AwsSolutions-IAM5\[Action::s3:(GetObject|GetBucket|List|DeleteObject|Abort)\*\]$/.test(rule)) {
+    return onPageDeploymentRole;
+  }
+  if (/^AwsSolutions-IAM5\[Resource::<WebSiteFiles[0-9A-F]{8}\.Arn>\/\*\]$/.test(rule)) {
+    return onPageDeploymentRole;
+  }
+  if (
+    /^AwsSolutions-IAM5\[Resource::arn:(<AWS::Partition>|aws):s3:::cdk-hnb659fds-assets-(<AWS::AccountId>|\d{12})-(<AWS::Region>|[a-z0-9-]+)\/\*\]$/.test(
+      rule,
+    )
+  ) {
+    return onPageDeploymentRole;
+  }
+  if (rule === 'AwsSolutions-L1') {
+    return paths.every((p) => /\/Custom::CDKBucketDeployment[0-9A-F]{32}\/Resource$/.test(p));
+  }
+  if (['AwsSolutions-CFR1', 'AwsSolutions-CFR2', 'AwsSolutions-CFR4'].includes(rule)) {
+    return onPageDistribution;
+  }
   if (/^AwsSolutions-IAM5\[Resource::<[\w-]*Logs[0-9A-F]{8}\.Arn>:\*\]$/.test(rule)) return onFunctionRoles;
   if (/^AwsSolutions-IAM5\[Resource::<ImportsUploads[0-9A-F]{8}\.Arn>\/imports\/\*\]$/.test(rule)) {
     return paths.every((p) => /\/(ImportsFunction|Imports\/Worker)\/Role\/DefaultPolicy\/Resource$/.test(p));

@@ -20,7 +20,12 @@ export interface BuildTestAppOptions {
   outdir?: string;
   /** Bind the stacks to an account and region, as `cdk deploy` does; omitted, they are environment-agnostic. */
   env?: Environment;
+  /** The built page to deploy; by default a folder without one, so the placeholder is deployed whatever web/dist holds. */
+  pageDirectory?: string;
 }
+
+/** No page is built here: tests see the placeholder whether or not `npm run build:web` has run. */
+export const NO_PAGE_BUILT = join(PROJECT_ROOT, 'test', 'infra', 'no-page-built');
 
 /** The alarm address tests give a stage, as an operator would in cdk.json's "alarmEmails". */
 export const TEST_ALARM_EMAIL = 'ops@example.com';
@@ -41,6 +46,7 @@ export function synthStage(stage: StageName | StageConfig, options: BuildTestApp
   const stacks = buildApp(app, config, {
     ...(options.providers ? { providers: options.providers } : {}),
     ...(options.env ? { env: options.env } : {}),
+    pageDirectory: options.pageDirectory ?? NO_PAGE_BUILT,
   });
   // Templates are made on first use: making one synthesizes the app, after which it cannot change.
   let stateful: Template | undefined;
@@ -123,12 +129,16 @@ interface Statement {
 const list = <T>(value: T | T[]): T[] => (Array.isArray(value) ? value : [value]);
 
 /**
- * The stack's own Lambda functions: without the one CDK adds to empty the imports bucket before a dev stack is
- * destroyed (autoDeleteObjects; prod keeps its buckets).
+ * CDK's own functions, by logical id: the custom-resource provider that empties the buckets before a dev stack is
+ * destroyed (autoDeleteObjects; prod keeps its buckets), and the singleton handler of aws-s3-deployment that
+ * copies the page into its bucket (`Custom::CDKBucketDeployment<uuid>` at the stack's root).
  */
+export const CDK_FUNCTION_ID = /^Custom(.*CustomResourceProvider|CDKBucketDeployment[0-9A-F]{32})/;
+
+/** The stack's own Lambda functions: every one but CDK's (CDK_FUNCTION_ID). */
 export const ownFunctions = (template: Template): [string, Resource][] =>
   Object.entries(resourcesOf(template)).filter(
-    ([id, r]) => r.Type === 'AWS::Lambda::Function' && !/^Custom.*CustomResourceProvider/.test(id),
+    ([id, r]) => r.Type === 'AWS::Lambda::Function' && !CDK_FUNCTION_ID.test(id),
   );
 
 /** The Lambda function whose Description starts with `description`, with its logical id. */
