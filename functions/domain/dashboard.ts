@@ -300,6 +300,11 @@ export function buildDashboard(input: {
         heatmap,
         figures,
         providers: tools.map((tool) => tool.provider),
+        toolState: (date, provider, interactions) =>
+          heatmapState(
+            (ledgerByDate.get(date) ?? []).filter((entry) => entry.provider === provider),
+            interactions,
+          ),
       }),
     },
     sync: {

@@ -11,6 +11,8 @@ export const GRAINS: readonly Grain[] = ['day', 'week'];
 
 export interface ToolPoint {
   provider: string;
+  /** The tool's own state in the point: a tool not fetched there is a gap, not a quiet day. */
+  state: HeatmapState;
   interactions: number;
   /** Distinct people active with the tool: that day, or on the busiest day of the week. */
   active_developers: number;
@@ -36,7 +38,7 @@ export interface SeriesPoint {
 /** What one day holds, per tool, before grouping. */
 export interface DayFigures {
   active_developers: number;
-  tools: Map<string, Omit<ToolPoint, 'provider' | 'acceptance_rate'>>;
+  tools: Map<string, Omit<ToolPoint, 'provider' | 'state' | 'acceptance_rate'>>;
 }
 
 const KNOWN: ReadonlySet<HeatmapState> = new Set(['ok', 'no_activity', 'partial']);
@@ -65,6 +67,8 @@ export function buildSeries(input: {
   heatmap: readonly HeatmapDay[];
   figures: ReadonlyMap<string, DayFigures>;
   providers: readonly string[];
+  /** A tool's state on a day (from its integrations' ledger entries), given its interactions that day. */
+  toolState: (date: string, provider: string, interactions: number) => HeatmapState;
 }): SeriesPoint[] {
   const groups: HeatmapDay[][] = [];
   for (const day of input.heatmap) {
@@ -79,22 +83,23 @@ export function buildSeries(input: {
   return groups.map((days) => {
     const count = days.reduce((sum, day) => sum + day.count, 0);
     const tools = input.providers.map((provider): ToolPoint => {
-      const point = {
-        provider,
-        interactions: 0,
-        active_developers: 0,
-        suggestions_shown: 0,
-        suggestions_accepted: 0,
-      };
+      const point = { interactions: 0, active_developers: 0, suggestions_shown: 0, suggestions_accepted: 0 };
+      const states: HeatmapState[] = [];
       for (const day of days) {
         const figures = input.figures.get(day.date)?.tools.get(provider);
+        states.push(input.toolState(day.date, provider, figures?.interactions ?? 0));
         if (!figures) continue;
         point.interactions += figures.interactions;
         point.active_developers = Math.max(point.active_developers, figures.active_developers);
         point.suggestions_shown += figures.suggestions_shown;
         point.suggestions_accepted += figures.suggestions_accepted;
       }
-      return { ...point, acceptance_rate: acceptanceRate(point) };
+      return {
+        provider,
+        state: combinedState(states, point.interactions),
+        ...point,
+        acceptance_rate: acceptanceRate(point),
+      };
     });
     return {
       start_date: (days[0] as HeatmapDay).date,

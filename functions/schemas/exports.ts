@@ -36,7 +36,7 @@ export const seriesCsv: CsvTable<SeriesRow> = {
     point.start_date,
     point.end_date,
     point.days,
-    point.state,
+    tool ? tool.state : point.state,
     tool ? tool.provider : 'all',
     name,
     tool ? tool.interactions : point.count,

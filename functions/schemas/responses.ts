@@ -261,6 +261,10 @@ const seriesSchema = z
               z
                 .strictObject({
                   provider: providerId,
+                  state: heatmapDaySchema.shape.state.meta({
+                    description:
+                      'The tool’s own state in the point, from its integrations’ days: where it was not fetched its figures are a gap, not a quiet day.',
+                  }),
                   interactions: count,
                   active_developers: count.meta({
                     description: 'Distinct people active with the tool that day (week: its busiest day).',

@@ -1,8 +1,9 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { chromium } from 'playwright-core';
 import { demoPerson } from '../../local/fakes/shared/people';
 import { issueToken, loadOrCreateSigningKeys } from '../../local/jwt';
 
@@ -142,12 +143,23 @@ describe('npm start', () => {
     const page = await fetch(`${origin}/`);
     expect(page.status).toBe(200);
     expect(await page.text()).toContain('<script type="module" src="/app.js"></script>');
-    const signIn = await fetch(`${origin}/_local/token`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ team_id: 'demo-team', role: 'admin' }),
+    // Opened as a new user would: the sign-in's defaults (demo-team, admin), then the page with every tool.
+    const browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking'],
     });
-    expect(signIn.status).toBe(200);
+    try {
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      await page.goto(`${origin}/`);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('heading', { name: /Team overview/ }).waitFor();
+      const names = await page.locator('article.tool h2').allTextContents();
+      expect(names.sort()).toEqual(dashboard.tools.map((tool) => tool.name).sort());
+      mkdirSync(join(ROOT, 'test-artefacts', 'page'), { recursive: true });
+      await page.screenshot({ path: join(ROOT, 'test-artefacts', 'page', 'npm-start.png'), fullPage: true });
+    } finally {
+      await browser.close();
+    }
     expect(await portOpen(first.dynamoPort)).toBe(true);
 
     expect(await stop(first.child)).toBe(0);

@@ -112,7 +112,7 @@ describe('series by week and CSV exports', () => {
           start_date: point.start_date,
           end_date: point.end_date,
           days: String(point.days),
-          state: point.state,
+          state: tool.state,
           tool: tool.provider,
           tool_name: dashboard.tools.find((entry) => entry.provider === tool.provider)?.name,
           interactions: String(tool.interactions),

@@ -135,6 +135,21 @@ describe('the team page in a browser', () => {
     await page.close();
   });
 
+  it('a group’s page: the heatmap of the group’s people, as the API gives it', async () => {
+    const page = await signIn('admin');
+    await page.getByTestId('group').selectOption('core');
+    await page.getByRole('heading', { name: /Group core/ }).waitFor();
+    const dashboard = await api<DashboardResponse>('/dashboard?days=90&grain=day&group=core');
+    const states = await page
+      .locator('svg.heatmap rect.cell')
+      .evaluateAll((nodes) =>
+        nodes.map((node) => [node.getAttribute('data-state'), node.getAttribute('data-count')]),
+      );
+    expect(states).toEqual(dashboard.heatmap_data.map((day) => [day.state, String(day.count)]));
+    await shot(page, 'group');
+    await page.close();
+  });
+
   it('people: the table is the API’s rows, the CSV download is the API’s CSV, a person has a page', async () => {
     const page = await signIn('admin');
     await page.getByRole('link', { name: 'People' }).first().click();

@@ -53,8 +53,16 @@ describe('the series', () => {
     ['2026-06-15', { active_developers: 2, tools: tools({ b: [7, 2, 8, 2] }) }],
   ]);
 
+  // Tool a was fetched every day; tool b not from 06-12 to 06-14.
+  const toolState = (date: string, provider: string, interactions: number): HeatmapState =>
+    provider === 'b' && date >= '2026-06-12' && date <= '2026-06-14'
+      ? 'not_fetched'
+      : interactions > 0
+        ? 'ok'
+        : 'no_activity';
+
   it('by day: a point a day, its state and count the heatmap’s, acceptance per tool only', () => {
-    const points = buildSeries({ grain: 'day', heatmap, figures, providers: ['a', 'b'] });
+    const points = buildSeries({ grain: 'day', heatmap, figures, providers: ['a', 'b'], toolState });
     expect(points).toHaveLength(6);
     expect(points[0]).toEqual({
       start_date: '2026-06-11',
@@ -66,6 +74,7 @@ describe('the series', () => {
       tools: [
         {
           provider: 'a',
+          state: 'ok',
           interactions: 6,
           active_developers: 2,
           suggestions_shown: 10,
@@ -74,6 +83,7 @@ describe('the series', () => {
         },
         {
           provider: 'b',
+          state: 'ok',
           interactions: 4,
           active_developers: 2,
           suggestions_shown: 0,
@@ -87,7 +97,7 @@ describe('the series', () => {
   });
 
   it('by week: weeks cut to the period, sums of counts and suggestions, people of the busiest day', () => {
-    const points = buildSeries({ grain: 'week', heatmap, figures, providers: ['a', 'b'] });
+    const points = buildSeries({ grain: 'week', heatmap, figures, providers: ['a', 'b'], toolState });
     expect(
       points.map(({ start_date, end_date, days, count, state, active_developers }) => ({
         start_date,
@@ -115,8 +125,11 @@ describe('the series', () => {
         active_developers: 2,
       },
     ]);
+    // Tool b was not fetched on three of the first week's days: its week is partial, not a quiet one.
+    expect(points[0]?.tools.map((tool) => tool.state)).toEqual(['ok', 'partial']);
     expect(points[0]?.tools[0]).toEqual({
       provider: 'a',
+      state: 'ok',
       interactions: 10,
       active_developers: 2,
       suggestions_shown: 15,
@@ -124,7 +137,7 @@ describe('the series', () => {
       acceptance_rate: 0.6,
     });
     const total = (grain: 'day' | 'week') =>
-      buildSeries({ grain, heatmap, figures, providers: ['a', 'b'] }).reduce(
+      buildSeries({ grain, heatmap, figures, providers: ['a', 'b'], toolState }).reduce(
         (sum, point) => sum + point.count,
         0,
       );

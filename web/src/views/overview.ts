@@ -1,7 +1,7 @@
 import { lineChart } from '../chart';
 import { h, money, notice, number, percent } from '../dom';
 import { heatmap } from '../heatmap';
-import type { Dashboard } from '../types';
+import type { Dashboard, Roster } from '../types';
 import { RANGES, withParams, type ViewContext } from '../app-context';
 
 /** Controls shared by the overview and a person's page: the range, and the series' grain. */
@@ -45,6 +45,29 @@ export function periodControls(params: URLSearchParams, withGrain: boolean): HTM
   );
 }
 
+/** The whole team or one group (sub-team) of the roster; members see groups large enough to keep people apart. */
+function groupPicker(params: URLSearchParams, roster: Roster, current: string | null): HTMLElement {
+  const select = h(
+    'select',
+    { 'aria-label': 'Group', 'data-testid': 'group' },
+    h('option', { value: '', selected: current === null }, 'The whole team'),
+    roster.groups.map((group) =>
+      h(
+        'option',
+        { value: group.name, selected: group.name === current },
+        `Group ${group.name} (${group.size})`,
+      ),
+    ),
+  ) as HTMLSelectElement;
+  select.addEventListener('change', () => {
+    location.hash = withParams(params, { group: select.value || null });
+  });
+  return h('div', { class: 'controls' }, h('label', {}, 'Show ', select));
+}
+
+/** States in which a tool's figures are known (wholly or in part); elsewhere its line has a gap. */
+const KNOWN = new Set(['ok', 'no_activity', 'partial']);
+
 function card(label: string, value: string, hint?: string): HTMLElement {
   return h(
     'div',
@@ -60,7 +83,10 @@ export async function overview({ api, session, params }: ViewContext): Promise<H
   const grain = params.get('grain') ?? 'day';
   const group = params.get('group');
   const query = `?days=${days}&grain=${grain}${group ? `&group=${encodeURIComponent(group)}` : ''}`;
-  const dashboard = await api.get<Dashboard>(`/dashboard${query}`);
+  const [dashboard, roster] = await Promise.all([
+    api.get<Dashboard>(`/dashboard${query}`),
+    api.get<Roster>('/members').catch(() => null),
+  ]);
   const view = h('section', { class: 'overview', 'aria-labelledby': 'overview-title' });
   view.append(
     h(
@@ -70,6 +96,7 @@ export async function overview({ api, session, params }: ViewContext): Promise<H
       h('span', { class: 'period' }, ` ${dashboard.period.start_date} – ${dashboard.period.end_date}`),
     ),
     periodControls(params, true),
+    roster && roster.groups.length > 0 ? groupPicker(params, roster, group) : '',
   );
   if (dashboard.tools.length === 0) {
     view.append(
@@ -140,9 +167,10 @@ export async function overview({ api, session, params }: ViewContext): Promise<H
       labels: points.map((point) => point.start_date),
       series: dashboard.tools.map((tool, index) => ({
         name: tool.name,
-        values: points.map((point) =>
-          point.state === 'not_fetched' ? null : (point.tools[index]?.active_developers ?? 0),
-        ),
+        values: points.map((point) => {
+          const figures = point.tools[index];
+          return figures && KNOWN.has(figures.state) ? figures.active_developers : null;
+        }),
       })),
       format: (value) => number(Math.round(value)),
     }),
