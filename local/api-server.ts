@@ -10,7 +10,6 @@ import { API_BASE_PATH, httpRoutes, type HttpFunctionName, type HttpRoute } from
 import { problemOf } from '../functions/shared/problem';
 import { lambdaContext } from './lambda-context';
 import type { PageFile } from './page';
-import { CONTENT_SECURITY_POLICY } from '../web/headers';
 
 /**
  * A small stand-in for API Gateway's HTTP API: matches the same routes, verifies the bearer JWT as
@@ -166,7 +165,7 @@ export async function startLocalApi(
             'content-type': file.type,
             'cache-control': 'no-cache',
             // The headers CloudFront adds in AWS (lib/constructs/web-site.ts).
-            'content-security-policy': CONTENT_SECURITY_POLICY,
+            'content-security-policy': file.csp,
             'x-content-type-options': 'nosniff',
             'x-frame-options': 'DENY',
             'referrer-policy': 'strict-origin-when-cross-origin',

@@ -1,5 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { extname, join, normalize } from 'node:path';
+import { CONTENT_SECURITY_POLICY, contentSecurityPolicy } from '../web/headers';
+import type { PageConfig } from '../web/src/config';
+
+export type { PageConfig };
 
 /**
  * The team page for the local run: the files `npm run build:web` wrote (web/dist), and the page's configuration
@@ -10,6 +14,8 @@ export interface PageFile {
   status: number;
   type: string;
   body: Buffer | string;
+  /** The Content-Security-Policy to send with it (its sign-in service allowed). */
+  csp: string;
 }
 
 const TYPES: Record<string, string> = {
@@ -21,30 +27,48 @@ const TYPES: Record<string, string> = {
   '.map': 'application/json',
 };
 
-export const LOCAL_PAGE_CONFIG = { api_base: '/api/ai-usage', auth: { kind: 'local' } } as const;
+export const LOCAL_PAGE_CONFIG: PageConfig = { api_base: '/api/ai-usage', auth: { kind: 'local' } };
 
-export function pageFiles(directory: string): (pathname: string) => PageFile {
-  return (pathname) => {
-    if (pathname === '/config.json') {
-      return { status: 200, type: TYPES['.json'] as string, body: JSON.stringify(LOCAL_PAGE_CONFIG) };
-    }
-    const relative = normalize(decodeURIComponent(pathname)).replace(/^([/\\])+/, '');
-    const file = join(directory, relative);
-    if (relative !== '' && file.startsWith(directory) && existsSync(file) && extname(file) !== '') {
-      return {
-        status: 200,
-        type: TYPES[extname(file)] ?? 'application/octet-stream',
-        body: readFileSync(file),
-      };
-    }
-    const index = join(directory, 'index.html');
-    if (!existsSync(index)) {
-      return {
-        status: 503,
-        type: TYPES['.html'] as string,
-        body: '<!doctype html><title>AI usage</title><p>The page is not built: run <code>npm run build:web</code>.</p>',
-      };
-    }
-    return { status: 200, type: TYPES['.html'] as string, body: readFileSync(index) };
+/**
+ * The page's files; `config` says how it signs in (the local sign-in unless a test gives a hosted sign-in,
+ * whose origin the CSP then allows as CloudFront's allows Cognito's).
+ */
+export function pageFiles(
+  directory: string,
+  config: () => PageConfig = () => LOCAL_PAGE_CONFIG,
+): (pathname: string) => PageFile {
+  const csp = () => {
+    const auth = config().auth;
+    return auth.kind === 'cognito'
+      ? contentSecurityPolicy([new URL(auth.domain).origin])
+      : CONTENT_SECURITY_POLICY;
   };
+  return (pathname) => {
+    const file = serve(directory, config, pathname);
+    return { ...file, csp: csp() };
+  };
+}
+
+function serve(directory: string, config: () => PageConfig, pathname: string): Omit<PageFile, 'csp'> {
+  if (pathname === '/config.json') {
+    return { status: 200, type: TYPES['.json'] as string, body: JSON.stringify(config()) };
+  }
+  const relative = normalize(decodeURIComponent(pathname)).replace(/^([/\\])+/, '');
+  const file = join(directory, relative);
+  if (relative !== '' && file.startsWith(directory) && existsSync(file) && extname(file) !== '') {
+    return {
+      status: 200,
+      type: TYPES[extname(file)] ?? 'application/octet-stream',
+      body: readFileSync(file),
+    };
+  }
+  const index = join(directory, 'index.html');
+  if (!existsSync(index)) {
+    return {
+      status: 503,
+      type: TYPES['.html'] as string,
+      body: '<!doctype html><title>AI usage</title><p>The page is not built: run <code>npm run build:web</code>.</p>',
+    };
+  }
+  return { status: 200, type: TYPES['.html'] as string, body: readFileSync(index) };
 }

@@ -11,10 +11,10 @@ import {
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { ensureTables } from '../../local/create-tables';
 import { startLocalApi } from '../../local/api-server';
-import { createVerifier, issueToken, loadOrCreateSigningKeys } from '../../local/jwt';
+import { createVerifier, issueToken, loadOrCreateSigningKeys, type SigningKeys } from '../../local/jwt';
 import { createLocalRuntime, type LocalRuntime } from '../../local/runtime';
 import { startLocalS3, type LocalS3 } from '../../local/s3-local';
-import { pageFiles } from '../../local/page';
+import { pageFiles, type PageConfig } from '../../local/page';
 import { localSignInRoute } from '../../local/sign-in';
 import { WEB_DIST, buildWeb } from '../../web/build';
 import {
@@ -47,6 +47,8 @@ export interface TestPipeline {
   clock: { now(): Date; set(iso: string): void; advance(seconds: number): void };
   /** A signed token; with `email`, a verified e-mail claim ("my usage"). */
   token(teamId: string, role?: 'admin' | 'member', email?: string): Promise<string>;
+  /** The local issuer's keys (a fake sign-in service signs with them). */
+  keys: SigningKeys;
   call(
     method: string,
     path: string,
@@ -81,8 +83,11 @@ export async function startPipeline(options: {
   fake?: FakeAnthropicOptions;
   github?: FakeGitHubOptions;
   cursor?: FakeCursorOptions;
-  /** Also serve the team page (built into web/dist) and the local sign-in, as `npm start` does. */
-  page?: boolean;
+  /**
+   * Also serve the team page (built into web/dist) and the local sign-in, as `npm start` does; with `config`,
+   * the page's configuration (e.g. a hosted sign-in), read when asked for.
+   */
+  page?: boolean | { config: () => PageConfig };
 }): Promise<TestPipeline> {
   if (!process.env.AWS_ENDPOINT_URL_DYNAMODB) throw new Error('DynamoDB Local is not running (global setup)');
   let current = new Date(options.now);
@@ -126,7 +131,10 @@ export async function startPipeline(options: {
     verify: createVerifier(keys),
     port: 0,
     ...(options.page
-      ? { page: pageFiles(WEB_DIST), localRoutes: { 'POST /_local/token': localSignInRoute(keys) } }
+      ? {
+          page: pageFiles(WEB_DIST, typeof options.page === 'object' ? options.page.config : undefined),
+          localRoutes: { 'POST /_local/token': localSignInRoute(keys) },
+        }
       : {}),
   });
   const baseUrl = `${api.url}${API_BASE_PATH}`;
@@ -163,6 +171,7 @@ export async function startPipeline(options: {
     clock,
     tableNames,
     dataDir,
+    keys,
     token: (teamId, role = 'admin', email) => issueToken(keys, { teamId, role, ...(email ? { email } : {}) }),
     async call(method, path, callOptions = {}) {
       const headers: Record<string, string> = {};

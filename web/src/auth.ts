@@ -99,8 +99,11 @@ export async function cognitoSignIn(config: Extract<PageConfig['auth'], { kind: 
 export async function completeCognitoSignIn(config: PageConfig): Promise<void> {
   if (config.auth.kind !== 'cognito') return;
   const code = new URLSearchParams(location.search).get('code');
+  if (!code) return;
+  // A code is used once, and only by the tab that asked for it (it holds the verifier): drop it either way.
+  history.replaceState(null, '', `${location.pathname}${location.hash}`);
   const verifier = sessionStorage.getItem(VERIFIER);
-  if (!code || !verifier) return;
+  if (!verifier) return;
   const response = await fetch(`${config.auth.domain}/oauth2/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
@@ -113,7 +116,6 @@ export async function completeCognitoSignIn(config: PageConfig): Promise<void> {
     }),
   });
   sessionStorage.removeItem(VERIFIER);
-  history.replaceState(null, '', `${location.pathname}${location.hash}`);
   if (!response.ok) throw new Error(`Sign-in failed (${response.status}).`);
   const tokens = (await response.json()) as { id_token?: string };
   if (tokens.id_token) sessionStorage.setItem(TOKEN, tokens.id_token);
