@@ -16,6 +16,9 @@ export type View = (context: ViewContext) => Promise<HTMLElement>;
 
 export const RANGES = [7, 30, 90, 365] as const;
 
+/** The range a view shows: `days=` of the route, 90 days unless it says otherwise. */
+export const daysOf = (params: URLSearchParams): string => params.get('days') ?? '90';
+
 /** Links to the same view with some parameters changed. */
 export function withParams(
   params: URLSearchParams,

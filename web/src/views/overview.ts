@@ -2,11 +2,11 @@ import { lineChart } from '../chart';
 import { h, money, notice, number, percent } from '../dom';
 import { heatmap } from '../heatmap';
 import type { Dashboard, Roster } from '../types';
-import { RANGES, withParams, type ViewContext } from '../app-context';
+import { RANGES, daysOf, withParams, type ViewContext } from '../app-context';
 
 /** Controls shared by the overview and a person's page: the range, and the series' grain. */
 export function periodControls(params: URLSearchParams, withGrain: boolean): HTMLElement {
-  const days = params.get('days') ?? '90';
+  const days = daysOf(params);
   const grain = params.get('grain') ?? 'day';
   return h(
     'div',
@@ -79,7 +79,7 @@ function card(label: string, value: string, hint?: string): HTMLElement {
 }
 
 export async function overview({ api, session, params }: ViewContext): Promise<HTMLElement> {
-  const days = params.get('days') ?? '90';
+  const days = daysOf(params);
   const grain = params.get('grain') ?? 'day';
   const group = params.get('group');
   const query = `?days=${days}&grain=${grain}${group ? `&group=${encodeURIComponent(group)}` : ''}`;

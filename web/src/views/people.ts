@@ -1,20 +1,19 @@
 import { h, money, notice, number, percent } from '../dom';
 import { heatmap } from '../heatmap';
 import type { Developers, PersonDetail } from '../types';
-import { withParams, type ViewContext } from '../app-context';
+import { daysOf, withParams, type ViewContext } from '../app-context';
 import { periodControls } from './overview';
 
 const COLUMNS = [
   { key: 'name', label: 'Name' },
   { key: 'interactions', label: 'Interactions' },
   { key: 'active_days', label: 'Active days' },
-  { key: 'acceptance_rate', label: 'Acceptance' },
   { key: 'cost_cents', label: 'Cost' },
 ] as const;
 
 /** Per person across tools: sortable, searchable, downloadable; members see their own row. */
 export async function people({ api, params }: ViewContext): Promise<HTMLElement> {
-  const days = params.get('days') ?? '90';
+  const days = daysOf(params);
   const sort = params.get('sort') ?? 'interactions';
   const order = params.get('order') ?? 'desc';
   const query = `?days=${days}&sort=${sort}&order=${order}`;
@@ -53,12 +52,21 @@ export async function people({ api, params }: ViewContext): Promise<HTMLElement>
             ),
             h('td', {}, number(row.interactions)),
             h('td', {}, number(row.active_days)),
-            h('td', {}, percent(row.acceptance_rate)),
             h('td', {}, money(row.cost_cents)),
             h(
               'td',
               {},
-              row.tools.map((tool) => `${tool.name} ${number(tool.metrics.interactions)}`).join(' · '),
+              // Acceptance per tool, never one rate across tools that count suggestions differently.
+              row.tools
+                .map(
+                  (tool) =>
+                    `${tool.name} ${number(tool.metrics.interactions)}${
+                      tool.metrics.suggestions_shown > 0
+                        ? ` (${percent(tool.metrics.suggestions_accepted / tool.metrics.suggestions_shown)} accepted)`
+                        : ''
+                    }`,
+                )
+                .join(' · '),
             ),
             h('td', {}, row.groups.join(', ')),
           ),
@@ -136,7 +144,7 @@ export async function people({ api, params }: ViewContext): Promise<HTMLElement>
 
 /** One person (or "me"): their figures per tool and their heatmap. */
 export async function person({ api, params, rest }: ViewContext, me = false): Promise<HTMLElement> {
-  const days = params.get('days') ?? '90';
+  const days = daysOf(params);
   const id = rest[0] ?? '';
   const detail = await api.get<PersonDetail>(
     me ? `/dashboard/me?days=${days}` : `/dashboard/developers/${encodeURIComponent(id)}?days=${days}`,

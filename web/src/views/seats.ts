@@ -1,11 +1,11 @@
 import { dayLabel, h, money, notice, number } from '../dom';
 import type { Seats } from '../types';
-import type { ViewContext } from '../app-context';
+import { daysOf, type ViewContext } from '../app-context';
 import { periodControls } from './overview';
 
 /** Licences: per tool assigned and idle 14 / 30 / 60 days, then every seat, unused first. */
 export async function seats({ api, params }: ViewContext): Promise<HTMLElement> {
-  const days = params.get('days') ?? '30';
+  const days = daysOf(params);
   const result = await api.get<Seats>(`/dashboard/seats?days=${days}`);
   return h(
     'section',
