@@ -73,16 +73,28 @@ function problem(
   response.end(JSON.stringify(body));
 }
 
+/** API Gateway HTTP APIs refuse payloads over 10 MB with a 413, before any function runs. */
+export const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+class PayloadTooLarge extends Error {}
+
 async function readBody(request: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request) {
     size += (chunk as Buffer).length;
-    // API Gateway HTTP APIs refuse payloads over 10 MB.
-    if (size > 10 * 1024 * 1024) throw new Error('payload too large');
+    if (size > MAX_PAYLOAD_BYTES) throw new PayloadTooLarge();
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/** A path parameter as the function sees it: percent-decoded, or as sent when it is not valid percent-encoding. */
+function decoded(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }
 
 function toEvent(
@@ -101,7 +113,7 @@ function toEvent(
   for (const [name, value] of url.searchParams)
     query[name] = query[name] === undefined ? value : `${query[name]},${value}`;
   const pathParameters = Object.fromEntries(
-    compiled.params.map((name, i) => [name, decodeURIComponent(match[i + 1] ?? '')]),
+    compiled.params.map((name, i) => [name, decoded(match[i + 1] ?? '')]),
   );
   const routeKey = `${compiled.route.method} ${API_BASE_PATH}${compiled.route.path}`;
   const now = new Date();
@@ -242,13 +254,18 @@ export async function startLocalApi(
         response.writeHead(result.statusCode ?? 200, headers);
         response.end(result.body ?? '');
       } catch (error) {
-        problem(
-          response,
-          500,
-          'Internal error',
-          `The local API failed: ${(error as Error).message}`,
-          url.pathname,
-        );
+        if (error instanceof PayloadTooLarge) {
+          problem(
+            response,
+            413,
+            'Payload too large',
+            `Requests are at most ${MAX_PAYLOAD_BYTES} bytes (API Gateway's limit); upload files with POST /imports.`,
+            url.pathname,
+          );
+          return;
+        }
+        problem(response, 500, 'Internal error', 'The local API failed; see its log.', url.pathname);
+        console.error('the local API failed', error);
       }
     })();
   });

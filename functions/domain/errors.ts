@@ -15,18 +15,30 @@ interface SchemaIssue {
   keys?: string[];
 }
 
+/** A name that reads as a field (this API's are short snake_case words); anything else is not repeated. */
+const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_]{0,31}$/;
+
 /**
  * Schema issues as field issues: each names its field (a dotted path; `body` for the whole), and an
- * unknown field is named itself rather than reported against its parent. Never the submitted value.
+ * unknown field is named itself rather than reported against its parent. Never the submitted value: an
+ * unknown "field" that does not read as a field name (a pasted key, say) is reported without its name.
  */
 export function fieldIssues(issues: readonly SchemaIssue[]): FieldIssue[] {
   return issues.flatMap((issue) => {
-    const parent = issue.path.map(String).join('.');
+    const parent = issue.path
+      .map((part) => (FIELD_NAME.test(String(part)) || typeof part === 'number' ? String(part) : '(a field)'))
+      .join('.');
     if (issue.code === 'unrecognized_keys' && issue.keys?.length) {
-      return issue.keys.map((key) => ({
-        field: parent ? `${parent}.${key}` : key,
-        message: 'is not a field this accepts',
-      }));
+      return issue.keys.map((key) => {
+        const name = FIELD_NAME.test(key) ? key : '(a field)';
+        return {
+          field: parent ? `${parent}.${name}` : name,
+          message:
+            name === key
+              ? 'is not a field this accepts'
+              : 'is a field this does not accept (its name is not repeated here)',
+        };
+      });
     }
     return [{ field: parent || 'body', message: issue.message }];
   });
@@ -116,3 +128,7 @@ export class TemporarilyUnavailableError extends Error {
     super(message);
   }
 }
+
+/** Not-found answers name what was asked for, never the id sent (submitted values are not echoed). */
+export const NO_INTEGRATION = 'No integration with that id in your team.';
+export const NO_IMPORT = 'No import with that id in your team.';

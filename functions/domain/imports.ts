@@ -127,16 +127,19 @@ export class ImportReader {
       if (column === '') {
         this.issue(1, position, 'has no name: every column needs one of the template’s names');
       } else if (!(IMPORT_COLUMNS as readonly string[]).includes(column)) {
+        // Named by its position, not its text: submitted values are not echoed.
         this.issue(
           1,
-          column,
-          `is not a column an import knows (${position}); the columns are ${IMPORT_COLUMNS.join(', ')} (GET /api/ai-usage/imports/template.csv)`,
+          position,
+          `is not a column an import knows; the columns are ${IMPORT_COLUMNS.join(', ')} (GET /api/ai-usage/imports/template.csv)`,
         );
       }
       counted.set(column, (counted.get(column) ?? 0) + 1);
     });
     for (const [column, times] of counted) {
-      if (times > 1 && column !== '') this.issue(1, column, `appears ${times} times; name each column once`);
+      if (times > 1 && (IMPORT_COLUMNS as readonly string[]).includes(column)) {
+        this.issue(1, column, `appears ${times} times; name each column once`);
+      }
     }
     if (!counted.has('date')) this.issue(1, 'date', 'is missing: every row needs its day (YYYY-MM-DD)');
     if (!counted.has('email') && !counted.has('login')) {
@@ -168,7 +171,7 @@ export class ImportReader {
       this.issue(line, 'email', 'is empty, and so is login: name the developer');
     const tool = text('tool');
     if (tool !== '' && tool !== this.context.tool) {
-      this.issue(line, 'tool', `names "${tool.slice(0, 40)}", but this import is for "${this.context.tool}"`);
+      this.issue(line, 'tool', `names another tool: this import is for "${this.context.tool}"`);
     }
     const metrics = zeroMetrics();
     for (const metric of METRIC_NAMES) {

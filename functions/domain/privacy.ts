@@ -18,7 +18,7 @@ export function visibleGroup(
   const size = groupSizes(attribution.roster).get(group);
   if (size === undefined) {
     throw new NotFoundError(
-      `No group "${group}" on the team's roster. GET /api/ai-usage/members lists the groups (a person's "groups").`,
+      `No group of that name on the team's roster. GET /api/ai-usage/members lists the groups (a person's "groups").`,
     );
   }
   const minimum = attribution.roster.min_group_size;

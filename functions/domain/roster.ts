@@ -212,7 +212,7 @@ export function personOf(roster: Roster, personId: string): Person {
   const person = roster.people.find((candidate) => candidate.id === personId);
   if (!person) {
     throw new NotFoundError(
-      `No person ${personId} on the team's roster. GET /api/ai-usage/members lists the people and their ids.`,
+      "No person with that id on the team's roster. GET /api/ai-usage/members lists the people and their ids.",
     );
   }
   return person;

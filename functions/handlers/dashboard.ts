@@ -54,7 +54,7 @@ export function createDashboardHandler(ports: () => DashboardPorts) {
     const id = event.pathParameters?.id;
     if (id !== undefined) {
       if (!developerIdSchema.safeParse(id).success)
-        throw new NotFoundError(`No developer ${id} in the team.`);
+        throw new NotFoundError('No developer with that id in the team.');
       const { days } = parseWith(query, daysQuerySchema, invalid);
       return json<PersonDetailResponse>(200, await readPerson(caller, id, days, ports()));
     }

@@ -1,5 +1,5 @@
 import { toIsoDay } from '../domain/dates';
-import { NotFoundError } from '../domain/errors';
+import { NO_IMPORT, NotFoundError } from '../domain/errors';
 import { importTemplate } from '../domain/imports';
 import {
   getImport,
@@ -60,7 +60,7 @@ export function createImportsHandler(ports: () => ImportsPorts) {
     }
     const id = event.pathParameters?.id;
     if (id !== undefined) {
-      if (!importIdSchema.safeParse(id).success) throw new NotFoundError(`No import ${id} in your team.`);
+      if (!importIdSchema.safeParse(id).success) throw new NotFoundError(NO_IMPORT);
       return json<ImportResponse>(200, await getImport(caller, id, ports()));
     }
     if (method === 'POST') {

@@ -1,4 +1,4 @@
-import { NotFoundError } from '../domain/errors';
+import { NO_INTEGRATION, NotFoundError } from '../domain/errors';
 import {
   deleteIntegration,
   getIntegration,
@@ -32,8 +32,7 @@ export type IntegrationsPorts = ListIntegrationsPorts &
 function integrationId(event: HttpEvent): string {
   const id = event.pathParameters?.id;
   // A malformed id cannot name an integration of the caller's team.
-  if (!id || !integrationIdSchema.safeParse(id).success)
-    throw new NotFoundError(`No integration ${id ?? ''} in your team.`);
+  if (!id || !integrationIdSchema.safeParse(id).success) throw new NotFoundError(NO_INTEGRATION);
   return id;
 }
 

@@ -28,7 +28,7 @@ function personId(event: HttpEvent): string {
   const id = event.pathParameters?.id;
   // A malformed id cannot name a person of the caller's team.
   if (!id || !personIdSchema.safeParse(id).success) {
-    throw new NotFoundError(`No person ${id ?? ''} on the team's roster.`);
+    throw new NotFoundError("No person with that id on the team's roster.");
   }
   return id;
 }

@@ -62,7 +62,7 @@ export function createProviderCatalog(
       const definition = definitions.find((candidate) => candidate.manifest.id === id);
       if (!definition) {
         const known = definitions.map((candidate) => candidate.manifest.id).join(', ');
-        throw new ValidationError(`Unknown provider "${id}". Supported: ${known}.`, [
+        throw new ValidationError(`Unknown provider: the providers are ${known}.`, [
           { field: 'provider', message: `must be one of ${known}` },
         ]);
       }

@@ -76,14 +76,20 @@ export const patchIntegrationSchema = z
   .strictObject({ sync_enabled: z.boolean({ error: 'must be true or false' }) })
   .meta({ id: 'IntegrationChange' });
 
+/** A whole number written as digits only (`1.`, `1e1`, `0x10` and ` 12 ` are refused, not guessed at). */
+const wholeNumber = (what: string, min: number, max: number, fallback: number) =>
+  z
+    .string({ error: `must be a whole number of ${what}` })
+    .regex(/^[0-9]{1,10}$/, `must be a whole number of ${what}, written with digits only`)
+    .default(String(fallback))
+    .transform(Number)
+    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+
 export const daysQuerySchema = z.object({
-  days: z.coerce
-    .number({ error: 'must be a number of days' })
-    .int('must be a whole number of days')
-    .min(1, 'must be at least 1')
-    .max(365, 'must be at most 365')
-    .default(90)
-    .meta({ description: 'UTC days ending today (1–365).', example: 90 }),
+  days: wholeNumber('days', 1, 365, 90).meta({
+    description: 'UTC days ending today (1–365).',
+    example: '90',
+  }),
 });
 
 const groupParameter = z
@@ -119,13 +125,7 @@ export const developersQuerySchema = daysQuerySchema.extend({
     .enum(['asc', 'desc'], { error: 'must be asc or desc' })
     .default('desc')
     .meta({ description: 'Direction (names sort case-insensitively).' }),
-  limit: z.coerce
-    .number({ error: 'must be a number of rows' })
-    .int('must be a whole number')
-    .min(1, 'must be at least 1')
-    .max(500, 'must be at most 500')
-    .default(100)
-    .meta({ description: 'Rows per page (1–500).' }),
+  limit: wholeNumber('rows', 1, 500, 100).meta({ description: 'Rows per page (1–500).' }),
   cursor: z
     .string()
     .max(512, 'is not a cursor this API gave')

@@ -58,7 +58,8 @@ export function httpHandler(handler: HttpHandler) {
     .use({
       onError: async (request) => {
         const { response, expected } = errorToProblem(request.error, {
-          instance: request.event.rawPath,
+          // The route, not the path sent: ids in a path are submitted values, which are not echoed.
+          instance: request.event.routeKey?.split(' ')[1] ?? request.event.rawPath,
           requestId: request.event.requestContext?.requestId,
         });
         if (expected) {

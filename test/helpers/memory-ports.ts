@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { NotFoundError } from '../../functions/domain/errors';
+import { NO_INTEGRATION, NotFoundError } from '../../functions/domain/errors';
 import { emptyBreakdowns, zeroMetrics } from '../../functions/domain/metrics';
 import type {
   DailyRollup,
@@ -87,7 +87,7 @@ export class MemoryIntegrations implements IntegrationRepository {
   ): Promise<Integration> {
     const key = MemoryIntegrations.key(teamId, integrationId);
     const current = this.items.get(key);
-    if (!current) throw new NotFoundError(`No integration ${integrationId} in your team.`);
+    if (!current) throw new NotFoundError(NO_INTEGRATION);
     const next = {
       ...current,
       ...change(structuredClone(current)),
@@ -108,7 +108,7 @@ export class MemoryIntegrations implements IntegrationRepository {
     windowSeconds: number,
   ): Promise<{ claimed: true } | { claimed: false; retryAfterSeconds: number }> {
     const current = this.items.get(MemoryIntegrations.key(teamId, integrationId));
-    if (!current) throw new NotFoundError(`No integration ${integrationId} in your team.`);
+    if (!current) throw new NotFoundError(NO_INTEGRATION);
     const last = current.last_manual_sync_at ? Date.parse(current.last_manual_sync_at) : undefined;
     if (last !== undefined && now.getTime() - last < windowSeconds * 1000) {
       return {

@@ -7,7 +7,7 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import { ConflictError, NotFoundError } from '../../domain/errors';
+import { ConflictError, NO_INTEGRATION, NotFoundError } from '../../domain/errors';
 import type { Integration } from '../../domain/model';
 import type { IntegrationRepository } from '../../domain/ports';
 import { keys } from './keys';
@@ -104,7 +104,7 @@ export class DynamoIntegrationRepository implements IntegrationRepository {
   ): Promise<Integration> {
     for (let attempt = 1; ; attempt++) {
       const current = await this.get(teamId, integrationId);
-      if (!current) throw new NotFoundError(`No integration ${integrationId} in your team.`);
+      if (!current) throw new NotFoundError(NO_INTEGRATION);
       const next: Integration = { ...current, ...change(current), version: current.version + 1 };
       for (const [field, value] of Object.entries(next)) {
         if (value === undefined) delete (next as unknown as Record<string, unknown>)[field];
@@ -148,7 +148,7 @@ export class DynamoIntegrationRepository implements IntegrationRepository {
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error;
       const current = await this.get(teamId, integrationId);
-      if (!current) throw new NotFoundError(`No integration ${integrationId} in your team.`);
+      if (!current) throw new NotFoundError(NO_INTEGRATION);
       const last = Date.parse(current.last_manual_sync_at ?? now.toISOString());
       const retryAfterSeconds = Math.max(1, Math.ceil((last + windowSeconds * 1000 - now.getTime()) / 1000));
       return { claimed: false, retryAfterSeconds };

@@ -1,7 +1,7 @@
 import { requireAdmin } from './authorization';
 import { refreshAfterStoring, type RefreshAttributionPorts } from './refresh-attribution';
 import { toIsoDay } from '../dates';
-import { ConflictError, ImportFileError, NotFoundError, ValidationError } from '../errors';
+import { ConflictError, ImportFileError, NO_IMPORT, NotFoundError, ValidationError } from '../errors';
 import {
   CUSTOM_TOOL,
   ImportReader,
@@ -393,7 +393,7 @@ export async function getImport(
   ports: ReadImportsPorts,
 ): Promise<ImportView> {
   const record = await ports.imports.get(caller.teamId, importId);
-  if (!record) throw new NotFoundError(`No import ${importId} in your team.`);
+  if (!record) throw new NotFoundError(NO_IMPORT);
   return importView(record);
 }
 

@@ -1,5 +1,5 @@
 import { addDays, toIsoDay } from '../dates';
-import { NotFoundError } from '../errors';
+import { NO_INTEGRATION, NotFoundError } from '../errors';
 import type { Caller, DayState, Integration, LastSync } from '../model';
 import type { Clock, IntegrationRepository, Log, SecretStore, UsageRepository } from '../ports';
 import { toolNamer, type ManifestCatalog } from '../provider';
@@ -55,7 +55,7 @@ async function getOwned(
 ): Promise<Integration> {
   // Keys are scoped by the caller's team: another team's id is simply not found (404, not 403).
   const integration = await integrations.get(caller.teamId, integrationId);
-  if (!integration) throw new NotFoundError(`No integration ${integrationId} in your team.`);
+  if (!integration) throw new NotFoundError(NO_INTEGRATION);
   return integration;
 }
 

@@ -334,7 +334,7 @@ export async function readPerson(
   const detail = await personDetail(caller, subject, loaded, ports);
   if (!detail) {
     throw new NotFoundError(
-      `No developer ${subject} in the team: not a person on the roster, nor an identity with usage in the last ${days} days.`,
+      `No developer with that id in the team: not a person on the roster, nor an identity with usage in the last ${days} days.`,
     );
   }
   return detail;

@@ -1,5 +1,11 @@
 import { addDays, daysBetween, isIsoDay, toIsoDay } from '../dates';
-import { ConflictError, NotFoundError, TooManyRequestsError, ValidationError } from '../errors';
+import {
+  ConflictError,
+  NO_INTEGRATION,
+  NotFoundError,
+  TooManyRequestsError,
+  ValidationError,
+} from '../errors';
 import type { Caller } from '../model';
 import type { IntegrationRepository } from '../ports';
 import type { ManifestCatalog } from '../provider';
@@ -71,7 +77,7 @@ export async function requestSync(
 ): Promise<SyncAccepted> {
   requireAdmin(caller);
   const integration = await ports.integrations.get(caller.teamId, request.integrationId);
-  if (!integration) throw new NotFoundError(`No integration ${request.integrationId} in your team.`);
+  if (!integration) throw new NotFoundError(NO_INTEGRATION);
   refuseForImports(integration, 'sync');
   if (integration.status === 'invalid_credentials') {
     throw new ConflictError(

@@ -252,7 +252,7 @@ describe('groups and people of a roster', () => {
     const team = roster([{ id: 'dana', display_name: 'Dana' }]);
     expect(personOf(team, 'dana').display_name).toBe('Dana');
     expect(() => personOf(team, 'fox')).toThrow(NotFoundError);
-    expect(() => personOf(team, 'fox')).toThrow(/No person fox .*GET \/api\/ai-usage\/members/);
+    expect(() => personOf(team, 'fox')).toThrow(/^No person with that id .*GET \/api\/ai-usage\/members/);
   });
 });
 

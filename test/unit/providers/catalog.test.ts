@@ -90,7 +90,10 @@ describe('provider catalog', () => {
     expect(catalog.all().map((manifest) => manifest.id)).toEqual(['claude_code', 'github_copilot', 'cursor']);
     expect(catalog.get('github_copilot').manifest.displayName).toBe('GitHub Copilot');
     expect(() => catalog.get('claude-code')).toThrow(ValidationError);
-    expect(() => catalog.get('claude-code')).toThrow(/Supported: claude_code, github_copilot, cursor/);
+    expect(() => catalog.get('claude-code')).toThrow(/the providers are claude_code, github_copilot, cursor/);
+    // What was sent is not repeated (it may be a pasted key).
+    expect(() => catalog.get('sk-ant-admin01-pasted')).toThrow(/^Unknown provider: the providers are/);
+    expect(() => catalog.get('sk-ant-admin01-pasted')).not.toThrow(/sk-ant/);
     expect(catalog.find('windsurf')).toBeUndefined();
   });
 
