@@ -254,7 +254,7 @@ function scheduleDaily(runtime: ReturnType<typeof createLocalRuntime>, stops: ((
       timer = setTimeout(() => {
         void runtime.schedule(manifest.id).then(([result]) => {
           say(
-            `  ${manifest.id}: daily sync queued ${result?.jobs ?? 0} jobs for ${result?.integrations ?? 0} integrations`,
+            `  ${manifest.id}: daily sync queued ${result?.jobs ?? 0} jobs for ${result?.integrations ?? 0} integrations, ${result?.repairs ?? 0} days to repair`,
           );
           arm();
         });

@@ -94,7 +94,9 @@ export interface LocalRuntime {
   queue: InProcessQueue;
   http: Record<HttpFunctionName, LambdaHttpHandler>;
   /** Fires the daily schedule of one provider (or all) through the scheduler handler. */
-  schedule(provider?: string): Promise<{ provider: string; integrations: number; jobs: number }[]>;
+  schedule(
+    provider?: string,
+  ): Promise<{ provider: string; integrations: number; jobs: number; repairs: number }[]>;
   close(): void;
 }
 

@@ -71,7 +71,8 @@ export class ProviderPipeline extends Construct {
       environment,
     })
       .bindTable(tables.integrations, ['dynamodb:Query'], { index: scheduleIndex })
-      .bindTable(tables.usage, ['dynamodb:UpdateItem'])
+      // Query: each integration's ledger of the history window, for days to repair; UpdateItem: marking pending.
+      .bindTable(tables.usage, ['dynamodb:Query', 'dynamodb:UpdateItem'])
       .bindQueues({ [manifest.id]: this.queue.queue });
 
     // Reads the integration, its key and the roster; replaces days of usage and the per-person and per-group

@@ -145,7 +145,8 @@ const expected: Record<string, string[]> = {
         [
           ...ownLogsAndTraces,
           ...on('<IntegrationsTable>/index/schedulable-by-provider', 'dynamodb:Query'),
-          ...on('<UsageTable>', 'dynamodb:UpdateItem'),
+          // The ledger of each integration (days to repair), and marking days pending.
+          ...on('<UsageTable>', 'dynamodb:Query', 'dynamodb:UpdateItem'),
           ...dataKeyWrite,
           `sqs:SendMessage <queue:${m.id}>`,
         ],

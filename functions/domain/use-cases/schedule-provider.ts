@@ -1,10 +1,12 @@
-import type { IntegrationRepository, Log } from '../ports';
+import type { IntegrationRepository, Log, UsageRepository } from '../ports';
 import type { ManifestCatalog } from '../provider';
+import { daysToRepair, historyWindow } from '../repair-plan';
 import { dailyDates, planSync, type JobTarget, type SyncPlanPorts } from '../sync-plan';
 
 export interface ScheduleProviderPorts extends SyncPlanPorts {
   manifests: ManifestCatalog;
   integrations: Pick<IntegrationRepository, 'listSchedulable'>;
+  usage: Pick<UsageRepository, 'markPending' | 'getLedger'>;
   log: Log;
 }
 
@@ -13,21 +15,53 @@ const PAGE = 100;
 
 /**
  * The daily run of one provider: every active, sync-enabled integration (read from a sparse index, no
- * Scan) gets the provider's daily days planned — one sync id for the whole run, page by page.
+ * Scan) gets the provider's daily days planned — one sync id for the whole run, page by page — and, where its
+ * ledger holds days that failed or were left pending inside the provider's history window, those days too
+ * (functions/domain/repair-plan.ts): a day that failed during a backfill heals without anyone pressing sync.
  */
 export async function scheduleProvider(
   providerId: string,
   ports: ScheduleProviderPorts,
-): Promise<{ integrations: number; jobs: number }> {
+): Promise<{ integrations: number; jobs: number; repairs: number }> {
   const manifest = ports.manifests.find(providerId);
   if (!manifest) throw new Error(`no provider ${providerId} is registered`);
-  const days = dailyDates(manifest, ports.clock.now());
+  const now = ports.clock.now();
+  const days = dailyDates(manifest, now);
+  const daily = new Set(days);
+  const window = historyWindow(manifest, now);
   const syncId = ports.ids.newId('sync');
   let integrations = 0;
   let jobs = 0;
+  let repairs = 0;
   let page: Omit<JobTarget, 'provider'>[] = [];
   const flush = async () => {
-    jobs += (await planSync({ manifest, targets: page, days, trigger: 'scheduled', syncId }, ports)).jobs;
+    // Integrations with days to repair get a plan of their own; the rest share the daily one.
+    const plain: Omit<JobTarget, 'provider'>[] = [];
+    for (const target of page) {
+      const ledger = await ports.usage.getLedger(
+        target.teamId,
+        window.start,
+        window.end,
+        target.integrationId,
+      );
+      const repair = daysToRepair(ledger, manifest, now, daily);
+      if (repair.length === 0) {
+        plain.push(target);
+        continue;
+      }
+      repairs += repair.length;
+      const plan = {
+        manifest,
+        targets: [target],
+        days: [...days, ...repair],
+        trigger: 'scheduled' as const,
+        syncId,
+      };
+      jobs += (await planSync(plan, ports)).jobs;
+    }
+    if (plain.length) {
+      jobs += (await planSync({ manifest, targets: plain, days, trigger: 'scheduled', syncId }, ports)).jobs;
+    }
     page = [];
   };
   for await (const item of ports.integrations.listSchedulable(providerId)) {
@@ -36,6 +70,6 @@ export async function scheduleProvider(
     if (page.length >= PAGE) await flush();
   }
   if (page.length) await flush();
-  ports.log.info('provider sync scheduled', { provider: providerId, integrations, jobs, days });
-  return { integrations, jobs };
+  ports.log.info('provider sync scheduled', { provider: providerId, integrations, jobs, days, repairs });
+  return { integrations, jobs, repairs };
 }

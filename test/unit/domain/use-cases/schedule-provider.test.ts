@@ -1,6 +1,7 @@
 import type { Integration, SyncJob } from '../../../../functions/domain/model';
 import type { UsageRepository } from '../../../../functions/domain/ports';
 import type { ProviderManifest } from '../../../../functions/domain/provider-manifest';
+import { MAX_REPAIR_DAYS } from '../../../../functions/domain/repair-plan';
 import {
   scheduleProvider,
   type ScheduleProviderPorts,
@@ -75,7 +76,7 @@ describe('scheduling the daily sync of a provider', () => {
       record('int_other', { provider: 'other' }),
     ]);
     const result = await scheduleProvider('fake', ports);
-    expect(result).toEqual({ integrations: 2, jobs: 2 });
+    expect(result).toEqual({ integrations: 2, jobs: 2, repairs: 0 });
     expect(queue.sent.map((sent) => [sent.provider, sent.job.team_id, sent.job.integration_id])).toEqual([
       ['fake', 't', 'int_a'],
       ['fake', 'u', 'int_b'],
@@ -101,7 +102,7 @@ describe('scheduling the daily sync of a provider', () => {
     });
     const { ports, queue, usage } = await setup([record('int_a'), record('int_b')], lagging);
     const result = await scheduleProvider('fake', ports);
-    expect(result).toEqual({ integrations: 2, jobs: 4 });
+    expect(result).toEqual({ integrations: 2, jobs: 4, repairs: 0 });
     const jobs = queue.jobs();
     expect(jobs.map((job) => [job.integration_id, job.dates, job.with_seats])).toEqual([
       ['int_a', ['2026-06-12', '2026-06-13'], true],
@@ -123,7 +124,7 @@ describe('scheduling the daily sync of a provider', () => {
     );
     const { ports, queue, usage, log } = await setup(many);
     const result = await scheduleProvider('fake', ports);
-    expect(result).toEqual({ integrations: 230, jobs: 230 });
+    expect(result).toEqual({ integrations: 230, jobs: 230, repairs: 0 });
     expect(queue.calls).toEqual([100, 100, 30]);
     expect(usage.pendingCalls).toEqual([200, 200, 60]);
     expect(queue.sent).toHaveLength(230);
@@ -134,22 +135,108 @@ describe('scheduling the daily sync of a provider', () => {
     expect(log.lines).toContainEqual({
       level: 'info',
       message: 'provider sync scheduled',
-      attributes: { provider: 'fake', integrations: 230, jobs: 230, days: ['2026-06-13', '2026-06-14'] },
+      attributes: {
+        provider: 'fake',
+        integrations: 230,
+        jobs: 230,
+        days: ['2026-06-13', '2026-06-14'],
+        repairs: 0,
+      },
     });
   });
 
   it('does not send an empty last page', async () => {
     const exactly = Array.from({ length: 100 }, (_, i) => record(`int_${i}`));
     const { ports, queue } = await setup(exactly);
-    expect(await scheduleProvider('fake', ports)).toEqual({ integrations: 100, jobs: 100 });
+    expect(await scheduleProvider('fake', ports)).toEqual({ integrations: 100, jobs: 100, repairs: 0 });
     expect(queue.calls).toEqual([100]);
   });
 
   it('does nothing when no integration is schedulable', async () => {
     const { ports, queue, usage } = await setup([record('int_paused', { sync_enabled: false })]);
-    expect(await scheduleProvider('fake', ports)).toEqual({ integrations: 0, jobs: 0 });
+    expect(await scheduleProvider('fake', ports)).toEqual({ integrations: 0, jobs: 0, repairs: 0 });
     expect(queue.calls).toEqual([]);
     expect(usage.ledger.size).toBe(0);
+  });
+
+  describe('repairs', () => {
+    const day = (
+      date: string,
+      state: 'ok' | 'no_activity' | 'failed' | 'pending' | 'not_available',
+      updatedAt = '2026-06-01T00:00:00Z',
+    ) => ({ date, state, updatedAt });
+    async function withLedger(entries: ReturnType<typeof day>[], integrations = [record('int_a')]) {
+      const ready = await setup(integrations);
+      for (const entry of entries) {
+        ready.usage.ledger.set(`t|int_a|${entry.date}`, {
+          team_id: 't',
+          integration_id: 'int_a',
+          provider: 'fake',
+          date: entry.date,
+          state: entry.state,
+          attempts: entry.state === 'failed' ? 3 : 0,
+          sync_id: 'sync_old',
+          updated_at: entry.updatedAt,
+          developers: 0,
+          interactions: 0,
+          ...(entry.state === 'failed' ? { reason: 'the provider answered 500' } : {}),
+        });
+      }
+      return ready;
+    }
+
+    it('asks again for days that failed or were left pending, never for ok, quiet or unserved ones', async () => {
+      const { ports, queue } = await withLedger([
+        day('2026-06-02', 'failed'),
+        day('2026-06-03', 'ok'),
+        day('2026-06-04', 'no_activity'),
+        day('2026-06-05', 'not_available'),
+        day('2026-06-06', 'pending'),
+        // Pending, but touched an hour ago: a sync is on it.
+        day('2026-06-07', 'pending', '2026-06-15T02:00:00Z'),
+        // Outside the provider's 30-day history window.
+        day('2026-05-01', 'failed'),
+      ]);
+      expect(await scheduleProvider('fake', ports)).toEqual({ integrations: 1, jobs: 1, repairs: 2 });
+      expect(queue.jobs().map((job) => job.dates)).toEqual([
+        ['2026-06-02', '2026-06-06', '2026-06-13', '2026-06-14'],
+      ]);
+    });
+
+    it('keeps a failing day’s attempts and reason while it waits again', async () => {
+      const { ports, usage } = await withLedger([day('2026-06-02', 'failed')]);
+      await scheduleProvider('fake', ports);
+      expect(usage.ledger.get('t|int_a|2026-06-02')).toMatchObject({
+        state: 'pending',
+        attempts: 3,
+        reason: 'the provider answered 500',
+      });
+    });
+
+    it(`asks for at most ${MAX_REPAIR_DAYS} days a run, oldest first; others share the daily plan`, async () => {
+      const failed = Array.from({ length: 20 }, (_, i) =>
+        day(`2026-05-${String(17 + i).padStart(2, '0')}`, 'failed'),
+      );
+      const { ports, queue } = await withLedger(failed, [record('int_a'), record('int_b')]);
+      const result = await scheduleProvider('fake', ports);
+      expect(result.repairs).toBe(MAX_REPAIR_DAYS);
+      const dates = queue
+        .jobs()
+        .filter((job) => job.integration_id === 'int_a')
+        .flatMap((job) => job.dates)
+        .sort();
+      expect(dates).toEqual([
+        ...failed.slice(0, MAX_REPAIR_DAYS).map((entry) => entry.date),
+        '2026-06-13',
+        '2026-06-14',
+      ]);
+      expect(
+        queue
+          .jobs()
+          .filter((job) => job.integration_id === 'int_b')
+          .map((job) => job.dates),
+      ).toEqual([['2026-06-13', '2026-06-14']]);
+    });
   });
 
   it('throws for a provider that is not registered', async () => {
