@@ -1,21 +1,15 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, Stack, type RemovalPolicy } from 'aws-cdk-lib';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import {
-  BlockPublicAccess,
-  Bucket,
-  BucketEncryption,
-  HttpMethods,
-  ObjectOwnership,
-  type CfnBucket,
-} from 'aws-cdk-lib/aws-s3';
+import { HttpMethods, type Bucket, type CfnBucket } from 'aws-cdk-lib/aws-s3';
 import type { CfnQueuePolicy, QueuePolicy } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { accessLogsBucket, privateBucket } from './private-bucket';
 import { IMPORT_ATTEMPTS } from '../../functions/domain/use-cases/import-usage';
 import { functionEntries } from '../../functions/routes';
 import type { StageConfig } from '../config';
-import { ServiceFunction, type DataTables } from './service-function';
+import { STORE_DAYS_ACTIONS, ServiceFunction, type DataTables } from './service-function';
 import { SyncQueue } from './sync-queue';
 
 export interface ImportPipelineProps {
@@ -43,20 +37,8 @@ export class ImportPipeline extends Construct {
   constructor(scope: Construct, id: string, props: ImportPipelineProps) {
     super(scope, id);
     const { config, tables, logRetention, logRemovalPolicy } = props;
-    const disposable = config.removalPolicy === RemovalPolicy.DESTROY;
-    const logs = new Bucket(this, 'AccessLogs', {
-      encryption: BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_PREFERRED,
-      lifecycleRules: [{ expiration: Duration.days(90) }],
-      removalPolicy: config.removalPolicy,
-      autoDeleteObjects: disposable,
-    });
-    this.bucket = new Bucket(this, 'Uploads', {
-      encryption: BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+    const logs = accessLogsBucket(this, 'AccessLogs', config);
+    this.bucket = privateBucket(this, 'Uploads', config, {
       serverAccessLogsBucket: logs,
       serverAccessLogsPrefix: 'uploads/',
       lifecycleRules: [
@@ -74,8 +56,6 @@ export class ImportPipeline extends Construct {
           maxAge: 3000,
         },
       ],
-      removalPolicy: config.removalPolicy,
-      autoDeleteObjects: disposable,
     });
 
     const timeout = Duration.minutes(15);
@@ -128,15 +108,7 @@ export class ImportPipeline extends Construct {
       logRemovalPolicy,
     })
       .bindTable(tables.integrations, ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:UpdateItem'])
-      .bindTable(tables.usage, [
-        'dynamodb:Query',
-        'dynamodb:GetItem',
-        'dynamodb:BatchGetItem',
-        'dynamodb:PutItem',
-        'dynamodb:UpdateItem',
-        'dynamodb:DeleteItem',
-        'dynamodb:BatchWriteItem',
-      ])
+      .bindTable(tables.usage, STORE_DAYS_ACTIONS)
       .bindImportFiles(this.bucket, 'read');
     this.worker.function.addEventSource(
       new SqsEventSource(queue, { batchSize: 1, reportBatchItemFailures: true, maxConcurrency: 2 }),

@@ -8,7 +8,12 @@ import { Construct } from 'constructs';
 import { ENV } from '../../functions/environment';
 import { FETCHER_BATCH_SIZE, type ProviderManifest } from '../../functions/domain/provider-manifest';
 import { functionEntries } from '../../functions/routes';
-import { ServiceFunction, type DataTables, type ProviderSecrets } from './service-function';
+import {
+  STORE_DAYS_ACTIONS,
+  ServiceFunction,
+  type DataTables,
+  type ProviderSecrets,
+} from './service-function';
 import { SyncQueue } from './sync-queue';
 
 /** The smallest maximum concurrency an SQS event source accepts (2–1000). */
@@ -88,17 +93,7 @@ export class ProviderPipeline extends Construct {
       environment,
     })
       .bindTable(tables.integrations, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'])
-      // PutItem/UpdateItem/DeleteItem also cover the TransactWriteItems of rollup + ledger + block index and of
-      // a day's attribution; BatchWriteItem the day's rows; BatchGetItem identity blocks by key.
-      .bindTable(tables.usage, [
-        'dynamodb:Query',
-        'dynamodb:GetItem',
-        'dynamodb:BatchGetItem',
-        'dynamodb:PutItem',
-        'dynamodb:UpdateItem',
-        'dynamodb:DeleteItem',
-        'dynamodb:BatchWriteItem',
-      ])
+      .bindTable(tables.usage, STORE_DAYS_ACTIONS)
       .bindTable(tables.idempotency, [
         'dynamodb:GetItem',
         'dynamodb:PutItem',

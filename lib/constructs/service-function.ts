@@ -56,6 +56,21 @@ export type TableAction =
   | 'dynamodb:UpdateItem'
   | 'dynamodb:DeleteItem'
   | 'dynamodb:BatchWriteItem';
+/**
+ * What storing a day of usage takes on the usage table (functions/domain/stored-day.ts, the same for a fetcher,
+ * the import worker and rows typed in): PutItem/UpdateItem/DeleteItem also cover the TransactWriteItems of
+ * rollup + ledger + block index and of a day's attribution; BatchWriteItem the day's rows; BatchGetItem identity
+ * blocks by key; Query and GetItem read what the day replaces.
+ */
+export const STORE_DAYS_ACTIONS: readonly TableAction[] = [
+  'dynamodb:Query',
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+];
 const READ_ACTIONS: ReadonlySet<TableAction> = new Set([
   'dynamodb:GetItem',
   'dynamodb:BatchGetItem',
@@ -183,7 +198,7 @@ export class ServiceFunction extends Construct {
    */
   bindTable(
     { definition, table }: DataTable,
-    actions: TableAction[],
+    actions: readonly TableAction[],
     options: { index?: string } = {},
   ): this {
     const { index } = options;
@@ -191,7 +206,7 @@ export class ServiceFunction extends Construct {
       throw new Error(`Table ${definition.id} has no index ${index}`);
     }
     this.setEnvironment(definition.envVar, table.tableName);
-    this.allow(actions, [index === undefined ? table.tableArn : `${table.tableArn}/index/${index}`]);
+    this.allow([...actions], [index === undefined ? table.tableArn : `${table.tableArn}/index/${index}`]);
     if (table.encryptionKey) {
       const writes = actions.some((action) => !READ_ACTIONS.has(action));
       this.allow(

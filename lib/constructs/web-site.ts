@@ -6,7 +6,6 @@ import {
   DefaultStackSynthesizer,
   Duration,
   Fn,
-  RemovalPolicy,
   Stack,
   Token,
   Validations,
@@ -42,15 +41,10 @@ import {
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
-import {
-  BlockPublicAccess,
-  Bucket,
-  BucketEncryption,
-  ObjectOwnership,
-  type CfnBucket,
-} from 'aws-cdk-lib/aws-s3';
+import type { Bucket, CfnBucket } from 'aws-cdk-lib/aws-s3';
 import { BucketDeployment, CacheControl, Source, type ISource } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
+import { accessLogsBucket, privateBucket } from './private-bucket';
 import { API_BASE_PATH } from '../../functions/routes';
 import type { StageConfig } from '../config';
 import { CONTENT_SECURITY_POLICY } from '../../web/headers';
@@ -114,27 +108,12 @@ export class WebSite extends Construct {
   constructor(scope: Construct, id: string, props: WebSiteProps) {
     super(scope, id);
     const { config, userPool } = props;
-    const disposable = config.removalPolicy === RemovalPolicy.DESTROY;
 
-    // S3 server access logs of the page bucket (bucket policy) and CloudFront's standard logs (ACLs: CloudFront
-    // grants its log delivery account through the bucket ACL, hence BUCKET_OWNER_PREFERRED).
-    this.logs = new Bucket(this, 'AccessLogs', {
-      encryption: BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_PREFERRED,
-      lifecycleRules: [{ expiration: Duration.days(90) }],
-      removalPolicy: config.removalPolicy,
-      autoDeleteObjects: disposable,
-    });
-    this.bucket = new Bucket(this, 'Files', {
-      encryption: BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+    // S3 server access logs of the page bucket, and CloudFront's standard logs.
+    this.logs = accessLogsBucket(this, 'AccessLogs', config);
+    this.bucket = privateBucket(this, 'Files', config, {
       serverAccessLogsBucket: this.logs,
       serverAccessLogsPrefix: 'page/',
-      removalPolicy: config.removalPolicy,
-      autoDeleteObjects: disposable,
     });
 
     this.securityHeaders = new ResponseHeadersPolicy(this, 'SecurityHeaders', {

@@ -17,7 +17,12 @@ import { AttributionPipeline } from '../constructs/attribution-pipeline';
 import { Api } from '../constructs/http-api';
 import { ImportPipeline } from '../constructs/import-pipeline';
 import { ProviderPipeline } from '../constructs/provider-pipeline';
-import { ServiceFunction, type DataTables, type ProviderSecrets } from '../constructs/service-function';
+import {
+  STORE_DAYS_ACTIONS,
+  ServiceFunction,
+  type DataTables,
+  type ProviderSecrets,
+} from '../constructs/service-function';
 import { PAGE_BUILD_DIR, WebSite } from '../constructs/web-site';
 
 export interface StatelessStackProps extends StackProps {
@@ -131,15 +136,7 @@ export class StatelessStack extends Stack {
           'dynamodb:PutItem',
           'dynamodb:UpdateItem',
         ])
-        .bindTable(tables.usage, [
-          'dynamodb:Query',
-          'dynamodb:GetItem',
-          'dynamodb:BatchGetItem',
-          'dynamodb:PutItem',
-          'dynamodb:UpdateItem',
-          'dynamodb:DeleteItem',
-          'dynamodb:BatchWriteItem',
-        ])
+        .bindTable(tables.usage, STORE_DAYS_ACTIONS)
         .bindImportFiles(this.imports.bucket, 'upload'),
       // Reads usage, identity blocks and one person's rows by key; lists integrations (which days a connected
       // tool has not published yet) and reads the roster.
