@@ -7,6 +7,11 @@
 export const ENV = {
   /** The provider a scheduler or fetcher serves. */
   providerId: 'PROVIDER_ID',
+  /**
+   * Receives of a sync job before its queue moves it to the dead-letter queue (the queue's maxReceiveCount): a
+   * fetcher that fails a job on that receive records it on its integration.
+   */
+  syncMaxReceiveCount: 'SYNC_MAX_RECEIVE_COUNT',
   /** JSON map provider id → SQS queue URL, of the queues the function may send to. */
   syncQueueUrls: 'SYNC_QUEUE_URLS',
   /** The queue of re-attribution requests (after a roster change). */

@@ -10,8 +10,10 @@ export const IMPORTS_QUEUE = 'imports';
 
 /**
  * A local stand-in for the SQS queues (one per provider, the attribution queue and the imports queue): messages are delivered
- * in-process to the same handlers (fetcher, attribution) as SQS events of up to ten records; records the handler reports as failed come
- * back after a visibility timeout, and after `maxReceiveCount` deliveries they go to a dead-letter list.
+ * in-process to the same handlers (fetcher, attribution) as SQS events of up to ten records, each with its receive count
+ * (`ApproximateReceiveCount`); records the handler reports as failed come back after a visibility timeout, and a record that
+ * fails on its `maxReceiveCount`th receive goes to the queue's dead-letter queue, where it stays until `redrive` moves it back
+ * as SQS's redrive does: as a new message (new id, receive count from zero).
  */
 export type Consumer = (event: SQSEvent) => Promise<SQSBatchResponse | void>;
 
@@ -39,10 +41,13 @@ export interface QueueStats {
   dead: number;
   waiting: number;
   inFlight: number;
+  /** Messages in the dead-letter queue now (`dead` counts every move there). */
+  deadLetters: number;
 }
 
 class ProviderQueue {
   messages: Message[] = [];
+  deadLetters: Message[] = [];
   inFlight = 0;
   stats = { enqueued: 0, succeeded: 0, redelivered: 0, dead: 0 };
   timer: NodeJS.Timeout | undefined;
@@ -95,19 +100,42 @@ export class InProcessQueue implements SyncQueue, AttributionQueue {
   }
 
   private send(name: string, bodies: readonly unknown[]): void {
+    const json = bodies.map((body) => JSON.stringify(body));
+    this.sendRaw(name, json);
+  }
+
+  private sendRaw(name: string, bodies: readonly string[]): void {
     const queue = this.queue(name);
     const now = Date.now();
     for (const body of bodies) {
-      queue.messages.push({
-        id: randomUUID(),
-        body: JSON.stringify(body),
-        receiveCount: 0,
-        availableAt: now,
-        sentAt: now,
-      });
+      queue.messages.push({ id: randomUUID(), body, receiveCount: 0, availableAt: now, sentAt: now });
     }
     queue.stats.enqueued += bodies.length;
     setImmediate(() => this.pump(name));
+  }
+
+  /** Receives after which a failing message goes to its dead-letter queue. */
+  get maxReceiveCount(): number {
+    return this.options.maxReceiveCount;
+  }
+
+  /** The bodies in a queue's dead-letter queue, oldest first. */
+  deadLetters(name: string): unknown[] {
+    return this.queue(name).deadLetters.map((message) => JSON.parse(message.body) as unknown);
+  }
+
+  /**
+   * Moves every message of a queue's dead-letter queue back to the queue, as SQS's redrive (StartMessageMoveTask)
+   * does: each comes back as a new message, with a new id and its receive count from zero. Returns how many moved.
+   */
+  redrive(name: string): number {
+    if (!this.consumers[name]) throw new Error(`no queue ${name} configured`);
+    const moved = this.queue(name).deadLetters.splice(0);
+    if (moved.length > 0) {
+      const bodies = moved.map((message) => message.body);
+      this.sendRaw(name, bodies);
+    }
+    return moved.length;
   }
 
   /** Delivers the same message again, as SQS may (at-least-once delivery); for tests. */
@@ -117,7 +145,12 @@ export class InProcessQueue implements SyncQueue, AttributionQueue {
 
   stats(provider: string): QueueStats {
     const queue = this.queue(provider);
-    return { ...queue.stats, waiting: queue.messages.length, inFlight: queue.inFlight };
+    return {
+      ...queue.stats,
+      waiting: queue.messages.length,
+      inFlight: queue.inFlight,
+      deadLetters: queue.deadLetters.length,
+    };
   }
 
   private busy(): boolean {
@@ -182,6 +215,7 @@ export class InProcessQueue implements SyncQueue, AttributionQueue {
       }
       if (message.receiveCount >= this.options.maxReceiveCount) {
         queue.stats.dead++;
+        queue.deadLetters.push(message);
         this.options.onDeadLetter?.(provider, JSON.parse(message.body));
         continue;
       }

@@ -62,7 +62,9 @@ export async function runLocal(): Promise<void> {
       providerEnv,
       queue: {
         onDeadLetter: (provider, job) =>
-          say(`  ! ${provider} sync job moved to the dead-letter list: ${JSON.stringify(job)}`),
+          say(
+            `  ! ${provider} sync job moved to the dead-letter queue (npm run redrive moves it back): ${JSON.stringify(job)}`,
+          ),
       },
     });
     stops.unshift(() => runtime.close());
@@ -75,6 +77,7 @@ export async function runLocal(): Promise<void> {
       port: localPort(),
       localRoutes: {
         'POST /_local/schedule': async () => ({ status: 200, body: { fired: await runtime.schedule() } }),
+        'POST /_local/redrive': async () => ({ status: 200, body: { redriven: runtime.redrive() } }),
         'POST /_local/token': localSignInRoute(keys),
       },
       page: pageFiles(WEB_DIST),

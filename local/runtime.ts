@@ -37,7 +37,7 @@ import { createIntegrationsHandler } from '../functions/handlers/integrations';
 import { createMembersHandler } from '../functions/handlers/members';
 import { createSchedulerHandler, type ScheduleEvent } from '../functions/handlers/scheduler';
 import { createSyncHandler } from '../functions/handlers/sync';
-import { FETCHER_BATCH_SIZE } from '../functions/domain/provider-manifest';
+import { FETCHER_BATCH_SIZE, SYNC_JOB_DELIVERY } from '../functions/domain/provider-manifest';
 import { createProviderCatalog } from '../functions/providers/catalog';
 import { providerManifests } from '../functions/providers/manifests';
 import type { ProviderContext } from '../functions/providers/types';
@@ -97,6 +97,8 @@ export interface LocalRuntime {
   schedule(
     provider?: string,
   ): Promise<{ provider: string; integrations: number; jobs: number; repairs: number }[]>;
+  /** Moves one provider's (or every provider's) dead-lettered sync jobs back to its queue, as an SQS redrive. */
+  redrive(provider?: string): { provider: string; moved: number }[];
   close(): void;
 }
 
@@ -115,7 +117,12 @@ export function createLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
     [ATTRIBUTION_QUEUE, (event: SQSEvent) => attribution(event, lambdaContext('attribution', 300_000))],
     [IMPORTS_QUEUE, (event: SQSEvent) => importWorker(event, lambdaContext('import-worker', 900_000))],
     ...providerManifests.map((manifest) => {
-      const fetcher = createFetcherHandler(getPorts, () => ({ providerId: manifest.id, persistenceStore }));
+      // As in the stack, the fetcher knows its queue's receive count (`queue` exists by the first delivery).
+      const fetcher = createFetcherHandler(getPorts, () => ({
+        providerId: manifest.id,
+        persistenceStore,
+        maxReceiveCount: queue.maxReceiveCount,
+      }));
       const timeoutMs = manifest.limits.fetcherTimeoutSeconds * 1000;
       return [
         manifest.id,
@@ -126,6 +133,7 @@ export function createLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
   // Same delivery shape as the stack: FETCHER_BATCH_SIZE jobs per invocation, at most maxConcurrency at once.
   const queue = new InProcessQueue(consumers, {
     batchSize: FETCHER_BATCH_SIZE,
+    maxReceiveCount: SYNC_JOB_DELIVERY.maxReceiveCount,
     concurrency: (provider) => providerManifests.find((m) => m.id === provider)?.limits.maxConcurrency ?? 1,
     ...options.queue,
   });
@@ -191,6 +199,11 @@ export function createLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
         results.push(await scheduler(event, lambdaContext(`${id}-scheduler`)));
       }
       return results;
+    },
+    redrive(provider) {
+      const ids = provider ? [provider] : providerManifests.map((manifest) => manifest.id);
+      for (const id of ids) if (!schedulers[id]) throw new Error(`unknown provider ${id}`);
+      return ids.map((id) => ({ provider: id, moved: queue.redrive(id) }));
     },
     close: () => queue.close(),
   };

@@ -25,6 +25,21 @@ export interface LastSync {
   message?: string;
 }
 
+/**
+ * A sync job of the integration that failed on its last allowed receive, so its queue moved it to the dead-letter
+ * queue: what the fetcher knew of it then. Removed when the job later succeeds (a redrive).
+ */
+export interface DeadLetteredJob {
+  job_id: string;
+  sync_id: string;
+  trigger: SyncTrigger;
+  /** The UTC days the job covered, ascending. */
+  dates: string[];
+  dead_lettered_at: string;
+  /** Its last error, worded as sync failures are (never a key). */
+  error: string;
+}
+
 export interface Integration {
   team_id: string;
   integration_id: string;
@@ -43,6 +58,8 @@ export interface Integration {
   updated_at: string;
   last_sync?: LastSync;
   last_manual_sync_at?: string;
+  /** Its jobs in the dead-letter queue as far as the pipeline knows, oldest first; absent when none. */
+  dead_letters?: DeadLetteredJob[];
   /** Optimistic-locking counter. */
   version: number;
   /** Where its usage comes from: the provider's API (absent: before imports existed), or files and typed rows. */

@@ -55,3 +55,14 @@ export interface ProviderManifest {
  * The stack's event source and the local in-process queue both use this.
  */
 export const FETCHER_BATCH_SIZE = 1;
+
+/**
+ * How a provider's sync queue treats a job that keeps failing: SQS moves it to the dead-letter queue after
+ * `maxReceiveCount` receives and keeps it there `deadLetterRetentionDays` days. The stack builds each sync queue
+ * from these and hands the queue's receive count to its fetcher (environment), so the fetcher knows a job's last
+ * receive (it records the job on its integration then) without the number being written twice.
+ */
+export const SYNC_JOB_DELIVERY = {
+  maxReceiveCount: 5,
+  deadLetterRetentionDays: 14,
+} as const;

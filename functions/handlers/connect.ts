@@ -29,7 +29,7 @@ export function createConnectHandler(ports: () => ConnectPorts) {
         integration_id: result.integration.integration_id,
         status: result.integration.status,
         created: result.created,
-        integration: toView(result.integration, ports().providers),
+        integration: toView(result.integration, ports().providers, ports().clock.now()),
         backfill: result.backfill,
       },
       { location: `${API_BASE_PATH}/integrations/${result.integration.integration_id}` },

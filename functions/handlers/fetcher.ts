@@ -4,7 +4,9 @@ import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/pe
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { z } from 'zod';
 import type { SyncJob } from '../domain/model';
+import { forgetDeadLetteredJob, recordDeadLetteredJob } from '../domain/use-cases/dead-lettered-jobs';
 import { runSyncJob, type JobResult, type SyncJobPorts } from '../domain/use-cases/run-sync-job';
 import {
   attributionStore,
@@ -25,11 +27,19 @@ import { requireEnv } from '../shared/env';
 import { lazy } from '../shared/lazy';
 import { log, logger, metrics, withPowertools } from '../shared/observability';
 
+/** The queue's maxReceiveCount as the stack sets it (SQS accepts 1–1000). */
+const receiveCountSchema = z.coerce.number().int().min(1).max(1000);
+
 export interface FetcherOptions {
   /** The provider this fetcher serves; a message for another provider is dropped (it is on the wrong queue). */
   providerId?: string;
   /** Where completed jobs are remembered, so a duplicate delivery does not call the provider again. */
   persistenceStore?: BasePersistenceLayer;
+  /**
+   * The queue's maxReceiveCount: a job that fails on that receive goes to the dead-letter queue next, so it is
+   * recorded on its integration first. Without it nothing is recorded.
+   */
+  maxReceiveCount?: number;
 }
 
 /** Job ids are unique per queue message; one remembered for a day covers SQS's redelivery window. */
@@ -55,6 +65,17 @@ export function createFetcherHandler(ports: () => SyncJobPorts, options: () => F
     return run;
   };
 
+  /** On the job's last allowed receive, before SQS moves it to the dead-letter queue: record it. */
+  const recordIfLastReceive = async (job: SyncJob, record: SQSRecord, error: unknown): Promise<void> => {
+    const { maxReceiveCount } = options();
+    const receives = Number(record.attributes.ApproximateReceiveCount);
+    if (maxReceiveCount === undefined || !(receives >= maxReceiveCount)) return;
+    await recordDeadLetteredJob(job, { error, receives }, ports()).catch((failure: unknown) => {
+      // The job's own error is what the queue must see; its days heal in the daily run either way.
+      logger.error('dead-lettered sync job not recorded', { error: (failure as Error).name });
+    });
+  };
+
   const recordHandler = async (record: SQSRecord): Promise<void> => {
     const job = syncJobSchema.parse(JSON.parse(record.body));
     const { providerId } = options();
@@ -64,9 +85,14 @@ export function createFetcherHandler(ports: () => SyncJobPorts, options: () => F
     }
     logger.appendKeys({ job_id: job.job_id, integration_id: job.integration_id, provider: job.provider });
     try {
-      const result = await runner()(job);
+      const result = await runner()(job).catch(async (error: unknown) => {
+        await recordIfLastReceive(job, record, error);
+        throw error;
+      });
       metrics.addMetric('DaysSynced', MetricUnit.Count, result.days_ok);
       metrics.addMetric('DaysFailed', MetricUnit.Count, result.days_failed);
+      // A redriven job that now succeeds leaves its integration's dead letters.
+      await forgetDeadLetteredJob(job, ports());
     } finally {
       logger.removeKeys(['job_id', 'integration_id', 'provider']);
     }
@@ -92,6 +118,7 @@ export const handler = createFetcherHandler(
   })),
   lazy(() => ({
     providerId: requireEnv(ENV.providerId),
+    maxReceiveCount: receiveCountSchema.parse(requireEnv(ENV.syncMaxReceiveCount)),
     persistenceStore: new DynamoDBPersistenceLayer({ tableName: requireEnv(idempotencyTable.envVar) }),
   })),
 );

@@ -1,6 +1,8 @@
 import { GRAINS } from '../domain/series';
 import { z } from 'zod';
 import { BREAKDOWN_DIMENSIONS, METRIC_NAMES } from '../domain/metrics';
+import { SYNC_JOB_DELIVERY } from '../domain/provider-manifest';
+import { MAX_REPAIR_DAYS } from '../domain/repair-plan';
 
 /**
  * Contracts of the API's answers. Handlers type their bodies with these (a field missing or of another
@@ -76,6 +78,27 @@ export const lastSyncSchema = z
   })
   .meta({ id: 'LastSync' });
 
+export const deadLettersSchema = z
+  .strictObject({
+    jobs: count.meta({
+      description: `Sync jobs of the integration in the dead-letter queue, as far as the pipeline knows: each was added when it failed on its last allowed delivery, and leaves when it succeeds after a redrive or when the queue no longer keeps it (${SYNC_JOB_DELIVERY.deadLetterRetentionDays} days).`,
+    }),
+    newest: z
+      .strictObject({
+        job_id: z.string(),
+        dead_lettered_at: instant,
+        dates: z.array(day).meta({ description: 'The UTC days the job covered, ascending.' }),
+        error: z
+          .string()
+          .meta({ description: 'Its last error, as the days of a failed sync word it (never a key).' }),
+      })
+      .meta({ description: 'The job dead-lettered last.' }),
+  })
+  .meta({
+    id: 'DeadLetters',
+    description: `Sync jobs that failed every delivery. Their days are \`failed\` and the daily run asks for them again (up to ${MAX_REPAIR_DAYS} a run, oldest first); an operator can redrive the provider's dead-letter queue to retry at once.`,
+  });
+
 export const integrationViewSchema = z
   .strictObject({
     integration_id: z.string(),
@@ -97,6 +120,7 @@ export const integrationViewSchema = z
     created_at: instant,
     updated_at: instant,
     last_sync: lastSyncSchema.nullable(),
+    dead_letters: deadLettersSchema.nullable(),
   })
   .meta({ id: 'Integration', description: 'An integration: never its key, nor where the key is kept.' });
 

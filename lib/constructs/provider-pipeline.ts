@@ -6,7 +6,11 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENV } from '../../functions/environment';
-import { FETCHER_BATCH_SIZE, type ProviderManifest } from '../../functions/domain/provider-manifest';
+import {
+  FETCHER_BATCH_SIZE,
+  SYNC_JOB_DELIVERY,
+  type ProviderManifest,
+} from '../../functions/domain/provider-manifest';
 import { functionEntries } from '../../functions/routes';
 import {
   STORE_DAYS_ACTIONS,
@@ -39,7 +43,9 @@ export interface ProviderPipelineProps {
  * 100 units of an account's quota unreserved, so reserving any on an account still at the new-account quota
  * (often 10) fails the deploy. Each invocation takes one job (batch size 1): the fetcher processes a batch's
  * records in parallel, so a larger batch would multiply the calls made to the provider beyond the cap. Failed
- * jobs are reported per record (partial batch response) and retried by SQS until the DLQ takes them.
+ * jobs are reported per record (partial batch response) and retried by SQS until the DLQ takes them; the queue's
+ * receive count (SYNC_JOB_DELIVERY) is handed to the fetcher, which records a job failing its last receive on its
+ * integration.
  */
 export class ProviderPipeline extends Construct {
   readonly manifest: ProviderManifest;
@@ -63,7 +69,11 @@ export class ProviderPipeline extends Construct {
     if (!scheduleIndex) throw new Error('The Integrations table has no schedulable-by-provider index');
     const fetcherTimeout = Duration.seconds(fetcherTimeoutSeconds);
     const environment = { [ENV.providerId]: manifest.id };
-    this.queue = new SyncQueue(this, 'Sync', { consumerTimeout: fetcherTimeout });
+    this.queue = new SyncQueue(this, 'Sync', {
+      consumerTimeout: fetcherTimeout,
+      maxReceiveCount: SYNC_JOB_DELIVERY.maxReceiveCount,
+      deadLetterRetention: Duration.days(SYNC_JOB_DELIVERY.deadLetterRetentionDays),
+    });
 
     // Active integrations of its provider from the sparse index, days marked pending, its own queue only.
     this.scheduler = new ServiceFunction(this, 'Scheduler', {
@@ -90,7 +100,8 @@ export class ProviderPipeline extends Construct {
       memorySize: 1024,
       logRetention,
       logRemovalPolicy,
-      environment,
+      // The queue's own receive count: a job failing on that receive is recorded on its integration as dead-lettered.
+      environment: { ...environment, [ENV.syncMaxReceiveCount]: String(this.queue.maxReceiveCount) },
     })
       .bindTable(tables.integrations, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'])
       .bindTable(tables.usage, STORE_DAYS_ACTIONS)

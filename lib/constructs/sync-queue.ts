@@ -5,18 +5,24 @@ import { Construct } from 'constructs';
 export interface SyncQueueProps {
   /** Timeout of the consuming function; the visibility timeout is six times it (AWS guidance). */
   consumerTimeout: Duration;
+  /** Receives before a message moves to the dead-letter queue; default 5. */
   maxReceiveCount?: number;
+  /** How long the dead-letter queue keeps a message; default 14 days. */
+  deadLetterRetention?: Duration;
 }
 
 /** A provider's sync queue with its dead-letter queue: SSL only, encrypted, redrive after N receives. */
 export class SyncQueue extends Construct {
   readonly queue: Queue;
   readonly deadLetterQueue: Queue;
+  /** Receives before a message moves to the dead-letter queue, as the queue was built (its consumer may need it). */
+  readonly maxReceiveCount: number;
 
   constructor(scope: Construct, id: string, props: SyncQueueProps) {
     super(scope, id);
+    this.maxReceiveCount = props.maxReceiveCount ?? 5;
     this.deadLetterQueue = new Queue(this, 'DeadLetter', {
-      retentionPeriod: Duration.days(14),
+      retentionPeriod: props.deadLetterRetention ?? Duration.days(14),
       enforceSSL: true,
       encryption: QueueEncryption.SQS_MANAGED,
     });
@@ -25,7 +31,7 @@ export class SyncQueue extends Construct {
       retentionPeriod: Duration.days(4),
       enforceSSL: true,
       encryption: QueueEncryption.SQS_MANAGED,
-      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: props.maxReceiveCount ?? 5 },
+      deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: this.maxReceiveCount },
     });
   }
 }

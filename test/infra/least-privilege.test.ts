@@ -1,3 +1,4 @@
+import { SYNC_JOB_DELIVERY } from '../../functions/domain/provider-manifest';
 import { providerManifests } from '../../functions/providers/manifests';
 import { secretNamePrefix, stageConfig } from '../../lib/config';
 import {
@@ -333,6 +334,8 @@ describe('environment: each function gets what its handler reads, and no more', 
       ...data,
       POWERTOOLS_SERVICE_NAME: `${manifest.id}-fetcher`,
       PROVIDER_ID: manifest.id,
+      // Its queue's maxReceiveCount: a job failing on that receive is recorded on its integration.
+      SYNC_MAX_RECEIVE_COUNT: String(SYNC_JOB_DELIVERY.maxReceiveCount),
       IDEMPOTENCY_TABLE: '<IdempotencyTable>',
       // The handler passes it as KeyId to Decrypt: it must be the secrets key.
       KMS_KEY_ID: '<SecretsKey>',

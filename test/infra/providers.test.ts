@@ -1,5 +1,5 @@
 import type { Template } from 'aws-cdk-lib/assertions';
-import type { ProviderManifest } from '../../functions/domain/provider-manifest';
+import { SYNC_JOB_DELIVERY, type ProviderManifest } from '../../functions/domain/provider-manifest';
 import { providerManifests } from '../../functions/providers/manifests';
 import { environmentOf, functionNamed, grantsOf, providerStem, resourcesOf, synthStage } from './helpers';
 
@@ -46,10 +46,16 @@ function expectPipeline(
   expect(visibility).toBeGreaterThanOrEqual(6 * manifest.limits.fetcherTimeoutSeconds);
   expect(queue?.[1].Properties.RedrivePolicy).toEqual({
     deadLetterTargetArn: { 'Fn::GetAtt': [dlq?.[0], 'Arn'] },
-    maxReceiveCount: expect.any(Number),
+    maxReceiveCount: SYNC_JOB_DELIVERY.maxReceiveCount,
   });
   expect(dlq?.[1].Properties.RedrivePolicy).toBeUndefined();
-  expect(dlq?.[1].Properties.MessageRetentionPeriod).toBe(14 * 24 * 3600);
+  expect(dlq?.[1].Properties.MessageRetentionPeriod).toBe(
+    SYNC_JOB_DELIVERY.deadLetterRetentionDays * 24 * 3600,
+  );
+  // The fetcher knows its queue's last receive (it records a job on its integration before SQS dead-letters it).
+  expect(environmentOf(template, `${manifest.displayName}: fetch`, manifests).SYNC_MAX_RECEIVE_COUNT).toBe(
+    String((queue?.[1].Properties.RedrivePolicy as { maxReceiveCount: number }).maxReceiveCount),
+  );
 
   // Fetcher: the manifest's timeout; concurrency capped at the provider's rate limit by the event source alone.
   expect(fetcher.Properties).toMatchObject({ Timeout: manifest.limits.fetcherTimeoutSeconds });

@@ -70,6 +70,8 @@ function integrationRecord(
     ...(existing?.last_sync ? { last_sync: existing.last_sync } : {}),
     // A new key does not lift the one-manual-sync-a-minute limit.
     ...(existing?.last_manual_sync_at ? { last_manual_sync_at: existing.last_manual_sync_at } : {}),
+    // Its jobs stay in the dead-letter queue whatever the key: a redrive after reconnecting clears them.
+    ...(existing?.dead_letters ? { dead_letters: existing.dead_letters } : {}),
   };
 }
 

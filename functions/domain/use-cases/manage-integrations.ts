@@ -1,4 +1,5 @@
 import { addDays, toIsoDay } from '../dates';
+import { summarizeDeadLetters, type DeadLetterSummary } from '../dead-letters';
 import { NO_INTEGRATION, NotFoundError } from '../errors';
 import type { Caller, DayState, Integration, LastSync } from '../model';
 import type { Clock, IntegrationRepository, Log, SecretStore, UsageRepository } from '../ports';
@@ -22,6 +23,8 @@ export interface IntegrationView {
   created_at: string;
   updated_at: string;
   last_sync: LastSync | null;
+  /** Its sync jobs in the dead-letter queue, as far as the pipeline knows; null when none. */
+  dead_letters: DeadLetterSummary | null;
 }
 
 export interface LedgerSummary {
@@ -31,7 +34,8 @@ export interface LedgerSummary {
   oldest_pending: string | null;
 }
 
-export function toView(integration: Integration, manifests: ManifestCatalog): IntegrationView {
+/** The integration as the API shows it at `now` (dead-lettered jobs the queue no longer keeps are left out). */
+export function toView(integration: Integration, manifests: ManifestCatalog, now: Date): IntegrationView {
   return {
     integration_id: integration.integration_id,
     provider: integration.provider,
@@ -45,6 +49,7 @@ export function toView(integration: Integration, manifests: ManifestCatalog): In
     created_at: integration.created_at,
     updated_at: integration.updated_at,
     last_sync: integration.last_sync ?? null,
+    dead_letters: summarizeDeadLetters(integration.dead_letters, now),
   };
 }
 
@@ -62,6 +67,7 @@ async function getOwned(
 export interface ListIntegrationsPorts {
   integrations: Pick<IntegrationRepository, 'list'>;
   manifests: ManifestCatalog;
+  clock: Clock;
 }
 
 export async function listIntegrations(
@@ -69,7 +75,8 @@ export async function listIntegrations(
   ports: ListIntegrationsPorts,
 ): Promise<IntegrationView[]> {
   const items = await ports.integrations.list(caller.teamId);
-  return items.map((item) => toView(item, ports.manifests));
+  const now = ports.clock.now();
+  return items.map((item) => toView(item, ports.manifests, now));
 }
 
 export interface GetIntegrationPorts {
@@ -86,7 +93,8 @@ export async function getIntegration(
   ports: GetIntegrationPorts,
 ): Promise<IntegrationView & { ledger: LedgerSummary }> {
   const integration = await getOwned(caller, integrationId, ports.integrations);
-  const end = toIsoDay(ports.clock.now());
+  const now = ports.clock.now();
+  const end = toIsoDay(now);
   const start = addDays(end, -(LEDGER_SUMMARY_DAYS - 1));
   const entries = await ports.usage.getLedger(caller.teamId, start, end, integrationId);
   const days: LedgerSummary['days'] = {
@@ -109,7 +117,7 @@ export async function getIntegration(
   }
   days.not_fetched = LEDGER_SUMMARY_DAYS - entries.length;
   return {
-    ...toView(integration, ports.manifests),
+    ...toView(integration, ports.manifests, now),
     ledger: {
       window: { start_date: start, end_date: end, days: LEDGER_SUMMARY_DAYS },
       days,
@@ -133,11 +141,12 @@ export async function setSyncEnabled(
 ): Promise<IntegrationView> {
   requireAdmin(caller);
   refuseForImports(await getOwned(caller, integrationId, ports.integrations), 'sync');
+  const now = ports.clock.now();
   const updated = await ports.integrations.update(caller.teamId, integrationId, () => ({
     sync_enabled: syncEnabled,
-    updated_at: ports.clock.now().toISOString(),
+    updated_at: now.toISOString(),
   }));
-  return toView(updated, ports.manifests);
+  return toView(updated, ports.manifests, now);
 }
 
 export interface DeleteIntegrationPorts {

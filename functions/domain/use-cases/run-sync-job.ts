@@ -31,6 +31,15 @@ export class RetryLaterError extends Error {
   }
 }
 
+/**
+ * How a sync failure is worded wherever it is kept (a day's reason, a dead-lettered job): a provider's own
+ * wording of a failed call or of a job to retry, which never carries the key; else the error's message.
+ */
+export function syncErrorText(error: unknown): string {
+  if (error instanceof ProviderCallError || error instanceof RetryLaterError) return error.message;
+  return `error: ${error instanceof Error ? error.message : String(error)}`;
+}
+
 export interface SyncJobPorts {
   providers: ProviderCatalog;
   integrations: Pick<IntegrationRepository, 'get' | 'update'>;
@@ -296,7 +305,7 @@ async function syncDay(
       await run.mark(date, 'failed', run.credentialsRefused(error.message));
       return true;
     }
-    const reason = error instanceof ProviderCallError ? error.message : `error: ${(error as Error).message}`;
+    const reason = syncErrorText(error);
     await run.mark(date, 'failed', reason);
     if (error instanceof ProviderCallError && error.outcome === 'retry_later') {
       // The provider is limiting or down: stop asking, leave later days pending, let the queue redeliver.

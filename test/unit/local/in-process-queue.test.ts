@@ -55,6 +55,44 @@ describe('in-process queue', () => {
     expect(queue.stats('p')).toMatchObject({ succeeded: 2, dead: 1, redelivered: 3 });
   });
 
+  it('keeps dead-lettered messages until a redrive brings them back as new messages, as SQS does', async () => {
+    const seen: { id: string; messageId: string; receives: string }[] = [];
+    let failing = true;
+    const queue = new InProcessQueue(
+      {
+        p: async (event: SQSEvent) => {
+          for (const record of event.Records) {
+            const id = (JSON.parse(record.body) as SyncJob).job_id;
+            seen.push({
+              id,
+              messageId: record.messageId,
+              receives: record.attributes.ApproximateReceiveCount,
+            });
+          }
+          if (!failing) return;
+          return { batchItemFailures: event.Records.map((record) => ({ itemIdentifier: record.messageId })) };
+        },
+      },
+      { visibilityTimeoutMs: 5, maxReceiveCount: 2 },
+    );
+    expect(queue.maxReceiveCount).toBe(2);
+    await queue.enqueue('p', [job('bad')]);
+    await queue.drain();
+    expect(queue.deadLetters('p')).toEqual([expect.objectContaining({ job_id: 'bad' })]);
+    expect(queue.stats('p')).toMatchObject({ dead: 1, deadLetters: 1, waiting: 0 });
+    expect(seen.map((s) => s.receives)).toEqual(['1', '2']);
+
+    failing = false;
+    expect(queue.redrive('p')).toBe(1);
+    await queue.drain();
+    const redriven = seen[2];
+    expect(redriven).toMatchObject({ id: 'bad', receives: '1' });
+    expect(redriven?.messageId).not.toBe(seen[0]?.messageId);
+    expect(queue.deadLetters('p')).toEqual([]);
+    expect(queue.stats('p')).toMatchObject({ succeeded: 1, deadLetters: 0 });
+    expect(queue.redrive('p')).toBe(0);
+  });
+
   it('treats a thrown handler as failure of the whole batch', async () => {
     let calls = 0;
     const queue = new InProcessQueue(

@@ -60,6 +60,7 @@ export async function settings({ api, session, refresh }: ViewContext): Promise<
   };
   const rows = integrations.map((integration) => {
     const sync = integration.last_sync;
+    const deadLetters = integration.dead_letters;
     const toggle = h('input', {
       type: 'checkbox',
       role: 'switch',
@@ -134,6 +135,14 @@ export async function settings({ api, session, refresh }: ViewContext): Promise<
           ? `${when(sync.finished_at)} — ${sync.outcome}, ${sync.days_ok} days ok${sync.days_failed ? `, ${sync.days_failed} failed` : ''}${sync.days_pending ? `, ${sync.days_pending} pending` : ''}`
           : 'Not yet',
         sync?.message && h('div', { class: 'hint' }, sync.message),
+        deadLetters &&
+          h(
+            'div',
+            { class: 'hint', 'data-testid': `dead-letters-${integration.provider}` },
+            `${deadLetters.jobs === 1 ? '1 sync job' : `${deadLetters.jobs} sync jobs`} failed every retry ` +
+              `(newest ${when(deadLetters.newest.dead_lettered_at)}: ${deadLetters.newest.error}); ` +
+              'their days are asked for again in the daily run.',
+          ),
       ),
       h('td', {}, h('label', { class: 'switch' }, toggle, ' Daily sync')),
       h('td', {}, syncNow, ' ', disconnect),

@@ -320,6 +320,25 @@ describe('connecting an integration', () => {
       expect(await integrations.claimManualSync('t', id, clock.now(), 60)).toMatchObject({ claimed: false });
     });
 
+    it('keeps the jobs its dead-letter queue holds: they are still there whatever the key', async () => {
+      const { connect, integrations } = setup();
+      const first = await connect();
+      const id = first.integration.integration_id;
+      const deadLetters = [
+        {
+          job_id: 'job_1',
+          sync_id: 'sync_1',
+          trigger: 'scheduled' as const,
+          dates: ['2026-06-13'],
+          dead_lettered_at: '2026-06-15T04:00:00.000Z',
+          error: 'fake 2026-06-13: unavailable (500): Internal server error',
+        },
+      ];
+      await integrations.update('t', id, () => ({ dead_letters: deadLetters }));
+      await connect({ apiKey: 'sk-test-rotated-9876543210' });
+      expect((await integrations.get('t', id))?.dead_letters).toEqual(deadLetters);
+    });
+
     it('plans the backfill again without downgrading days already stored', async () => {
       const { connect, usage } = setup();
       const first = await connect();

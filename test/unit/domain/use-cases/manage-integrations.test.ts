@@ -125,6 +125,7 @@ describe('listing integrations', () => {
       created_at: '2026-06-01T00:00:00.000Z',
       updated_at: '2026-06-01T00:00:00.000Z',
       last_sync: null,
+      dead_letters: null,
     });
   });
 });
