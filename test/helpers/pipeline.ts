@@ -29,6 +29,7 @@ import {
   type FakeGitHubServer,
 } from '../../local/fakes/github-copilot';
 import { API_BASE_PATH } from '../../functions/routes';
+import type { ProviderContext } from '../../functions/providers/types';
 
 /**
  * The whole pipeline for an integration test: fresh tables in the shared DynamoDB Local, the fake
@@ -88,6 +89,8 @@ export async function startPipeline(options: {
    * the page's configuration (e.g. a hosted sign-in), read when asked for.
    */
   page?: boolean | { config: () => PageConfig };
+  /** Replaces parts of the provider context over the test defaults (e.g. a fetch that times out sooner). */
+  providerContext?: Partial<ProviderContext>;
 }): Promise<TestPipeline> {
   if (!process.env.AWS_ENDPOINT_URL_DYNAMODB) throw new Error('DynamoDB Local is not running (global setup)');
   let current = new Date(options.now);
@@ -121,7 +124,10 @@ export async function startPipeline(options: {
     paceWindowScale: PACE_SCALE,
     clock,
     // Waits are real but short: retry-after and backoff behaviour is measured in unit tests.
-    providerContext: { sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.min(ms, 20))) },
+    providerContext: {
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, Math.min(ms, 20))),
+      ...options.providerContext,
+    },
     queue: { visibilityTimeoutMs: 30, maxReceiveCount: 3 },
   });
   const keys = await loadOrCreateSigningKeys(join(dataDir, 'jwt.json'));

@@ -124,6 +124,22 @@ describe('GitHub Copilot provider against the fake GitHub', () => {
       );
     });
 
+    it('the fake answers 401 and 529 faults as GitHub and a gateway would, and late with a slow fault', async () => {
+      const get = () =>
+        fetch(`${fake.url}/orgs/demo-org`, { headers: { authorization: `Bearer ${DEMO_GITHUB_TOKEN}` } });
+      fake.faults.add({ kind: 'status', status: 401 });
+      fake.faults.add({ kind: 'status', status: 529 });
+      const refused = await get();
+      expect(refused.status).toBe(401);
+      await expect(refused.json()).resolves.toMatchObject({ message: 'Bad credentials' });
+      expect((await get()).status).toBe(529);
+      fake.faults.add({ kind: 'slow', delayMs: 150, path: '/orgs/' });
+      const started = performance.now();
+      expect((await get()).status).toBe(200);
+      expect(performance.now() - started).toBeGreaterThanOrEqual(100);
+      expect(fake.faults.pending()).toBe(0);
+    });
+
     it('GitHub down is "try again", not a refused token', async () => {
       fake.faults.add({ kind: 'status', status: 503, times: Infinity });
       await expect(provider.verifyCredentials(org(), ctx)).rejects.toBeInstanceOf(ProviderUnavailableError);

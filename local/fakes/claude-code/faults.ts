@@ -1,18 +1,22 @@
+import { BODY_DAMAGES, type BodyDamage } from '../shared/damaged-body';
 import { isValidDay } from './data';
 
 /**
  * Faults a test (or a person, through POST /__fake/faults) queues to make the fake misbehave the way
- * the real API can: error statuses, rate limits with retry-after, and slow answers.
+ * the real API can: error statuses, rate limits with or without retry-after, slow answers, and answers
+ * whose JSON is malformed or cut short.
  */
 export type FaultStatus = 400 | 401 | 403 | 429 | 500 | 529;
 
 export interface FaultSpec {
-  /** Omitted: the fault only delays (delayMs), then the request is served normally. */
+  /** Omitted: the fault only delays (delayMs) or damages (damage) the normal answer. */
   status?: FaultStatus;
   /** How many matching requests it applies to; default 1; Infinity allowed. */
   times?: number;
-  /** For 429: the retry-after header in seconds; default 1. */
-  retryAfterSeconds?: number;
+  /** For 429: the retry-after header in seconds; default 1; null sends none. */
+  retryAfterSeconds?: number | null;
+  /** The answer's JSON is malformed or cut short (served with status 200 unless `status` says otherwise). */
+  damage?: BodyDamage;
   /** Answer only after this many milliseconds. */
   delayMs?: number;
   /** Only requests whose path starts with this; default every /v1/ path. */
@@ -46,13 +50,20 @@ function isValidTimes(value: unknown): boolean {
 }
 
 function checkFields(spec: Record<string, unknown>): string | undefined {
-  const { status, times, retryAfterSeconds, delayMs, pathPrefix, date } = spec;
+  const { status, times, retryAfterSeconds, delayMs, pathPrefix, date, damage } = spec;
   if (times !== undefined && !isValidTimes(times)) return 'times must be a positive integer or Infinity';
   if (status !== undefined && !FAULT_STATUSES.includes(status as number)) {
     return `status must be one of ${FAULT_STATUSES.join(', ')}`;
   }
-  if (retryAfterSeconds !== undefined && !isNonNegativeNumber(retryAfterSeconds)) {
-    return 'retryAfterSeconds must be a non-negative number';
+  if (
+    retryAfterSeconds !== undefined &&
+    retryAfterSeconds !== null &&
+    !isNonNegativeNumber(retryAfterSeconds)
+  ) {
+    return 'retryAfterSeconds must be a non-negative number or null';
+  }
+  if (damage !== undefined && !BODY_DAMAGES.includes(damage as BodyDamage)) {
+    return `damage must be one of ${BODY_DAMAGES.join(', ')}`;
   }
   if (delayMs !== undefined && !(isNonNegativeNumber(delayMs) && delayMs <= MAX_DELAY_MS)) {
     return `delayMs must be between 0 and ${MAX_DELAY_MS}`;
@@ -63,7 +74,9 @@ function checkFields(spec: Record<string, unknown>): string | undefined {
   if (date !== undefined && !(typeof date === 'string' && isValidDay(date))) {
     return 'date must be a YYYY-MM-DD day';
   }
-  if (status === undefined && delayMs === undefined) return 'a fault needs a status, a delayMs or both';
+  if (status === undefined && delayMs === undefined && damage === undefined) {
+    return 'a fault needs a status, a delayMs, a damage or several of them';
+  }
   return undefined;
 }
 

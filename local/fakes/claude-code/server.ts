@@ -11,6 +11,7 @@ import {
   type GeneratorOptions,
 } from './data';
 import { FaultQueue, parseFaultSpec, type FaultSpec, type FaultStatus } from './faults';
+import { damageBody, type BodyDamage } from '../shared/damaged-body';
 import { createSleeper, listen } from '../shared/server';
 
 /**
@@ -179,12 +180,16 @@ function newRequestId(): string {
   return id;
 }
 
-function createReply(response: ServerResponse, onStatus: (status: number) => void = () => {}): Reply {
+function createReply(
+  response: ServerResponse,
+  onStatus: (status: number) => void = () => {},
+  damage?: BodyDamage,
+): Reply {
   const requestId = newRequestId();
   const json = (status: number, body: unknown, headers: Record<string, string> = {}) => {
     // A slow answer may outlive its client (or the server); there is nobody left to answer.
     if (response.destroyed || response.headersSent) return;
-    const text = JSON.stringify(body);
+    const text = damage ? damageBody(JSON.stringify(body), damage) : JSON.stringify(body);
     response.writeHead(status, {
       ...headers,
       'content-type': 'application/json',
@@ -203,7 +208,9 @@ function createReply(response: ServerResponse, onStatus: (status: number) => voi
 
 function faultRefusal(fault: FaultSpec & { status: FaultStatus }): Refusal {
   const headers: Record<string, string> = {};
-  if (fault.status === 429) headers['retry-after'] = String(Math.ceil(fault.retryAfterSeconds ?? 1));
+  if (fault.status === 429 && fault.retryAfterSeconds !== null) {
+    headers['retry-after'] = String(Math.ceil(fault.retryAfterSeconds ?? 1));
+  }
   return { status: fault.status, ...FAULT_ERRORS[fault.status], headers };
 }
 
@@ -317,9 +324,9 @@ async function handleApiRequest(
   url: URL,
 ): Promise<void> {
   const recorded = recordRequest(state, request, url);
-  const reply = createReply(response, (status) => (recorded.status = status));
   const day = toUtcDay(url.searchParams.get('starting_at') ?? '');
   const fault = state.faults.take({ path: url.pathname, day });
+  const reply = createReply(response, (status) => (recorded.status = status), fault?.damage);
   if (fault?.delayMs) await state.sleep(fault.delayMs);
   if (fault?.status !== undefined) return reply.error(faultRefusal({ ...fault, status: fault.status }));
   handleApi(state, request, url, reply);

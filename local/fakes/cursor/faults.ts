@@ -1,14 +1,19 @@
+import { BODY_DAMAGES, type BodyDamage } from '../shared/damaged-body';
+
 /**
  * Faults a test (or a person, through POST /__fake/faults) queues to make the fake Cursor API misbehave
  * the ways the real one can: error statuses (with Cursor's `{error, message}` body or a body of your
- * own), rate limits with or without `Retry-After`, and slow answers. Each applies to the next `times`
- * matching requests (default 1), before authentication and normal handling, as an outage would.
+ * own), rate limits with or without `Retry-After`, slow answers, and answers whose JSON is malformed or cut
+ * short. Each applies to the next `times` matching requests (default 1), before authentication and normal
+ * handling, as an outage would.
  */
-export type CursorFaultStatus = 400 | 401 | 403 | 404 | 429 | 500 | 502 | 503;
+export type CursorFaultStatus = 400 | 401 | 403 | 404 | 429 | 500 | 502 | 503 | 529;
 
 export interface CursorFault {
-  /** Omitted: the fault only delays (delayMs), then the request is served normally. */
+  /** Omitted: the fault only delays (delayMs) or damages (damage) the normal answer. */
   status?: CursorFaultStatus;
+  /** The answer's JSON is malformed or cut short. */
+  damage?: BodyDamage;
   /** Only requests whose path starts with this (e.g. "/teams/daily-usage-data"); default every API path. */
   pathPrefix?: string;
   /** How many matching requests it applies to; default 1; Infinity (or "Infinity" in JSON) for all. */
@@ -21,7 +26,7 @@ export interface CursorFault {
   delayMs?: number;
 }
 
-const FAULT_STATUSES: readonly number[] = [400, 401, 403, 404, 429, 500, 502, 503];
+const FAULT_STATUSES: readonly number[] = [400, 401, 403, 404, 429, 500, 502, 503, 529];
 /** Longer delays would outlive any sensible client timeout and only hold sockets open. */
 const MAX_DELAY_MS = 600_000;
 
@@ -35,6 +40,8 @@ export const FAULT_BODIES: Record<CursorFaultStatus, { error: string; message: s
   500: { error: 'Internal Server Error', message: 'An unexpected error occurred' },
   502: { error: 'Bad Gateway', message: 'The server received an invalid response from an upstream server' },
   503: { error: 'Service Unavailable', message: 'The service is temporarily unavailable' },
+  // Not a status Cursor documents: what an overloaded upstream on its way may answer.
+  529: { error: 'Overloaded', message: 'The service is overloaded' },
 };
 
 function isNonNegativeNumber(value: unknown): value is number {
@@ -42,7 +49,7 @@ function isNonNegativeNumber(value: unknown): value is number {
 }
 
 function checkFields(fault: Record<string, unknown>): string | undefined {
-  const { status, times, retryAfterSeconds, delayMs, pathPrefix, body } = fault;
+  const { status, times, retryAfterSeconds, delayMs, pathPrefix, body, damage } = fault;
   if (times !== undefined && times !== Infinity && !(Number.isInteger(times) && (times as number) >= 1)) {
     return 'times must be a positive integer or "Infinity"';
   }
@@ -61,7 +68,12 @@ function checkFields(fault: Record<string, unknown>): string | undefined {
   if (body !== undefined && (typeof body !== 'object' || body === null || Array.isArray(body))) {
     return 'body must be a JSON object';
   }
-  if (status === undefined && delayMs === undefined) return 'a fault needs a status, a delayMs or both';
+  if (damage !== undefined && !BODY_DAMAGES.includes(damage as BodyDamage)) {
+    return `damage must be one of ${BODY_DAMAGES.join(', ')}`;
+  }
+  if (status === undefined && delayMs === undefined && damage === undefined) {
+    return 'a fault needs a status, a delayMs, a damage or several of them';
+  }
   return undefined;
 }
 

@@ -20,6 +20,7 @@ import {
   type GeneratedEvent,
 } from './data';
 import { CursorFaultQueue, FAULT_BODIES, parseCursorFault, type CursorFault } from './faults';
+import { damageBody, type BodyDamage } from '../shared/damaged-body';
 import { createSleeper, listen } from '../shared/server';
 
 /**
@@ -135,6 +136,8 @@ interface Answer {
   status: number;
   body: unknown;
   headers?: Record<string, string>;
+  /** A fault's damage to the JSON sent. */
+  damage?: BodyDamage;
 }
 
 function error(status: keyof typeof FAULT_BODIES, message?: string): Answer {
@@ -573,7 +576,8 @@ function authenticate(state: State, request: IncomingMessage): Answer | undefine
 function send(response: ServerResponse, answer: Answer): void {
   // A slow answer may outlive its client (or the server); there is nobody left to answer.
   if (response.destroyed || response.headersSent) return;
-  const text = answer.body === undefined ? '' : JSON.stringify(answer.body);
+  const json = answer.body === undefined ? '' : JSON.stringify(answer.body);
+  const text = answer.damage ? damageBody(json, answer.damage) : json;
   response.writeHead(answer.status, {
     ...answer.headers,
     'content-type': 'application/json; charset=utf-8',
@@ -608,7 +612,7 @@ function faultAnswer(fault: CursorFault & { status: NonNullable<CursorFault['sta
     : { ...answer, headers: { 'retry-after': String(Math.ceil(fault.retryAfterSeconds)) } };
 }
 
-/** Faults first (as an outage would), then auth, the route, the rate limit, the body, the endpoint. */
+/** Faults first (as an outage would), then the normal answer (which a fault may damage). */
 async function answerApi(
   state: State,
   request: IncomingMessage,
@@ -622,8 +626,21 @@ async function answerApi(
 
   const fault = state.faults.take(url.pathname);
   if (fault?.delayMs) await state.sleep(fault.delayMs);
-  if (fault?.status !== undefined) return faultAnswer({ ...fault, status: fault.status });
+  const answer =
+    fault?.status !== undefined
+      ? faultAnswer({ ...fault, status: fault.status })
+      : answerNormally(state, request, url, recorded, parsed);
+  return fault?.damage ? { ...answer, damage: fault.damage } : answer;
+}
 
+/** Auth, the route, the rate limit, the body, the endpoint. */
+function answerNormally(
+  state: State,
+  request: IncomingMessage,
+  url: URL,
+  recorded: CursorRecordedRequest,
+  parsed: { value: unknown } | undefined,
+): Answer {
   const refusal = authenticate(state, request);
   if (refusal) return refusal;
   const route = ROUTES.get(url.pathname);
@@ -638,7 +655,7 @@ async function answerApi(
   }
 
   if (route.method === 'POST') {
-    if (text !== '' && !parsed) return badRequest('Invalid JSON body');
+    if (recorded.body !== undefined && !parsed) return badRequest('Invalid JSON body');
     const body = parsed?.value ?? {};
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
       return badRequest('The body must be a JSON object');

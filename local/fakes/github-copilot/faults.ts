@@ -6,7 +6,7 @@ export type GitHubFault =
   /** An error answer on API paths containing `path` (default: every API path), optionally for one `day`. */
   | {
       kind: 'status';
-      status: 403 | 404 | 429 | 500 | 502 | 503;
+      status: 401 | 403 | 404 | 429 | 500 | 502 | 503 | 529;
       path?: string;
       day?: string;
       /** 403/429 as GitHub sends rate limits: primary (remaining 0 + reset) or secondary (message + retry-after). */
@@ -14,6 +14,8 @@ export type GitHubFault =
       retryAfterSeconds?: number;
       times?: number;
     }
+  /** API answers on paths containing `path` (default: every API path), optionally for one `day`, come late. */
+  | { kind: 'slow'; delayMs: number; path?: string; day?: string; times?: number }
   /** Report calls hand out links that have already expired. */
   | { kind: 'expired_link'; times?: number }
   /** Downloads stop in the middle of a record (the file is cut short). */
@@ -21,7 +23,9 @@ export type GitHubFault =
   /** Downloads carry one line that is not JSON, in the middle of the file. */
   | { kind: 'bad_line'; times?: number };
 
-const STATUSES = [403, 404, 429, 500, 502, 503];
+const STATUSES = [401, 403, 404, 429, 500, 502, 503, 529];
+/** Longer delays would outlive any sensible client timeout and only hold sockets open. */
+const MAX_DELAY_MS = 600_000;
 
 export function checkFault(input: unknown): GitHubFault | string {
   if (typeof input !== 'object' || input === null || Array.isArray(input))
@@ -39,12 +43,17 @@ export function checkFault(input: unknown): GitHubFault | string {
         return 'rateLimit must be "primary" or "secondary"';
       }
       return fault as GitHubFault;
+    case 'slow':
+      if (!(typeof fault.delayMs === 'number' && fault.delayMs >= 0 && fault.delayMs <= MAX_DELAY_MS)) {
+        return `delayMs must be between 0 and ${MAX_DELAY_MS}`;
+      }
+      return fault as GitHubFault;
     case 'expired_link':
     case 'truncated_file':
     case 'bad_line':
       return fault as GitHubFault;
     default:
-      return 'kind must be one of status, expired_link, truncated_file, bad_line';
+      return 'kind must be one of status, slow, expired_link, truncated_file, bad_line';
   }
 }
 
@@ -72,7 +81,7 @@ export class GitHubFaultQueue {
   ): Extract<GitHubFault, { kind: K }> | undefined {
     const index = this.entries.findIndex(({ fault }) => {
       if (fault.kind !== kind) return false;
-      if (fault.kind !== 'status') return true;
+      if (fault.kind !== 'status' && fault.kind !== 'slow') return true;
       return (
         (fault.path === undefined || target.path.includes(fault.path)) &&
         (fault.day === undefined || fault.day === target.day)

@@ -2,6 +2,7 @@ import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypt
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { addDays, isValidDay, utcDayOf } from '../shared/seeded';
+import { createSleeper } from '../shared/server';
 import {
   fakeDevelopers,
   lastActivity,
@@ -266,7 +267,14 @@ function faultAnswer(
   headers: Record<string, string>,
 ): number {
   const faultHeaders = { ...headers };
-  let message = fault.status >= 500 ? 'Server Error' : fault.status === 404 ? 'Not Found' : 'Forbidden';
+  let message =
+    fault.status >= 500
+      ? 'Server Error'
+      : fault.status === 404
+        ? 'Not Found'
+        : fault.status === 401
+          ? 'Bad credentials'
+          : 'Forbidden';
   if (fault.rateLimit === 'primary') {
     faultHeaders['x-ratelimit-remaining'] = '0';
     // On the fake's clock, which is the clock its clients read in tests.
@@ -651,6 +659,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
   const prefix = options.apiPrefix ?? '';
   const graphql = graphqlPath(prefix);
   const requests: GitHubRecordedRequest[] = [];
+  const sleeper = createSleeper();
 
   const server: Server = createServer((request, response) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
@@ -682,6 +691,12 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     } else {
       const apiUrl = new URL(url);
       apiUrl.pathname = url.pathname.slice(prefix.length);
+      const day = apiUrl.searchParams.get('day') ?? undefined;
+      const slow = context.faults.take('slow', { path: apiUrl.pathname, day });
+      if (slow) {
+        void sleeper.sleep(slow.delayMs).then(() => record(serveApi(context, request, apiUrl, response)));
+        return;
+      }
       status = serveApi(context, request, apiUrl, response);
     }
     record(status);
@@ -707,6 +722,7 @@ export async function startFakeGitHub(options: FakeGitHubOptions = {}): Promise<
     allowToken: (token) => void context.tokens.add(token),
     close: () =>
       new Promise<void>((resolve, reject) => {
+        sleeper.cancelAll();
         server.closeAllConnections();
         server.close((error) => (error ? reject(error) : resolve()));
       }),

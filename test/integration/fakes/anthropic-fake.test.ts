@@ -363,6 +363,32 @@ describe('fake Anthropic Admin API', () => {
       expect(slow.ms).toBeGreaterThanOrEqual(150);
     });
 
+    it('429 with retryAfterSeconds null sends no retry-after', async () => {
+      fake.faults.add({ status: 429, retryAfterSeconds: null });
+      const limited = await call(fake, '/v1/organizations/me');
+      expectError(limited, 429, 'rate_limit_error');
+      expect(limited.headers.get('retry-after')).toBeNull();
+    });
+
+    it('a damaged answer: malformed JSON, then JSON cut short, then the normal answer', async () => {
+      const text = async () =>
+        (
+          await fetch(`${fake.url}/v1/organizations/me`, {
+            headers: { 'x-api-key': DEMO_ANTHROPIC_ADMIN_KEY, 'anthropic-version': '2023-06-01' },
+          })
+        ).text();
+      fake.faults.add({ damage: 'malformed' });
+      fake.faults.add({ damage: 'truncated' });
+      const malformed = await text();
+      const truncated = await text();
+      const normal = await text();
+      expect(() => JSON.parse(malformed)).toThrow(SyntaxError);
+      expect(() => JSON.parse(truncated)).toThrow(SyntaxError);
+      expect(normal.startsWith(truncated) && truncated.length < normal.length).toBe(true);
+      expect(JSON.parse(normal)).toMatchObject({ type: 'organization' });
+      expect(() => fake.faults.add({ damage: 'gzip' as 'malformed' })).toThrow(/damage/);
+    });
+
     it('refuses an invalid fault', () => {
       expect(() => fake.faults.add({ times: 1 })).toThrow(/Invalid fault/);
       expect(() => fake.faults.add({ status: 418 as 400 })).toThrow(/status/);

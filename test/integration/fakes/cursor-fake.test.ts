@@ -629,6 +629,28 @@ describe('fake Cursor Admin API', () => {
       expect(custom).toMatchObject({ status: 502, body: { error: 'upstream' } });
     });
 
+    it('damages an answer (malformed JSON, or JSON cut short) and answers 529 as an overloaded gateway', async () => {
+      const text = async () =>
+        (
+          await fetch(`${fake.url}${CURSOR_PATHS.members}`, {
+            headers: { authorization: basic(DEMO_CURSOR_KEY) },
+          })
+        ).text();
+      fake.faults.add({ damage: 'malformed', pathPrefix: CURSOR_PATHS.members });
+      fake.faults.add({ damage: 'truncated', pathPrefix: CURSOR_PATHS.members });
+      const malformed = await text();
+      const truncated = await text();
+      const normal = await text();
+      expect(() => JSON.parse(malformed)).toThrow(SyntaxError);
+      expect(() => JSON.parse(truncated)).toThrow(SyntaxError);
+      expect(normal.startsWith(truncated) && truncated.length < normal.length).toBe(true);
+      fake.faults.add({ status: 529 });
+      expect(await call(fake, CURSOR_PATHS.members)).toMatchObject({
+        status: 529,
+        body: { error: 'Overloaded' },
+      });
+    });
+
     it('delays a slow answer and then serves it normally', async () => {
       fake.faults.add({ delayMs: 150, pathPrefix: CURSOR_PATHS.members });
       expect((await call(fake, CURSOR_PATHS.members)).status).toBe(200);
