@@ -6,7 +6,8 @@ const tsJest = [
 const common = {
   extensionsToTreatAsEsm: ['.ts'],
   transform: { '^.+\\.ts$': tsJest },
-  testEnvironment: 'node',
+  // Jest's node environment, which also records what a run shows for the secret exposure check.
+  testEnvironment: '<rootDir>/test/helpers/exposure-environment.ts',
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   setupFiles: ['<rootDir>/test/helpers/env.ts'],
 };

@@ -8,6 +8,7 @@ import type {
 import type { JWTPayload } from 'jose';
 import { API_BASE_PATH, httpRoutes, type HttpFunctionName, type HttpRoute } from '../functions/routes';
 import { problemOf } from '../functions/shared/problem';
+import { exposureCaptureFromEnv, recordAnswer } from './exposure-capture';
 import { lambdaContext } from './lambda-context';
 import type { PageFile } from './page';
 
@@ -159,7 +160,9 @@ export async function startLocalApi(
   options: LocalApiOptions,
 ): Promise<{ url: string; port: number; close(): Promise<void> }> {
   const compiled = httpRoutes.map(compile);
+  const capture = exposureCaptureFromEnv();
   const server = createServer((request, response) => {
+    if (capture) recordAnswer(capture, request, response);
     void (async () => {
       const url = new URL(request.url ?? '/', 'http://127.0.0.1');
       try {
@@ -266,6 +269,7 @@ export async function startLocalApi(
         }
         problem(response, 500, 'Internal error', 'The local API failed; see its log.', url.pathname);
         console.error('the local API failed', error);
+        capture?.error('local API', error);
       }
     })();
   });

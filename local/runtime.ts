@@ -44,6 +44,7 @@ import type { ProviderContext } from '../functions/providers/types';
 import { log } from '../functions/shared/observability';
 import type { HttpFunctionName } from '../functions/routes';
 import type { LambdaHttpHandler } from './api-server';
+import { recordingThrows, registeringSentKeys } from './exposure-capture';
 import { ATTRIBUTION_QUEUE, IMPORTS_QUEUE, InProcessQueue, type QueueOptions } from './in-process-queue';
 import type { LocalS3 } from './s3-local';
 import { lambdaContext } from './lambda-context';
@@ -131,7 +132,7 @@ export function createLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
     }),
   ]);
   // Same delivery shape as the stack: FETCHER_BATCH_SIZE jobs per invocation, at most maxConcurrency at once.
-  const queue = new InProcessQueue(consumers, {
+  const queue = new InProcessQueue(recordingThrows(consumers, 'queue consumer'), {
     batchSize: FETCHER_BATCH_SIZE,
     maxReceiveCount: SYNC_JOB_DELIVERY.maxReceiveCount,
     concurrency: (provider) => providerManifests.find((m) => m.id === provider)?.limits.maxConcurrency ?? 1,
@@ -139,7 +140,12 @@ export function createLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
   });
   const pacer = requestPacer(env, options.paceWindowScale);
   const providers = createProviderCatalog(
-    providerContextFactory(env, { now: () => clock.now(), pacer, ...options.providerContext }),
+    providerContextFactory(env, {
+      now: () => clock.now(),
+      pacer,
+      ...options.providerContext,
+      ...registeringSentKeys(options.providerContext?.fetch),
+    }),
   );
   const ports: LocalPorts = {
     providers,

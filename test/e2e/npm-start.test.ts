@@ -4,6 +4,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
+import { exposureCaptureFromEnv } from '../../local/exposure-capture';
 import { demoPerson } from '../../local/fakes/shared/people';
 import { issueToken, loadOrCreateSigningKeys } from '../../local/jwt';
 
@@ -73,7 +74,10 @@ describe('npm start', () => {
   afterAll(async () => {
     // A failed assertion must not leave a pipeline (and its Java process) running behind the test.
     for (const child of running) if (child.exitCode === null) await stop(child);
-    rmSync(dataDir, { recursive: true, force: true });
+    // Its DynamoDB Local's files and sealed keys: kept for the exposure check when it runs.
+    const capture = exposureCaptureFromEnv();
+    if (capture) capture.keepFolder(dataDir);
+    else rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('backfills the demo team, serves its dashboard, stops cleanly, and reuses the data on restart', async () => {

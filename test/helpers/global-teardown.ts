@@ -1,3 +1,14 @@
+import { finishExposureCheck } from './exposure-check';
+
+/** The secret exposure check (it fails the run on a finding), then DynamoDB Local stops. */
 export default async function globalTeardown(): Promise<void> {
-  await globalThis.__DYNAMODB_LOCAL__?.stop();
+  const dynamo = globalThis.__DYNAMODB_LOCAL__;
+  let failure: Error | undefined;
+  try {
+    if (globalThis.__EXPOSURE_RUN__)
+      ({ failure } = await finishExposureCheck(globalThis.__EXPOSURE_RUN__, dynamo?.endpoint));
+  } finally {
+    await dynamo?.stop();
+  }
+  if (failure) throw failure;
 }

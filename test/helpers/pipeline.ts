@@ -2,12 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import {
-  DeleteTableCommand,
-  DynamoDBClient,
-  ResourceNotFoundException,
-  ScanCommand,
-} from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { ensureTables } from '../../local/create-tables';
 import { startLocalApi } from '../../local/api-server';
@@ -29,6 +24,8 @@ import {
   type FakeGitHubServer,
 } from '../../local/fakes/github-copilot';
 import { API_BASE_PATH } from '../../functions/routes';
+import { exposureCaptureFromEnv } from '../../local/exposure-capture';
+import { dropTestTables } from './test-tables';
 import type { ProviderContext } from '../../functions/providers/types';
 
 /**
@@ -145,14 +142,6 @@ export async function startPipeline(options: {
   });
   const baseUrl = `${api.url}${API_BASE_PATH}`;
 
-  const dropTable = async (name: string) => {
-    try {
-      await dynamo.send(new DeleteTableCommand({ TableName: name }));
-    } catch (error) {
-      if (!(error instanceof ResourceNotFoundException)) throw error;
-    }
-  };
-
   const scanTable = async (envVar: string) => {
     const items: Record<string, unknown>[] = [];
     let start: Record<string, unknown> | undefined;
@@ -211,7 +200,7 @@ export async function startPipeline(options: {
       return JSON.stringify(tables.flat());
     },
     async breakStorage() {
-      for (const name of Object.values(tableNames)) await dropTable(name);
+      await dropTestTables(dynamo, Object.values(tableNames));
     },
     async close() {
       runtime.close();
@@ -220,9 +209,12 @@ export async function startPipeline(options: {
       await github.close();
       await cursor.close();
       await s3.close();
-      for (const name of Object.values(tableNames)) await dropTable(name);
+      await dropTestTables(dynamo, Object.values(tableNames));
       dynamo.destroy();
-      rmSync(dataDir, { recursive: true, force: true });
+      // The local secret store's sealed keys and the uploaded files: kept for the exposure check when it runs.
+      const capture = exposureCaptureFromEnv();
+      if (capture) capture.keepFolder(dataDir);
+      else rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

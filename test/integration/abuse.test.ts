@@ -3,6 +3,7 @@ import { SORT_FIELDS } from '../../functions/domain/people';
 import { httpRoutes } from '../../functions/routes';
 import { DEMO_ANTHROPIC_ADMIN_KEY } from '../../local/fakes/claude-code';
 import { startPipeline, type TestPipeline } from '../helpers/pipeline';
+import { TEST_KEYS } from '../helpers/provider-keys';
 
 /**
  * Generated bad input (fast-check) for every endpoint through the local gateway: wrong types, missing and extra
@@ -16,7 +17,7 @@ const CASES = 1_000;
 /** One seed, so that a run can be repeated; FC_SEED=<n> explores others (a failure prints its seed and path). */
 const SEED = Number(process.env.FC_SEED ?? 20_261_130);
 /** Sent in some fields of each case: an answer that contains it echoed a submitted value. */
-const MARKER = 'sk-ant-admin01-MARKERzz9';
+const MARKER = TEST_KEYS.echoMarker;
 
 type Case = { path: string; query?: string; body?: string; contentType?: string };
 

@@ -1,9 +1,10 @@
 import { DEMO_ANTHROPIC_ADMIN_KEY } from '../../local/fakes/claude-code';
 import { startPipeline, type TestPipeline } from '../helpers/pipeline';
+import { TEST_KEYS } from '../helpers/provider-keys';
 
 /** Connect validation, roles, tenancy walls, disconnect and the schedule, through the local API. */
 const NOW = '2026-06-15T12:00:00Z';
-const OTHER_VALID_KEY = `sk-ant-admin01-${'Z'.repeat(90)}`;
+const OTHER_VALID_KEY = TEST_KEYS.anthropicOtherAdmin;
 
 describe('API contract', () => {
   let pipeline: TestPipeline;
@@ -35,7 +36,7 @@ describe('API contract', () => {
       ['a malformed key', { provider: 'claude_code', api_key: 'not-a-key' }, 400, /Admin/],
       [
         'an inference key',
-        { provider: 'claude_code', api_key: `sk-ant-api03-${'a'.repeat(90)}` },
+        { provider: 'claude_code', api_key: TEST_KEYS.anthropicInference },
         400,
         /Admin API key/,
       ],
@@ -72,7 +73,7 @@ describe('API contract', () => {
       ],
       [
         'a Copilot connect without org or enterprise',
-        { provider: 'github_copilot', api_key: 'ghp_x' },
+        { provider: 'github_copilot', api_key: TEST_KEYS.githubMalformed },
         400,
         /options/,
       ],

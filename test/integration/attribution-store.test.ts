@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoAttributionStore } from '../../functions/adapters/dynamodb/attribution-store';
 import { DynamoRosterRepository } from '../../functions/adapters/dynamodb/roster-repository';
@@ -19,6 +19,7 @@ import { attributeDays, refreshBlocks } from '../../functions/domain/use-cases/r
 import { ensureTables } from '../../local/create-tables';
 import { integrationRecord, memoryLog } from '../helpers/memory-ports';
 import { storeDay, type Use } from '../helpers/stored-days';
+import { dropTestTables } from '../helpers/test-tables';
 
 /**
  * The pre-aggregates on DynamoDB Local under the concurrency they meet in AWS: several fetchers of one team
@@ -65,7 +66,7 @@ describe('attribution store on DynamoDB Local', () => {
     rosters = new DynamoRosterRepository(documents, names[integrationsTable.envVar] as string);
   });
   afterAll(async () => {
-    for (const name of Object.values(names)) await dynamo.send(new DeleteTableCommand({ TableName: name }));
+    await dropTestTables(dynamo, Object.values(names));
     dynamo.destroy();
   });
 

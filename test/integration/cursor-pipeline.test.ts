@@ -6,6 +6,7 @@ import {
   type CursorUsageRow,
 } from '../../local/fakes/cursor';
 import { CURSOR_TEST_RATE, startPipeline, type TestPipeline } from '../helpers/pipeline';
+import { TEST_KEYS } from '../helpers/provider-keys';
 
 /**
  * Cursor end to end on real parts: DynamoDB Local, the fake Cursor Admin API over HTTP (paged daily usage,
@@ -25,7 +26,7 @@ const ADMIN_PATHS = [
 /** Days the fake keeps: older days are answered with no rows at all. */
 const HISTORY_DAYS = 75;
 /** A second admin key of the same Cursor team (a rotation). */
-const ROTATED_KEY = `crsr_${'R0tated'.repeat(9)}R`;
+const ROTATED_KEY = TEST_KEYS.cursorRotated;
 
 interface Expected {
   interactions: number;
@@ -128,7 +129,7 @@ describe('Cursor pipeline', () => {
         removedDevelopers: 1,
         historyDays: HISTORY_DAYS,
         seed: 'cursor-pipeline',
-        nonEnterpriseKeys: [`crsr_${'N'.repeat(64)}`],
+        nonEnterpriseKeys: [TEST_KEYS.cursorNonEnterprise],
       },
     });
     admin = await pipeline.token(TEAM, 'admin');
@@ -138,19 +139,19 @@ describe('Cursor pipeline', () => {
   it('refuses a refused key (422), a non-Enterprise team (422 naming Enterprise) and a malformed key (400); stores nothing', async () => {
     const refused = await pipeline.call('POST', '/connect', {
       token: admin,
-      body: { provider: 'cursor', api_key: `crsr_${'x'.repeat(64)}` },
+      body: { provider: 'cursor', api_key: TEST_KEYS.cursorUnknown },
     });
     expect(refused.status).toBe(422);
     expect(String(refused.body.detail)).toMatch(/Cursor refused this key \(Unauthorized: Invalid API key\)/);
     const team = await pipeline.call('POST', '/connect', {
       token: admin,
-      body: { provider: 'cursor', api_key: `crsr_${'N'.repeat(64)}` },
+      body: { provider: 'cursor', api_key: TEST_KEYS.cursorNonEnterprise },
     });
     expect(team.status).toBe(422);
     expect(String(team.body.detail)).toMatch(/Enterprise team/);
     const malformed = await pipeline.call('POST', '/connect', {
       token: admin,
-      body: { provider: 'cursor', api_key: 'crsr_short' },
+      body: { provider: 'cursor', api_key: TEST_KEYS.cursorMalformed },
     });
     expect(malformed.status).toBe(400);
     expect(malformed.body.errors).toEqual([

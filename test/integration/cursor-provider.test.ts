@@ -8,6 +8,7 @@ import {
   startFakeCursor,
   type FakeCursorServer,
 } from '../../local/fakes/cursor';
+import { TEST_KEYS } from '../helpers/provider-keys';
 
 /** The Cursor provider against the fake Cursor Admin API over real HTTP, one behaviour at a time (no pacer). */
 const NOW = new Date('2026-07-10T12:00:00Z');
@@ -54,7 +55,7 @@ describe('Cursor provider against the fake Cursor Admin API', () => {
 
   it('refuses a refused key and a non-Enterprise team with words a person can act on', async () => {
     await expect(
-      cursorProvider.verifyCredentials({ ...credentials, apiKey: `crsr_${'z'.repeat(64)}` }, ctx),
+      cursorProvider.verifyCredentials({ ...credentials, apiKey: TEST_KEYS.cursorUnknown }, ctx),
     ).rejects.toThrow(CredentialsRejectedError);
     fake.faults.add({
       status: 403,

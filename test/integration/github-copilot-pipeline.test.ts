@@ -1,6 +1,7 @@
 import { addDays, daysBetween } from '../../functions/domain/dates';
 import { DEMO_GITHUB_TOKEN, type CopilotUserRecord } from '../../local/fakes/github-copilot';
 import { startPipeline, type TestPipeline } from '../helpers/pipeline';
+import { TEST_KEYS } from '../helpers/provider-keys';
 
 /**
  * GitHub Copilot end to end on real parts: DynamoDB Local, the fake GitHub API over HTTP (report calls,
@@ -13,7 +14,7 @@ const TEAM = 'team-copilot';
 /** A day GitHub publishes no report for (too few users). */
 const WITHHELD = '2026-05-03';
 /** A valid token whose owner may not read Copilot metrics. */
-const NO_PERMISSION_TOKEN = 'github_pat_' + 'NoCopilotMetricsPermission_' + 'a'.repeat(40);
+const NO_PERMISSION_TOKEN = TEST_KEYS.githubNoCopilotPermission;
 
 interface Figures {
   interactions: number;
@@ -119,13 +120,13 @@ describe('GitHub Copilot pipeline', () => {
     expect(response.text).not.toContain(NO_PERMISSION_TOKEN);
     const unknown = await pipeline.call('POST', '/connect', {
       token: admin,
-      body: { provider: 'github_copilot', api_key: 'ghp_' + 'x'.repeat(36), org: 'demo-org' },
+      body: { provider: 'github_copilot', api_key: TEST_KEYS.githubUnknown, org: 'demo-org' },
     });
     expect(unknown.status).toBe(422);
     expect(String(unknown.body.detail)).toMatch(/rejected this token/);
     const refresh = await pipeline.call('POST', '/connect', {
       token: admin,
-      body: { provider: 'github_copilot', api_key: 'ghr_' + 'x'.repeat(36), org: 'demo-org' },
+      body: { provider: 'github_copilot', api_key: TEST_KEYS.githubRefreshToken, org: 'demo-org' },
     });
     expect(refresh.status).toBe(400);
     expect(String(refresh.body.detail)).toMatch(/refresh token/);

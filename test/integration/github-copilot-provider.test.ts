@@ -14,6 +14,7 @@ import type { ProviderContext } from '../../functions/providers/types';
 import type { SeatAssignment } from '../../functions/domain/model';
 import { DEMO_GITHUB_TOKEN, startFakeGitHub, type FakeGitHubServer } from '../../local/fakes/github-copilot';
 import { demoPerson } from '../../local/fakes/shared/people';
+import { TEST_KEYS } from '../helpers/provider-keys';
 
 /** The Copilot provider against the fake GitHub over real HTTP, one behaviour at a time. */
 const NOW = new Date('2026-07-10T12:00:00Z');
@@ -42,7 +43,7 @@ describe('GitHub Copilot provider against the fake GitHub', () => {
   let fake: FakeGitHubServer;
   let ctx: ProviderContext;
   const sleeps: number[] = [];
-  const noPermission = 'ghp_' + 'NoPermission'.repeat(3);
+  const noPermission = TEST_KEYS.githubNoPermission;
 
   beforeAll(async () => {
     fake = await startFakeGitHub({
@@ -89,7 +90,7 @@ describe('GitHub Copilot provider against the fake GitHub', () => {
     it('refuses a fine-grained token for an enterprise before any call', async () => {
       const before = fake.requests.length;
       await expect(
-        provider.verifyCredentials(enterprise('github_pat_' + 'a'.repeat(60)), ctx),
+        provider.verifyCredentials(enterprise(TEST_KEYS.githubFineGrainedForEnterprise), ctx),
       ).rejects.toThrow(/fine-grained tokens.*manage_billing:copilot or read:enterprise/);
       expect(fake.requests.length).toBe(before);
     });
@@ -119,7 +120,7 @@ describe('GitHub Copilot provider against the fake GitHub', () => {
           ctx,
         ),
       ).rejects.toThrow(/enterprise slug is wrong.*"Enabled everywhere"/);
-      await expect(provider.verifyCredentials(org('ghp_' + 'z'.repeat(36)), ctx)).rejects.toThrow(
+      await expect(provider.verifyCredentials(org(TEST_KEYS.githubUnknown), ctx)).rejects.toThrow(
         /GitHub rejected this token \(Bad credentials\)/,
       );
     });
@@ -394,7 +395,7 @@ describe('GitHub Copilot provider against the fake GitHub', () => {
       });
 
       it('a bad token is still a rejected token', async () => {
-        const client = new GitHubCopilotClient('ghp_' + 'z'.repeat(36), { org: 'demo-org' }, ctx);
+        const client = new GitHubCopilotClient(TEST_KEYS.githubUnknown, { org: 'demo-org' }, ctx);
         await expect(client.samlEmails()).rejects.toMatchObject({ kind: 'auth', status: 401 });
       });
 

@@ -7,6 +7,7 @@ import { buildOpenApiDocument, documentedStatuses } from '../../functions/schema
 import { DEMO_ANTHROPIC_ADMIN_KEY } from '../../local/fakes/claude-code';
 import { DEMO_GITHUB_TOKEN } from '../../local/fakes/github-copilot';
 import { startPipeline, type ApiResponse, type TestPipeline } from '../helpers/pipeline';
+import { TEST_KEYS } from '../helpers/provider-keys';
 
 /**
  * The OpenAPI document is the contract: real requests through the local gateway, for every endpoint and
@@ -15,7 +16,7 @@ import { startPipeline, type ApiResponse, type TestPipeline } from '../helpers/p
  * of every route — a status added to the document without a request that produces it fails here.
  */
 const NOW = '2026-06-15T12:00:00Z';
-const OTHER_VALID_KEY = `sk-ant-admin01-${'Z'.repeat(90)}`;
+const OTHER_VALID_KEY = TEST_KEYS.anthropicOtherAdmin;
 
 type Document = ReturnType<typeof buildOpenApiDocument>;
 

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoRequestPacer } from '../../functions/adapters/dynamodb/request-pacer';
 import { integrationsTable } from '../../functions/adapters/dynamodb/table-definitions';
 import { ProviderHttpError } from '../../functions/providers/http-client';
 import { ensureTables } from '../../local/create-tables';
+import { dropTestTables } from '../helpers/test-tables';
 
 /**
  * The request pacer on DynamoDB Local: several pacers (as several Lambdas would be) share one budget, and
@@ -20,7 +21,7 @@ describe('request pacer', () => {
     tableName = names[integrationsTable.envVar] as string;
   });
   afterAll(async () => {
-    for (const name of [tableName]) await dynamo.send(new DeleteTableCommand({ TableName: name }));
+    await dropTestTables(dynamo, [tableName]);
     dynamo.destroy();
   });
 

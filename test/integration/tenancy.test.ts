@@ -6,6 +6,7 @@ import { DEMO_ANTHROPIC_ADMIN_KEY } from '../../local/fakes/claude-code';
 import { demoPerson } from '../../local/fakes/shared/people';
 import { issueToken, loadOrCreateSigningKeys } from '../../local/jwt';
 import { startPipeline, type TestPipeline } from '../helpers/pipeline';
+import { TEST_KEYS } from '../helpers/provider-keys';
 
 /**
  * Tenants are walls, for every endpoint: another team's admin and member get none of team A's integrations,
@@ -54,7 +55,7 @@ describe('tenants are walls', () => {
           : ids.person;
     const path = route.path.replace('{id}', encodeURIComponent(id));
     const bodies: Record<string, unknown> = {
-      'POST /connect': { provider: 'claude_code', api_key: 'sk-ant-admin01-short' },
+      'POST /connect': { provider: 'claude_code', api_key: TEST_KEYS.anthropicTooShort },
       'POST /sync': { integration_id: ids.integration },
       'PATCH /integrations/{id}': { sync_enabled: false },
       'PUT /members': { people: [] },

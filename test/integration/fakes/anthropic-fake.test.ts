@@ -5,6 +5,7 @@ import {
   type ClaudeCodeRecord,
   type FakeAnthropicServer,
 } from '../../../local/fakes/claude-code';
+import { TEST_KEYS } from '../../helpers/provider-keys';
 
 /**
  * The fake Anthropic Admin API over real HTTP: it must behave like the documented API (paths,
@@ -13,7 +14,7 @@ import {
 const NOW = new Date('2026-06-15T12:00:00Z'); // a Monday
 const TODAY = '2026-06-15';
 const BUSY_DAY = '2026-06-10'; // a Wednesday inside the history window
-const FORBIDDEN_KEY = 'sk-ant-api01-scoped-enterprise-key-used-by-mistake-000000000000000000AA';
+const FORBIDDEN_KEY = TEST_KEYS.anthropicScoped;
 const CLAUDE_CODE = '/v1/organizations/usage_report/claude_code';
 
 interface Answer {
@@ -142,7 +143,7 @@ describe('fake Anthropic Admin API', () => {
 
     it('refuses an unknown key (401 invalid x-api-key)', async () => {
       const answer = await call(fake, '/v1/organizations/me', {
-        headers: { 'x-api-key': 'sk-ant-admin01-x' },
+        headers: { 'x-api-key': TEST_KEYS.anthropicUnknownShort },
       });
       expect(expectError(answer, 401, 'authentication_error').error.message).toBe('invalid x-api-key');
     });
@@ -153,7 +154,7 @@ describe('fake Anthropic Admin API', () => {
     });
 
     it('refuses a revoked key from then on (401)', async () => {
-      const key = 'sk-ant-admin01-second-key-of-the-demo-org-which-will-be-revoked-in-this-test-00AA';
+      const key = TEST_KEYS.anthropicRevoked;
       const other = await startFakeAnthropic({ now: () => NOW, adminKeys: [key] });
       try {
         expect((await call(other, '/v1/organizations/me', { headers: { 'x-api-key': key } })).status).toBe(

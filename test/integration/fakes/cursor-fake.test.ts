@@ -9,6 +9,7 @@ import {
   type FakeCursorServer,
 } from '../../../local/fakes/cursor';
 import { demo } from '../../../local/fakes/cursor/demo';
+import { TEST_KEYS } from '../../helpers/provider-keys';
 
 /**
  * The fake Cursor Admin API over real HTTP: it must behave like the documented API (provider-apis.md 3,
@@ -18,8 +19,8 @@ import { demo } from '../../../local/fakes/cursor/demo';
 const NOW = new Date('2026-06-15T12:30:00Z'); // a Monday
 const TODAY = '2026-06-15';
 const DAY_MS = 86_400_000;
-const NON_ENTERPRISE_KEY = 'crsr_' + 'BusinessPlanTeamKeyWithoutEnterpriseAccess' + '0000000000000000000002';
-const OTHER_KEY = 'crsr_' + 'NotAKeyOfThisTeam' + 'x'.repeat(47);
+const NON_ENTERPRISE_KEY = TEST_KEYS.cursorNonEnterprise;
+const OTHER_KEY = TEST_KEYS.cursorUnknown;
 const FAST = { perWindow: 10_000, windowMs: 1_000 };
 
 interface Answer {
@@ -210,7 +211,7 @@ describe('fake Cursor Admin API', () => {
     });
 
     it('stops accepting a revoked key', async () => {
-      const key = 'crsr_' + 'SecondKeyOfTheSameTeamRevokedLater' + '0'.repeat(30);
+      const key = TEST_KEYS.cursorRevoked;
       const own = await startFakeCursor({ ...options, apiKeys: [DEMO_CURSOR_KEY, key] });
       try {
         expect((await call(own, CURSOR_PATHS.members, { key })).status).toBe(200);

@@ -16,8 +16,9 @@ import {
   RECONNECT_RETRY_AFTER_SECONDS,
 } from '../../../functions/adapters/secrets/kms-secret-store';
 import { TemporarilyUnavailableError } from '../../../functions/domain/errors';
+import { TEST_KEYS } from '../../helpers/provider-keys';
 
-const KEY = 'sk-ant-admin01-THIS-IS-THE-PLAINTEXT-KEY-abcdefghijklmnop';
+const KEY = TEST_KEYS.anthropicSealedByKms;
 const scope = { teamId: 'team-1', integrationId: 'int_abc', provider: 'claude_code' };
 const context = { team_id: 'team-1', integration_id: 'int_abc', provider: 'claude_code' };
 const ARN = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:ai-usage/team-1/int_abc-AbCdEf';

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalSecretStore } from '../../../local/local-secret-store';
+import { TEST_KEYS } from '../../helpers/provider-keys';
 
 describe('local secret store (AES-256-GCM)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'secret-store-'));
@@ -10,12 +11,12 @@ describe('local secret store (AES-256-GCM)', () => {
 
   it('round-trips a secret and never writes it in clear', async () => {
     const store = new LocalSecretStore(join(dir, 'key'), join(dir, 'secrets.json'));
-    const ref = await store.save(scope, 'sk-ant-admin01-very-secret-value');
+    const ref = await store.save(scope, TEST_KEYS.anthropicSealedLocally);
     expect(readFileSync(join(dir, 'secrets.json'), 'utf8')).not.toContain('very-secret');
-    expect(await store.read(ref, scope)).toBe('sk-ant-admin01-very-secret-value');
+    expect(await store.read(ref, scope)).toBe(TEST_KEYS.anthropicSealedLocally);
     // A new instance with the same key file opens it too (restart of npm start).
     expect(await new LocalSecretStore(join(dir, 'key'), join(dir, 'secrets.json')).read(ref, scope)).toBe(
-      'sk-ant-admin01-very-secret-value',
+      TEST_KEYS.anthropicSealedLocally,
     );
   });
 

@@ -10,6 +10,7 @@ import { providerDefinitions } from '../../../functions/providers/registry';
 import type { ProviderContext, ProviderDefinition } from '../../../functions/providers/types';
 import { testManifest } from '../../helpers/memory-ports';
 import { z } from 'zod';
+import { TEST_KEYS } from '../../helpers/provider-keys';
 
 /** The provider boundary: HTTP failures become the domain's outcomes; ids are looked up in one place. */
 describe('provider catalog', () => {
@@ -92,8 +93,8 @@ describe('provider catalog', () => {
     expect(() => catalog.get('claude-code')).toThrow(ValidationError);
     expect(() => catalog.get('claude-code')).toThrow(/the providers are claude_code, github_copilot, cursor/);
     // What was sent is not repeated (it may be a pasted key).
-    expect(() => catalog.get('sk-ant-admin01-pasted')).toThrow(/^Unknown provider: the providers are/);
-    expect(() => catalog.get('sk-ant-admin01-pasted')).not.toThrow(/sk-ant/);
+    expect(() => catalog.get(TEST_KEYS.anthropicPasted)).toThrow(/^Unknown provider: the providers are/);
+    expect(() => catalog.get(TEST_KEYS.anthropicPasted)).not.toThrow(/sk-ant/);
     expect(catalog.find('windsurf')).toBeUndefined();
   });
 

@@ -25,6 +25,7 @@ import {
   type ScriptedProviderOptions,
   failure,
 } from '../../../helpers/memory-ports';
+import { TEST_KEYS } from '../../../helpers/provider-keys';
 
 /** POST /connect with in-memory ports and a scripted provider (no network, no SDK). */
 const NOW = '2026-06-15T08:00:00Z';
@@ -100,12 +101,12 @@ describe('connecting an integration', () => {
       const { connect, calls, nothingStored } = setup({
         keyFormat: (apiKey) => (apiKey.startsWith('sk-') ? null : 'Keys start with "sk-".'),
       });
-      const error = await failure(connect({ apiKey: 'ghp_not-this-one' }));
+      const error = await failure(connect({ apiKey: TEST_KEYS.githubNotThisOne }));
       expect(error).toBeInstanceOf(ValidationError);
       expect((error as ValidationError).issues).toEqual([
         { field: 'api_key', message: 'Keys start with "sk-".' },
       ]);
-      expect(error.message).not.toContain('ghp_not-this-one');
+      expect(error.message).not.toContain(TEST_KEYS.githubNotThisOne);
       expect(calls).toEqual([]);
       nothingStored();
     });
