@@ -8,13 +8,14 @@ import {
   type PartialMetrics,
   type UsageMetrics,
 } from './metrics';
-import type { DailyRollup, DayState, LedgerEntry } from './model';
+import type { Breakdowns } from './metrics';
+import type { DayState, DayTotals, LedgerDay } from './model';
 import type { SeatSnapshot } from './model';
 import type { ActivePeople } from './day-attribution';
 import { seatSummary, type SeatSummary } from './seats';
 import { buildSeries, type DayFigures, type Grain, type SeriesPoint } from './series';
 
-/** Pure aggregation of rollups + ledger into what a team page shows (docs/api.md, GET /dashboard). */
+/** Pure aggregation of a period's daily sums, breakdowns and ledger into what a team page shows (docs/api.md, GET /dashboard). */
 export type HeatmapState =
   'ok' | 'no_activity' | 'partial' | 'pending' | 'failed' | 'not_available' | 'not_fetched';
 
@@ -82,7 +83,7 @@ export interface Dashboard {
 
 const FETCHED: ReadonlySet<DayState> = new Set(['ok', 'no_activity']);
 
-export function heatmapState(entries: readonly LedgerEntry[], count: number): HeatmapState {
+export function heatmapState(entries: readonly Pick<LedgerDay, 'state'>[], count: number): HeatmapState {
   if (entries.length === 0) return 'not_fetched';
   const fetched = entries.filter((entry) => FETCHED.has(entry.state));
   if (fetched.length === entries.length) return count > 0 ? 'ok' : 'no_activity';
@@ -95,7 +96,7 @@ export function heatmapState(entries: readonly LedgerEntry[], count: number): He
 /** One heatmap entry per day: the count where something is known of it, 0 and the reason where not. */
 export function heatmapDays(
   dates: readonly string[],
-  ledgerByDate: ReadonlyMap<string, readonly LedgerEntry[]>,
+  ledgerByDate: ReadonlyMap<string, readonly Pick<LedgerDay, 'state'>[]>,
   countByDate: ReadonlyMap<string, number>,
 ): HeatmapDay[] {
   return dates.map((date) => {
@@ -168,8 +169,11 @@ export function sortedBreakdown(entries: Map<string, PartialMetrics>): Breakdown
 export function buildDashboard(input: {
   today: string;
   days: number;
-  rollups: readonly DailyRollup[];
-  ledger: readonly LedgerEntry[];
+  /** Each integration's sums of each day with data (stored days' ledger entries, or a group's rollups). */
+  totals: readonly DayTotals[];
+  /** The period's breakdowns, in any number of pieces (breakdown blocks covering it, or a group's days). */
+  breakdowns: readonly Breakdowns[];
+  ledger: readonly LedgerDay[];
   seats?: readonly SeatSnapshot[];
   toolName: (provider: string) => string;
   /**
@@ -185,7 +189,7 @@ export function buildDashboard(input: {
   const dates = lastDays(input.today, input.days);
   const inPeriod = new Set(dates);
   const countByDate = new Map<string, number>();
-  const ledgerByDate = new Map<string, LedgerEntry[]>();
+  const ledgerByDate = new Map<string, LedgerDay[]>();
   const perTool = new Map<string, { metrics: UsageMetrics; days: Set<string>; maxActive: number }>();
   const trend = new Map<string, { shown: number; accepted: number }>();
   const figures = new Map<string, DayFigures>();
@@ -199,42 +203,44 @@ export function buildDashboard(input: {
     list.push(entry);
     ledgerByDate.set(entry.date, list);
   }
-  for (const rollup of input.rollups) {
-    if (!inPeriod.has(rollup.date)) continue;
-    countByDate.set(rollup.date, (countByDate.get(rollup.date) ?? 0) + rollup.metrics.interactions);
-    const tool = perTool.get(rollup.provider) ?? {
+  for (const sums of input.totals) {
+    if (!inPeriod.has(sums.date)) continue;
+    countByDate.set(sums.date, (countByDate.get(sums.date) ?? 0) + sums.metrics.interactions);
+    const tool = perTool.get(sums.provider) ?? {
       metrics: zeroMetrics(),
       days: new Set<string>(),
       maxActive: 0,
     };
-    addMetrics(tool.metrics, rollup.metrics);
-    if (rollup.metrics.interactions > 0 || rollup.active_developers > 0) tool.days.add(rollup.date);
-    const people = input.activePeople?.get(rollup.date)?.by_provider[rollup.provider];
-    tool.maxActive = Math.max(tool.maxActive, people ?? rollup.active_developers);
-    perTool.set(rollup.provider, tool);
-    const day = figures.get(rollup.date) ?? { active_developers: 0, tools: new Map() };
-    const point = day.tools.get(rollup.provider) ?? {
+    addMetrics(tool.metrics, sums.metrics);
+    if (sums.metrics.interactions > 0 || sums.active_developers > 0) tool.days.add(sums.date);
+    const people = input.activePeople?.get(sums.date)?.by_provider[sums.provider];
+    tool.maxActive = Math.max(tool.maxActive, people ?? sums.active_developers);
+    perTool.set(sums.provider, tool);
+    const day = figures.get(sums.date) ?? { active_developers: 0, tools: new Map() };
+    const point = day.tools.get(sums.provider) ?? {
       interactions: 0,
       active_developers: 0,
       suggestions_shown: 0,
       suggestions_accepted: 0,
     };
-    point.interactions += rollup.metrics.interactions;
-    point.active_developers = Math.max(point.active_developers, people ?? rollup.active_developers);
-    point.suggestions_shown += rollup.metrics.suggestions_shown;
-    point.suggestions_accepted += rollup.metrics.suggestions_accepted;
-    day.tools.set(rollup.provider, point);
+    point.interactions += sums.metrics.interactions;
+    point.active_developers = Math.max(point.active_developers, people ?? sums.active_developers);
+    point.suggestions_shown += sums.metrics.suggestions_shown;
+    point.suggestions_accepted += sums.metrics.suggestions_accepted;
+    day.tools.set(sums.provider, point);
     // Distinct people across tools where the day is attributed; else the busiest tool's (a lower bound).
     day.active_developers =
-      input.activePeople?.get(rollup.date)?.active_people ??
+      input.activePeople?.get(sums.date)?.active_people ??
       Math.max(day.active_developers, point.active_developers);
-    figures.set(rollup.date, day);
-    const blended = trend.get(rollup.date) ?? { shown: 0, accepted: 0 };
-    blended.shown += rollup.metrics.suggestions_shown;
-    blended.accepted += rollup.metrics.suggestions_accepted;
-    trend.set(rollup.date, blended);
+    figures.set(sums.date, day);
+    const blended = trend.get(sums.date) ?? { shown: 0, accepted: 0 };
+    blended.shown += sums.metrics.suggestions_shown;
+    blended.accepted += sums.metrics.suggestions_accepted;
+    trend.set(sums.date, blended);
+  }
+  for (const piece of input.breakdowns) {
     for (const dimension of BREAKDOWN_DIMENSIONS) {
-      for (const [name, figures] of Object.entries(rollup.breakdowns[dimension])) {
+      for (const [name, figures] of Object.entries(piece[dimension])) {
         const target = breakdowns[dimension].get(name) ?? {};
         addMetrics(target, figures);
         breakdowns[dimension].set(name, target);

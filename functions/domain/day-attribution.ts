@@ -39,6 +39,12 @@ export interface DayAttribution {
   matched: Record<string, { interactions: number; matched_interactions: number }>;
 }
 
+/** What a dashboard reads of a day's attribution: the team's people (or one group's), and the matched share. */
+export type DayPeople = Pick<DayAttribution, 'date' | 'roster_version' | 'team' | 'matched'> & {
+  /** The group asked for, where the day has people of it. */
+  group?: ActivePeople;
+};
+
 export interface GroupRollup extends DailyRollup {
   group: string;
 }

@@ -82,9 +82,40 @@ export interface LedgerEntry {
   /** Rows and interactions written for the day (0 unless ok). */
   developers: number;
   interactions: number;
+  /** On a day stored as data, why a later re-fetch failed (the stored data stands). */
+  last_error?: string;
+  last_error_at?: string;
+  /**
+   * The day's sums, on a day stored as data (`ok`, `no_activity`): what the dashboard reads per day. The day's
+   * breakdowns are kept apart, in breakdown blocks (functions/domain/identity-blocks.ts), so a period's read stays
+   * small whatever the variety of languages, editors and models.
+   */
+  metrics?: UsageMetrics;
+  active_developers?: number;
+  /**
+   * Fingerprint of the rows stored for the day (functions/domain/stored-day.ts), set once the blocks and
+   * attribution above the day are refreshed too: a later sync that brings the same rows writes nothing.
+   */
+  content_hash?: string;
 }
 
-/** Per team × day × integration totals: what the dashboard reads. */
+/** What a page reads of a ledger entry: the day's state and, on a stored day, its sums. */
+export type LedgerDay = Pick<
+  LedgerEntry,
+  | 'integration_id'
+  | 'provider'
+  | 'date'
+  | 'state'
+  | 'developers'
+  | 'interactions'
+  | 'metrics'
+  | 'active_developers'
+>;
+
+/** One integration's sums of one day (a stored day's ledger entry, or a group's rollup). */
+export type DayTotals = Omit<DailyRollup, 'breakdowns'>;
+
+/** Per team × day × integration totals with the day's breakdowns (a group's day: functions/domain/day-attribution.ts). */
 export interface DailyRollup {
   team_id: string;
   integration_id: string;

@@ -1,14 +1,15 @@
+import type { Breakdowns } from './metrics';
 import type {
-  DailyRollup,
   DayState,
   Integration,
+  LedgerDay,
   LedgerEntry,
   SeatSnapshot,
   StoredDeveloperDay,
   SyncJob,
 } from './model';
 import type { Roster } from './roster';
-import type { DayAttribution, DayDigest, GroupRollup } from './day-attribution';
+import type { DayAttribution, DayDigest, DayPeople, GroupRollup } from './day-attribution';
 import type { BlockRef, IdentityBlock } from './identity-blocks';
 import type { ImportRecord, ImportState } from './imports';
 
@@ -49,8 +50,10 @@ export interface DayReplacement {
   provider: string;
   date: string;
   rows: StoredDeveloperDay[];
-  rollup: DailyRollup;
+  /** The day's ledger entry, with its sums (`metrics`, `active_developers`) and the rows' fingerprint. */
   ledger: LedgerEntry;
+  /** The day's breakdowns (capped), written as the level-0 breakdown block beside the identity block. */
+  breakdowns: Breakdowns;
   /** The provider's answer for the day, kept (compressed) to rebuild rows later. */
   raw: unknown;
   /** The day's identity block (level 0); its stamp also marks the day's digest of rows. */
@@ -62,8 +65,16 @@ export interface UsageRepository {
   replaceSeats(snapshot: SeatSnapshot): Promise<void>;
   /** The latest seat snapshot of every integration of a team. */
   getSeats(teamId: string): Promise<SeatSnapshot[]>;
-  /** Makes the stored day exactly `rows` (stale rows removed), then writes rollup + ledger together. */
+  /** Makes the stored day exactly `rows` (stale rows removed), then writes its ledger entry (its sums). */
   replaceDay(replacement: DayReplacement): Promise<void>;
+  /**
+   * Records the fingerprint of days a sync stored, once everything above them is refreshed — only where the
+   * day is still the one that sync stored (its `sync_id`).
+   */
+  confirmDays(
+    entry: Pick<LedgerEntry, 'team_id' | 'integration_id' | 'sync_id'>,
+    days: readonly { date: string; content_hash: string }[],
+  ): Promise<void>;
   /** Marks days `pending` where nothing better is known (never downgrades ok/no_activity). */
   markPending(
     entries: Omit<LedgerEntry, 'state' | 'attempts' | 'developers' | 'interactions'>[],
@@ -80,7 +91,8 @@ export interface UsageRepository {
     endDate: string,
     integrationId?: string,
   ): Promise<LedgerEntry[]>;
-  getRollups(teamId: string, startDate: string, endDate: string): Promise<DailyRollup[]>;
+  /** The ledger of a period as a page reads it: each day's state and sums, none of the writers' bookkeeping. */
+  getLedgerDays(teamId: string, startDate: string, endDate: string): Promise<LedgerDay[]>;
   getDeveloperDays(teamId: string, dates: string[]): Promise<StoredDeveloperDay[]>;
   getRaw(teamId: string, integrationId: string, date: string): Promise<unknown | undefined>;
 }
@@ -105,7 +117,17 @@ export interface AttributionStore {
     teamId: string,
     wanted: readonly (IntegrationRef & { block: BlockRef })[],
   ): Promise<Map<string, string>>;
-  putBlock(teamId: string, block: IdentityBlock): Promise<void>;
+  /**
+   * Breakdown blocks (a block's breakdowns over its days, same levels and stamps as the identity blocks), by
+   * `<integration id>|<blockKey>`; absent blocks are left out. `consistent` for a writer.
+   */
+  getBreakdownBlocks(
+    teamId: string,
+    wanted: readonly (IntegrationRef & { block: BlockRef })[],
+    options?: { consistent?: boolean },
+  ): Promise<Map<string, { stamp: string; breakdowns: Breakdowns }>>;
+  /** Writes an identity block and the breakdown block of the same days, under the block's stamp. */
+  putBlock(teamId: string, block: IdentityBlock, breakdowns: Breakdowns): Promise<void>;
   /** The rows each integration stored for a day, as digests (integrations without the day are left out). */
   getDayDigests(teamId: string, date: string, integrations: readonly IntegrationRef[]): Promise<DayDigest[]>;
   /** Stamps of the day's digests (read consistently), by integration id. */
@@ -117,6 +139,8 @@ export interface AttributionStore {
   /** Writes the day's attribution and group rollups, unless one of a newer roster version is stored (false). */
   putDayAttribution(day: DayAttribution, rollups: readonly GroupRollup[]): Promise<boolean>;
   getDayAttributions(teamId: string, startDate: string, endDate: string): Promise<DayAttribution[]>;
+  /** Of each day's attribution, only what a dashboard shows (the team's, or `group`'s, people). */
+  getDayPeople(teamId: string, startDate: string, endDate: string, group?: string): Promise<DayPeople[]>;
   getGroupRollups(teamId: string, group: string, startDate: string, endDate: string): Promise<GroupRollup[]>;
   /** Developer rows by key (one person's days), never a query over the team's days. */
   getDeveloperRows(

@@ -31,6 +31,13 @@ export function capBreakdowns(breakdowns: Breakdowns, max = MAX_BREAKDOWN_ENTRIE
   return capped;
 }
 
+/** Breakdowns summed (a block's from its children's, a period's from its blocks'), capped like a day's. */
+export function sumBreakdowns(list: readonly Breakdowns[]): Breakdowns {
+  const sum = emptyBreakdowns();
+  for (const breakdowns of list) mergeBreakdowns(sum, breakdowns);
+  return capBreakdowns(sum);
+}
+
 /** Sums one integration's developer rows of one day. */
 export function summarizeDay(rows: readonly DeveloperDayUsage[]) {
   const metrics = zeroMetrics();

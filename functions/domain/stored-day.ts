@@ -1,14 +1,39 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { dayBlock } from './identity-blocks';
 import type { DeveloperDayUsage } from './metrics';
 import type { StoredDeveloperDay } from './model';
 import type { DayReplacement } from './ports';
 import { summarizeDay } from './rollup';
 
+/** JSON with object keys in order, so the same figures always give the same text. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, item]) => item !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonical(item)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/**
+ * The fingerprint of a day's rows: the same developers with the same figures give the same hash, whatever the
+ * order the provider listed them in. The raw answer is left out on purpose: it carries request times and signed
+ * links that change on every call although the figures do not.
+ */
+export function rowsFingerprint(rows: readonly DeveloperDayUsage[]): string {
+  const sorted = [...rows].sort((a, b) =>
+    a.developer.key < b.developer.key ? -1 : a.developer.key > b.developer.key ? 1 : 0,
+  );
+  return createHash('sha256').update(canonical(sorted)).digest('base64url');
+}
+
 /**
  * What storing one day of one integration writes, however the day came (a provider's answer, an imported file,
- * rows typed in): the rows, the day's rollup and ledger entry (`ok`, or `no_activity` without activity), the
- * answer kept as raw, and the day's identity block with a fresh stamp.
+ * rows typed in): the rows, the day's ledger entry with its sums (`ok`, or `no_activity` without activity), the
+ * day's breakdowns, the answer kept as raw, and the day's identity block with a fresh
+ * stamp.
  */
 export function dayReplacement(input: {
   team_id: string;
@@ -27,23 +52,27 @@ export function dayReplacement(input: {
   const rows: StoredDeveloperDay[] = input.rows.map((row) => ({ ...row, team_id, integration_id, provider }));
   const summary = summarizeDay(rows);
   const active = summary.active_developers > 0 || summary.metrics.interactions > 0;
-  const identity = { team_id, integration_id, provider, sync_id };
   return {
     teamId: team_id,
     integrationId: integration_id,
     provider,
     date,
     rows,
-    rollup: { ...identity, date, ...summary },
     ledger: {
-      ...identity,
+      team_id,
+      integration_id,
+      provider,
+      sync_id,
       date,
       state: active ? 'ok' : 'no_activity',
       attempts: input.attempts + 1,
       updated_at: input.now,
       developers: summary.developers,
       interactions: summary.metrics.interactions,
+      metrics: summary.metrics,
+      active_developers: summary.active_developers,
     },
+    breakdowns: summary.breakdowns,
     raw: input.raw,
     block: dayBlock({ integration_id, provider, stamp: randomUUID() }, date, rows),
   };

@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { NO_INTEGRATION, NotFoundError } from '../../functions/domain/errors';
-import { emptyBreakdowns, zeroMetrics } from '../../functions/domain/metrics';
+import { emptyBreakdowns, zeroMetrics, type Breakdowns } from '../../functions/domain/metrics';
 import type {
-  DailyRollup,
   Integration,
   LedgerEntry,
   SeatSnapshot,
@@ -132,8 +131,9 @@ const DATA_STATES = new Set(['ok', 'no_activity']);
 
 export class MemoryUsage implements UsageRepository {
   /** Ledger entries by `team|integration|date`. */
-  readonly ledger = new Map<string, LedgerEntry & { last_error?: string }>();
-  readonly rollups = new Map<string, DailyRollup>();
+  readonly ledger = new Map<string, LedgerEntry>();
+  /** Level-0 breakdown blocks of stored days, by the same key as rows. */
+  readonly dayBreakdowns = new Map<string, { stamp: string; breakdowns: Breakdowns }>();
   readonly rows = new Map<string, StoredDeveloperDay[]>();
   readonly raw = new Map<string, unknown>();
   readonly seats = new Map<string, SeatSnapshot>();
@@ -164,13 +164,23 @@ export class MemoryUsage implements UsageRepository {
     const key = MemoryUsage.key(day.teamId, day.integrationId, day.date);
     this.rows.set(key, structuredClone(day.rows));
     this.raw.set(key, structuredClone(day.raw));
-    this.rollups.set(key, structuredClone(day.rollup));
+    this.dayBreakdowns.set(key, { stamp: day.block.stamp, breakdowns: structuredClone(day.breakdowns) });
     this.ledger.set(key, structuredClone(day.ledger));
     this.dayBlocks.set(key, structuredClone(day.block));
     const index = this.blockIndex.get(day.teamId) ?? new Set<string>();
     index.add(`${day.provider}|${day.integrationId}`);
     this.blockIndex.set(day.teamId, index);
     this.replaced.push(`${day.integrationId}|${day.date}`);
+  }
+
+  async confirmDays(
+    entry: Parameters<UsageRepository['confirmDays']>[0],
+    days: Parameters<UsageRepository['confirmDays']>[1],
+  ): Promise<void> {
+    for (const day of days) {
+      const current = this.ledger.get(MemoryUsage.key(entry.team_id, entry.integration_id, day.date));
+      if (current?.sync_id === entry.sync_id) current.content_hash = day.content_hash;
+    }
   }
 
   async markPending(entries: Parameters<UsageRepository['markPending']>[0]): Promise<void> {
@@ -225,10 +235,8 @@ export class MemoryUsage implements UsageRepository {
       .map((entry) => structuredClone(entry));
   }
 
-  async getRollups(teamId: string, startDate: string, endDate: string): Promise<DailyRollup[]> {
-    return [...this.rollups.values()].filter(
-      (rollup) => rollup.team_id === teamId && rollup.date >= startDate && rollup.date <= endDate,
-    );
+  async getLedgerDays(teamId: string, startDate: string, endDate: string) {
+    return this.getLedger(teamId, startDate, endDate);
   }
 
   async getDeveloperDays(teamId: string, dates: string[]): Promise<StoredDeveloperDay[]> {
@@ -244,6 +252,7 @@ export class MemoryUsage implements UsageRepository {
 /** Identity blocks, digests and day attributions over a MemoryUsage's stored days (level 0 comes from it). */
 export class MemoryAttributionStore implements AttributionStore {
   readonly blocks = new Map<string, IdentityBlock>();
+  readonly breakdownBlocks = new Map<string, { stamp: string; breakdowns: Breakdowns }>();
   readonly days = new Map<string, DayAttribution>();
   readonly groupRollups = new Map<string, GroupRollup>();
 
@@ -277,8 +286,22 @@ export class MemoryAttributionStore implements AttributionStore {
     return stamps;
   }
 
-  async putBlock(teamId: string, block: IdentityBlock): Promise<void> {
-    this.blocks.set(`${teamId}|${block.integration_id}|${blockKey(block)}`, structuredClone(block));
+  async getBreakdownBlocks(teamId: string, wanted: readonly (IntegrationRef & { block: BlockRef })[]) {
+    const found = new Map<string, { stamp: string; breakdowns: Breakdowns }>();
+    for (const want of wanted) {
+      const block =
+        want.block.level === 0
+          ? this.usage.dayBreakdowns.get(`${teamId}|${want.integration_id}|${want.block.start}`)
+          : this.breakdownBlocks.get(`${teamId}|${want.integration_id}|${blockKey(want.block)}`);
+      if (block) found.set(`${want.integration_id}|${blockKey(want.block)}`, structuredClone(block));
+    }
+    return found;
+  }
+
+  async putBlock(teamId: string, block: IdentityBlock, breakdowns: Breakdowns): Promise<void> {
+    const key = `${teamId}|${block.integration_id}|${blockKey(block)}`;
+    this.blocks.set(key, structuredClone(block));
+    this.breakdownBlocks.set(key, { stamp: block.stamp, breakdowns: structuredClone(breakdowns) });
   }
 
   async getDayDigests(
@@ -324,6 +347,19 @@ export class MemoryAttributionStore implements AttributionStore {
     return [...this.days.values()]
       .filter((day) => day.team_id === teamId && day.date >= startDate && day.date <= endDate)
       .map((day) => structuredClone(day));
+  }
+
+  async getDayPeople(teamId: string, startDate: string, endDate: string, group?: string) {
+    return (await this.getDayAttributions(teamId, startDate, endDate)).map((day) => {
+      const people = group === undefined ? undefined : day.groups[group];
+      return {
+        date: day.date,
+        roster_version: day.roster_version,
+        team: day.team,
+        matched: day.matched,
+        ...(people ? { group: people } : {}),
+      };
+    });
   }
 
   async getGroupRollups(teamId: string, group: string, startDate: string, endDate: string) {

@@ -1,3 +1,4 @@
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import {
   GetCommand,
@@ -5,8 +6,15 @@ import {
   TransactWriteCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import type { DayAttribution, DayDigest, GroupRollup } from '../../domain/day-attribution';
+import type {
+  ActivePeople,
+  DayAttribution,
+  DayDigest,
+  DayPeople,
+  GroupRollup,
+} from '../../domain/day-attribution';
 import { blockKey, type BlockRef, type IdentityBlock } from '../../domain/identity-blocks';
+import type { Breakdowns } from '../../domain/metrics';
 import type { StoredDeveloperDay } from '../../domain/model';
 import type { AttributionStore, IntegrationRef } from '../../domain/ports';
 import { batchGet, batchWrite, mapLimit } from './batch';
@@ -38,6 +46,24 @@ export function blockItems(teamId: string, block: IdentityBlock): Item[] {
     parts: parts.length,
     data,
   }));
+}
+
+/**
+ * The breakdown block beside an identity block: the breakdowns of its days as one gzip document in the team's
+ * partition, under the identity block's stamp (so a writer can tell the two belong together).
+ */
+export function breakdownItem(teamId: string, block: IdentityBlock, breakdowns: Breakdowns): Item {
+  return {
+    pk: keys.team(teamId),
+    sk: keys.breakdownBlock(block.integration_id, blockKey(block)),
+    entity: 'breakdowns',
+    integration_id: block.integration_id,
+    provider: block.provider,
+    level: block.level,
+    start: block.start,
+    stamp: block.stamp,
+    data: gzipSync(Buffer.from(JSON.stringify(breakdowns))),
+  };
 }
 
 /** Items of one stored day's digest: the rows as gzip parts in the day's partition, with the day's stamp. */
@@ -194,22 +220,48 @@ export class DynamoAttributionStore implements AttributionStore {
     );
   }
 
-  async putBlock(teamId: string, block: IdentityBlock): Promise<void> {
+  async getBreakdownBlocks(
+    teamId: string,
+    wanted: readonly (IntegrationRef & { block: BlockRef })[],
+    options: { consistent?: boolean } = {},
+  ): Promise<Map<string, { stamp: string; breakdowns: Breakdowns }>> {
+    const items = await batchGet(
+      this.client,
+      this.tableName,
+      wanted.map((want) => ({
+        pk: keys.team(teamId),
+        sk: keys.breakdownBlock(want.integration_id, blockKey(want.block)),
+      })),
+      { consistent: options.consistent ?? false },
+    );
+    return new Map(
+      items.map((item) => [
+        `${String(item.integration_id)}|${blockKey({ level: Number(item.level), start: String(item.start) })}`,
+        {
+          stamp: String(item.stamp),
+          breakdowns: JSON.parse(
+            gunzipSync(Buffer.from(item.data as Uint8Array)).toString('utf8'),
+          ) as Breakdowns,
+        },
+      ]),
+    );
+  }
+
+  async putBlock(teamId: string, block: IdentityBlock, breakdowns: Breakdowns): Promise<void> {
     const items = blockItems(teamId, block);
     const pk = items[0]?.pk as string;
     const existing = (await this.query({ pk, consistent: true, projection: 'pk, sk' })) as Key[];
     const written = new Set(items.map((item) => item.sk));
-    // The first part last: a reader that finds it finds the others of the same stamp.
+    // The first part last (with the breakdowns): a reader that finds it finds the others of the same stamp.
     await batchWrite(
       this.client,
       this.tableName,
       items.slice(1).map((Item) => ({ PutRequest: { Item } })),
     );
-    await batchWrite(
-      this.client,
-      this.tableName,
-      items.slice(0, 1).map((Item) => ({ PutRequest: { Item } })),
-    );
+    await batchWrite(this.client, this.tableName, [
+      ...items.slice(0, 1).map((Item) => ({ PutRequest: { Item } })),
+      { PutRequest: { Item: breakdownItem(teamId, block, breakdowns) } },
+    ]);
     await batchWrite(
       this.client,
       this.tableName,
@@ -332,6 +384,43 @@ export class DynamoAttributionStore implements AttributionStore {
       to: keys.peopleTo(endDate),
     });
     return items.map((item) => strip<DayAttribution>(item));
+  }
+
+  async getDayPeople(
+    teamId: string,
+    startDate: string,
+    endDate: string,
+    group?: string,
+  ): Promise<DayPeople[]> {
+    // A day's attribution also holds every group's counts and the writer's bookkeeping: read only what is shown.
+    const items: Item[] = [];
+    let startKey: Item | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: {
+            ':pk': keys.team(teamId),
+            ':from': keys.peopleFrom(startDate),
+            ':to': keys.peopleTo(endDate),
+          },
+          ProjectionExpression: `#date, roster_version, team, matched${group === undefined ? '' : ', #groups.#group'}`,
+          ExpressionAttributeNames: {
+            '#date': 'date',
+            ...(group === undefined ? {} : { '#groups': 'groups', '#group': group }),
+          },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return items.map((item) => {
+      const { groups, ...day } = item as DayPeople & { groups?: Record<string, ActivePeople> };
+      const people = group === undefined ? undefined : groups?.[group];
+      return people ? { ...day, group: people } : day;
+    });
   }
 
   async getGroupRollups(

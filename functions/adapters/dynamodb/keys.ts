@@ -46,11 +46,10 @@ export const keys = {
   groupRollupFrom: (group: string, date: string) => `GROUP#${group}#${date}`,
   groupRollupTo: (group: string, date: string) => `GROUP#${group}#${date}~`,
 
-  rollup: (date: string, integrationId: string) => `ROLLUP#${date}#${integrationId}`,
-  rollupFrom: (date: string) => `ROLLUP#${date}`,
-  /** Upper bound for a BETWEEN on day-prefixed sort keys ("~" sorts after "#" and every id character). */
-  rollupTo: (date: string) => `ROLLUP#${date}~`,
+  /** The breakdowns of an identity block's days, in the team's partition (one small item the dashboard reads). */
+  breakdownBlock: (integrationId: string, blockKey: string) => `BREAKDOWNS#${integrationId}#${blockKey}`,
   ledger: (date: string, integrationId: string) => `LEDGER#${date}#${integrationId}`,
   ledgerFrom: (date: string) => `LEDGER#${date}`,
+  /** Upper bound for a BETWEEN on day-prefixed sort keys ("~" sorts after "#" and every id character). */
   ledgerTo: (date: string) => `LEDGER#${date}~`,
 };

@@ -5,11 +5,12 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
-import type { DailyRollup, LedgerEntry, StoredDeveloperDay } from '../../domain/model';
+import { zeroMetrics, type UsageMetrics } from '../../domain/metrics';
+import type { LedgerDay, LedgerEntry, StoredDeveloperDay } from '../../domain/model';
 import type { SeatSnapshot } from '../../domain/model';
 import type { DayReplacement, UsageRepository } from '../../domain/ports';
 import { batchWrite, mapLimit } from './batch';
-import { blockItems, digestItems } from './attribution-store';
+import { blockItems, breakdownItem, digestItems } from './attribution-store';
 import { compressParts, decompressParts } from './compressed-parts';
 import { keys } from './keys';
 
@@ -42,6 +43,16 @@ function strip<T>(item: Record<string, unknown>): T {
   return copy as T;
 }
 
+/** A day's sums are stored sparse (the metrics a tool does not report are left out), and read back whole. */
+function sparse(metrics: UsageMetrics): Partial<UsageMetrics> {
+  return Object.fromEntries(Object.entries(metrics).filter(([, value]) => value !== 0));
+}
+
+function ledgerOf(item: Record<string, unknown>): LedgerEntry {
+  const entry = strip<LedgerEntry>(item);
+  return entry.metrics ? { ...entry, metrics: { ...zeroMetrics(), ...entry.metrics } } : entry;
+}
+
 type Key = { pk: string; sk: string };
 
 export class DynamoUsageRepository implements UsageRepository {
@@ -66,9 +77,10 @@ export class DynamoUsageRepository implements UsageRepository {
   }
 
   /**
-   * Order matters for readers: rows and raw parts are written first, stale rows removed, and only
-   * then the rollup and ledger entry are written together in one transaction. The dashboard reads
-   * rollups, so it sees either the old day or the new day, never a half-written or doubled one.
+   * Order matters for readers: rows, raw parts, the digest and the day's blocks are written first, stale rows
+   * removed, and only then the ledger entry — the day's sums — with the block index in one transaction. The
+   * dashboard reads the day's sums from the ledger, so it sees either the old day or the new day, never a
+   * half-written or doubled one.
    */
   async replaceDay(day: DayReplacement): Promise<void> {
     const pk = keys.teamDay(day.teamId, day.date);
@@ -127,6 +139,7 @@ export class DynamoUsageRepository implements UsageRepository {
       ...rawItems.map((Item) => ({ PutRequest: { Item } })),
       ...digest.map((Item) => ({ PutRequest: { Item } })),
       ...block.map((Item) => ({ PutRequest: { Item } })),
+      { PutRequest: { Item: breakdownItem(day.teamId, day.block, day.breakdowns) } },
     ]);
     await batchWrite(
       this.client,
@@ -144,20 +157,10 @@ export class DynamoUsageRepository implements UsageRepository {
               TableName: this.tableName,
               Item: {
                 pk: teamPk,
-                sk: keys.rollup(day.date, day.integrationId),
-                entity: 'rollup',
-                ...day.rollup,
-              },
-            },
-          },
-          {
-            Put: {
-              TableName: this.tableName,
-              Item: {
-                pk: teamPk,
                 sk: keys.ledger(day.date, day.integrationId),
                 entity: 'ledger',
                 ...day.ledger,
+                ...(day.ledger.metrics ? { metrics: sparse(day.ledger.metrics) } : {}),
               },
             },
           },
@@ -176,6 +179,28 @@ export class DynamoUsageRepository implements UsageRepository {
         ],
       }),
     );
+  }
+
+  async confirmDays(
+    entry: Parameters<UsageRepository['confirmDays']>[0],
+    days: Parameters<UsageRepository['confirmDays']>[1],
+  ): Promise<void> {
+    await mapLimit(days, 10, async (day) => {
+      try {
+        await this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { pk: keys.team(entry.team_id), sk: keys.ledger(day.date, entry.integration_id) },
+            UpdateExpression: 'SET content_hash = :hash',
+            ConditionExpression: 'sync_id = :sync',
+            ExpressionAttributeValues: { ':hash': day.content_hash, ':sync': entry.sync_id },
+          }),
+        );
+      } catch (error) {
+        // Another sync stored the day since: its own fingerprint (or none) is the right one.
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    });
   }
 
   async markPending(entries: Parameters<UsageRepository['markPending']>[0]): Promise<void> {
@@ -256,19 +281,32 @@ export class DynamoUsageRepository implements UsageRepository {
       },
       ...(integrationId ? { FilterExpression: 'integration_id = :integration' } : {}),
     });
-    return items.map((item) => strip<LedgerEntry>(item));
+    return items.map(ledgerOf);
   }
 
-  async getRollups(teamId: string, startDate: string, endDate: string): Promise<DailyRollup[]> {
+  async getLedgerDays(teamId: string, startDate: string, endDate: string): Promise<LedgerDay[]> {
+    const fields = [
+      'integration_id',
+      'provider',
+      'date',
+      'state',
+      'developers',
+      'interactions',
+      'metrics',
+      'active_developers',
+    ];
     const items = await this.queryAll({
       KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
       ExpressionAttributeValues: {
         ':pk': keys.team(teamId),
-        ':from': keys.rollupFrom(startDate),
-        ':to': keys.rollupTo(endDate),
+        ':from': keys.ledgerFrom(startDate),
+        ':to': keys.ledgerTo(endDate),
       },
+      // Reserved words (date, state) go through placeholders.
+      ProjectionExpression: fields.map((_, index) => `#f${index}`).join(', '),
+      ExpressionAttributeNames: Object.fromEntries(fields.map((field, index) => [`#f${index}`, field])),
     });
-    return items.map((item) => strip<DailyRollup>(item));
+    return items.map((item) => ledgerOf(item) as LedgerDay);
   }
 
   async getDeveloperDays(teamId: string, dates: string[]): Promise<StoredDeveloperDay[]> {

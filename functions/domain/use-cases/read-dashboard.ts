@@ -1,7 +1,8 @@
 import { addDays, toIsoDay } from '../dates';
 import { Attribution, identityLinks } from '../attribution';
 import { buildDashboard, type Dashboard } from '../dashboard';
-import type { Caller, Integration, LedgerEntry } from '../model';
+import { coveringBlocks } from '../identity-blocks';
+import type { Caller, DayTotals, Integration, LedgerDay, LedgerEntry } from '../model';
 import type {
   AttributionStore,
   Clock,
@@ -20,7 +21,7 @@ import type { Grain } from '../series';
  */
 export function unpublishedDays(
   integrations: readonly Integration[],
-  ledger: readonly LedgerEntry[],
+  ledger: readonly Pick<LedgerDay, 'integration_id' | 'date'>[],
   now: Date,
   start: string,
   newestOffset: (provider: string) => number,
@@ -52,10 +53,29 @@ export function unpublishedDays(
   return entries;
 }
 
+/** The period's breakdowns of the integrations with stored days in it: the breakdown blocks covering it. */
+async function periodBreakdowns(
+  teamId: string,
+  totals: readonly DayTotals[],
+  start: string,
+  end: string,
+  ports: Pick<ReadDashboardPorts, 'attribution'>,
+) {
+  const integrations = new Map(totals.map((day) => [day.integration_id, day.provider]));
+  const blocks = coveringBlocks(start, end);
+  const found = await ports.attribution.getBreakdownBlocks(
+    teamId,
+    [...integrations].flatMap(([integration_id, provider]) =>
+      blocks.map((block) => ({ integration_id, provider, block })),
+    ),
+  );
+  return [...found.values()].map((block) => block.breakdowns);
+}
+
 export interface ReadDashboardPorts {
-  usage: Pick<UsageRepository, 'getRollups' | 'getLedger' | 'getSeats'>;
+  usage: Pick<UsageRepository, 'getLedgerDays' | 'getSeats'>;
   integrations: Pick<IntegrationRepository, 'list'>;
-  attribution: Pick<AttributionStore, 'getDayAttributions' | 'getGroupRollups'>;
+  attribution: Pick<AttributionStore, 'getDayPeople' | 'getGroupRollups' | 'getBreakdownBlocks'>;
   roster: Pick<RosterRepository, 'get'>;
   manifests: ManifestCatalog;
   clock: Clock;
@@ -69,10 +89,27 @@ export interface AttributionStatus {
   up_to_date: boolean;
 }
 
+/** A stored day's sums, from its ledger entry. */
+function totalsOf(teamId: string, entry: LedgerDay): DayTotals | undefined {
+  if (!entry.metrics) return undefined;
+  const { integration_id, provider, date, developers, metrics } = entry;
+  return {
+    team_id: teamId,
+    integration_id,
+    provider,
+    date,
+    developers,
+    metrics,
+    active_developers: entry.active_developers ?? 0,
+  };
+}
+
 /**
- * The team page — or a group's, with `group` — over the `days` UTC days ending today. Reads O(days ×
- * integrations) items either way: the team's rollups or the group's, the ledger, and each day's attribution
- * (distinct people active, interactions matched to roster people).
+ * The team page — or a group's, with `group` — over the `days` UTC days ending today. The team's page reads the
+ * period's ledger (each stored day's state and sums), each day's attribution (distinct people active,
+ * interactions matched to roster people) and the breakdown blocks covering the period (≤ 2 a level per
+ * integration, docs/data-model.md) — small items whatever the team's size or variety. A group's page reads the
+ * group's daily rollups instead of the team's sums and blocks.
  */
 export async function readDashboard(
   caller: Caller,
@@ -95,15 +132,16 @@ export async function readDashboard(
   ]);
   const attribution = new Attribution(roster, identityLinks(allSeats));
   const group = query.group === undefined ? null : visibleGroup(caller, attribution, query.group);
-  const [teamRollups, stored, integrations, attributed] = await Promise.all([
-    ports.usage.getRollups(caller.teamId, start, today),
-    ports.usage.getLedger(caller.teamId, start, today),
+  const [stored, integrations, attributed, groupRollups] = await Promise.all([
+    ports.usage.getLedgerDays(caller.teamId, start, today),
     ports.integrations.list(caller.teamId),
-    ports.attribution.getDayAttributions(caller.teamId, start, today),
+    ports.attribution.getDayPeople(caller.teamId, start, today, group?.name),
+    group ? ports.attribution.getGroupRollups(caller.teamId, group.name, start, today) : undefined,
   ]);
-  const rollups = group
-    ? await ports.attribution.getGroupRollups(caller.teamId, group.name, start, today)
-    : teamRollups;
+  const teamTotals = stored.flatMap((entry) => totalsOf(caller.teamId, entry) ?? []);
+  const breakdowns = groupRollups
+    ? groupRollups.map((rollup) => rollup.breakdowns)
+    : await periodBreakdowns(caller.teamId, teamTotals, start, today, ports);
   const members = group ? new Set(attribution.members(group.name).map((person) => person.id)) : undefined;
   const seats = members
     ? allSeats.map((snapshot) => ({
@@ -122,7 +160,7 @@ export async function readDashboard(
   const activePeople = new Map(
     attributed.map((day) => [
       day.date,
-      group ? (day.groups[group.name] ?? { active_people: 0, by_provider: {} }) : day.team,
+      group ? (day.group ?? { active_people: 0, by_provider: {} }) : day.team,
     ]),
   );
   const matched = new Map<string, number>();
@@ -132,7 +170,7 @@ export async function readDashboard(
     }
   }
   // Days with usage whose attribution is missing or older than the roster: group figures may lag there.
-  const daysWithUsage = new Set(teamRollups.map((rollup) => rollup.date));
+  const daysWithUsage = new Set(teamTotals.map((day) => day.date));
   const behind = [...daysWithUsage].filter(
     (date) => (byDate.get(date)?.roster_version ?? -1) < roster.version,
   ).length;
@@ -143,7 +181,8 @@ export async function readDashboard(
     ...buildDashboard({
       today,
       days,
-      rollups,
+      totals: groupRollups ?? teamTotals,
+      breakdowns,
       ledger,
       seats,
       toolName,

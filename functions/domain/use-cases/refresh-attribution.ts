@@ -1,14 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Attribution, identityLinks } from '../attribution';
 import { attributeDay } from '../day-attribution';
-import {
-  ancestorLevels,
-  blockKey,
-  childBlocks,
-  mergeBlocks,
-  type BlockRef,
-  type IdentityBlock,
-} from '../identity-blocks';
+import { ancestorLevels, blockKey, childBlocks, mergeBlocks, type BlockRef } from '../identity-blocks';
+import { sumBreakdowns } from '../rollup';
 import type {
   AttributionQueue,
   AttributionStore,
@@ -46,6 +40,37 @@ const newStamp = (): string => randomUUID();
 const EARLIEST_DAY = '0000-01-01';
 const LATEST_DAY = '9999-12-31';
 
+/** Reads of a child pair that caught a writer between its identity block and its breakdowns, before giving up. */
+const MAX_TORN_READS = 20;
+
+/**
+ * The two children of a block, each with its breakdowns — read again while a writer is between writing a
+ * child's identity block and its breakdowns (their stamps differ for a moment).
+ */
+async function readChildren(
+  teamId: string,
+  integration: IntegrationRef,
+  children: readonly (IntegrationRef & { block: BlockRef })[],
+  ports: RefreshAttributionPorts,
+) {
+  for (let read = 1; read <= MAX_TORN_READS; read++) {
+    const [found, breakdownBlocks] = await Promise.all([
+      ports.attribution.getBlocks(teamId, children, { consistent: true }),
+      ports.attribution.getBreakdownBlocks(teamId, children, { consistent: true }),
+    ]);
+    const pair = children.map((wanted) => {
+      const block = found.find((candidate) => blockKey(candidate) === blockKey(wanted.block));
+      const breakdowns = block
+        ? breakdownBlocks.get(`${integration.integration_id}|${blockKey(block)}`)
+        : undefined;
+      return { block, breakdowns };
+    });
+    if (pair.every(({ block, breakdowns }) => !block || breakdowns?.stamp === block.stamp)) return pair;
+    await new Promise((resolve) => setTimeout(resolve, 5 * read));
+  }
+  throw new Error(`the blocks under ${integration.integration_id} kept changing while they were read`);
+}
+
 async function rebuildBlock(
   teamId: string,
   integration: IntegrationRef,
@@ -54,13 +79,14 @@ async function rebuildBlock(
 ): Promise<void> {
   const children = childBlocks(block).map((child) => ({ ...integration, block: child }));
   for (let round = 1; round <= MAX_ROUNDS; round++) {
-    const found = await ports.attribution.getBlocks(teamId, children, { consistent: true });
-    const child = (ref: BlockRef): IdentityBlock | undefined =>
-      found.find((candidate) => blockKey(candidate) === blockKey(ref));
-    const [left, right] = children.map((wanted) => child(wanted.block));
-    if (!left && !right) return;
-    const merged = mergeBlocks({ ...integration, stamp: newStamp() }, block, left, right);
-    await ports.attribution.putBlock(teamId, merged);
+    const [left, right] = await readChildren(teamId, integration, children, ports);
+    if (!left?.block && !right?.block) return;
+    const merged = mergeBlocks({ ...integration, stamp: newStamp() }, block, left?.block, right?.block);
+    await ports.attribution.putBlock(
+      teamId,
+      merged,
+      sumBreakdowns([left, right].flatMap((side) => (side?.breakdowns ? [side.breakdowns.breakdowns] : []))),
+    );
     const stamps = await ports.attribution.getBlockStamps(teamId, children);
     const now = children.map(
       (wanted) => stamps.get(`${integration.integration_id}|${blockKey(wanted.block)}`) ?? null,

@@ -17,7 +17,7 @@ import {
   type ProviderCredentials,
   type UsageProvider,
 } from '../provider';
-import { dayReplacement } from '../stored-day';
+import { dayReplacement, rowsFingerprint } from '../stored-day';
 import { refreshAfterStoring } from './refresh-attribution';
 
 /** Thrown when some days failed for reasons that may pass (rate limit, outage): the queue redelivers. */
@@ -44,7 +44,10 @@ export interface SyncJobPorts {
   providers: ProviderCatalog;
   integrations: Pick<IntegrationRepository, 'get' | 'update'>;
   secrets: Pick<SecretStore, 'read'>;
-  usage: Pick<UsageRepository, 'getLedger' | 'replaceDay' | 'recordDayState' | 'replaceSeats' | 'getSeats'>;
+  usage: Pick<
+    UsageRepository,
+    'getLedger' | 'replaceDay' | 'confirmDays' | 'recordDayState' | 'replaceSeats' | 'getSeats'
+  >;
   /** Per-person and per-group pre-aggregates, refreshed for the days the job stored. */
   attribution: AttributionStore;
   roster: Pick<RosterRepository, 'get'>;
@@ -60,6 +63,8 @@ export interface JobResult {
   days_ok: number;
   days_failed: number;
   days_pending: number;
+  /** Of the days ok, those whose rows were the same as stored: nothing was written for them. */
+  days_unchanged?: number;
   requests: number;
   seats?: number;
   reason?: string;
@@ -78,6 +83,8 @@ class JobRun {
   retryLater: RetryLaterError | undefined;
   /** Days this sync has stored (now or in an earlier delivery): their attribution is refreshed. */
   readonly stored: string[] = [];
+  /** Fingerprints of the days stored now, recorded once what is above them is refreshed. */
+  readonly fingerprints: { date: string; content_hash: string }[] = [];
   /** Status to record on the integration, written once with the job's last_sync. */
   status: Pick<Integration, 'status' | 'status_message'> | undefined;
 
@@ -120,20 +127,36 @@ class JobRun {
     if (state === 'pending') this.result.days_pending++;
   }
 
-  /** Replaces the stored day with the provider's answer: rows, raw, then rollup + ledger together. */
+  /**
+   * Replaces the stored day with the provider's answer (rows, raw, blocks, then the ledger entry with its sums)
+   * — unless the rows are the ones already stored and confirmed, when nothing is written at all.
+   */
   async store(date: string, raw: unknown): Promise<void> {
+    const rows = this.provider.normalizeDay(raw, date);
+    const fingerprint = rowsFingerprint(rows);
+    const previous = this.known.get(date);
+    this.result.days_ok++;
+    const same =
+      previous !== undefined &&
+      DONE_STATES.has(previous.state) &&
+      previous.content_hash === fingerprint &&
+      previous.last_error === undefined;
+    if (same) {
+      this.result.days_unchanged = (this.result.days_unchanged ?? 0) + 1;
+      return;
+    }
     await this.ports.usage.replaceDay(
       dayReplacement({
         ...this.identity,
         date,
-        rows: this.provider.normalizeDay(raw, date),
+        rows,
         raw,
-        attempts: this.known.get(date)?.attempts ?? 0,
+        attempts: previous?.attempts ?? 0,
         now: this.now(),
       }),
     );
     this.stored.push(date);
-    this.result.days_ok++;
+    this.fingerprints.push({ date, content_hash: fingerprint });
   }
 
   /** Nothing will come until someone acts (a policy, seats): say so on the integration, stop asking. */
@@ -369,8 +392,9 @@ async function refreshSeats(run: JobRun, ports: SyncJobPorts): Promise<void> {
  * here fails the job (the queue redelivers it; the days themselves are not fetched again).
  */
 async function refreshAttribution(run: JobRun, ports: SyncJobPorts): Promise<void> {
-  const { team_id, integration_id, provider } = run.job;
+  const { team_id, integration_id, provider, sync_id } = run.job;
   await refreshAfterStoring(team_id, { integration_id, provider }, run.stored, ports);
+  await ports.usage.confirmDays({ team_id, integration_id, sync_id }, run.fingerprints);
 }
 
 /** Closes the job: its outcome, and the one write to its integration (status, if it changed, and last_sync). */

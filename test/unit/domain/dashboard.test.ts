@@ -46,6 +46,12 @@ const rollup = (
   };
 };
 
+/** Rollups as the dashboard reads them: each day's sums, and the breakdowns of the days from `from` on. */
+const split = (rollups: DailyRollup[], from = '0000-01-01') => ({
+  totals: rollups,
+  breakdowns: rollups.filter((day) => day.date >= from).map((day) => day.breakdowns),
+});
+
 const names = (provider: string) =>
   ({ claude_code: 'Claude Code', github_copilot: 'GitHub Copilot' })[provider] ?? provider;
 
@@ -74,7 +80,7 @@ describe('dashboard', () => {
     const dashboard = buildDashboard({
       today,
       days: 5,
-      rollups: [rollup('2026-01-07', 4), rollup('2026-01-08', 0)],
+      ...split([rollup('2026-01-07', 4), rollup('2026-01-08', 0)]),
       ledger: [
         ledger('2026-01-07', 'ok'),
         ledger('2026-01-08', 'no_activity'),
@@ -98,12 +104,15 @@ describe('dashboard', () => {
     const dashboard = buildDashboard({
       today,
       days: 3,
-      rollups: [
-        rollup('2026-01-08', 10),
-        rollup('2026-01-09', 30, 'github_copilot', 'int_b'),
-        rollup('2026-01-10', 5),
-        rollup('2026-01-01', 1000),
-      ],
+      ...split(
+        [
+          rollup('2026-01-08', 10),
+          rollup('2026-01-09', 30, 'github_copilot', 'int_b'),
+          rollup('2026-01-10', 5),
+          rollup('2026-01-01', 1000),
+        ],
+        '2026-01-08',
+      ),
       ledger: [
         ledger('2026-01-08', 'ok'),
         ledger('2026-01-09', 'ok', 'int_b', 'github_copilot'),
@@ -124,7 +133,14 @@ describe('dashboard', () => {
   });
 
   it('has no top tool when nothing happened', () => {
-    const dashboard = buildDashboard({ today, days: 1, rollups: [], ledger: [], toolName: names });
+    const dashboard = buildDashboard({
+      today,
+      days: 1,
+      totals: [],
+      breakdowns: [],
+      ledger: [],
+      toolName: names,
+    });
     expect(dashboard.top_tool).toBeNull();
     expect(dashboard.total_interactions).toBe(0);
     expect(dashboard.heatmap_data).toHaveLength(1);

@@ -85,7 +85,43 @@ describe('running a sync job', () => {
       ['2026-06-11', 'no_activity'],
       ['2026-06-12', 'pending'],
     ]);
-    expect(usage.rollups.get('t|int_1|2026-06-10')).toMatchObject({ active_developers: 2, developers: 2 });
+    expect(usage.entry('t', 'int_1', '2026-06-10')).toMatchObject({ active_developers: 2, developers: 2 });
+  });
+
+  it('writes nothing for a day a later sync brings again unchanged, and records why', async () => {
+    const days = { '2026-06-10': ok('a', 'b') };
+    const { ports, usage, state } = await setup(days);
+    await runSyncJob(job(['2026-06-10']), ports);
+    expect(state('2026-06-10')?.content_hash).toEqual(expect.any(String));
+    const result = await runSyncJob(job(['2026-06-10'], { job_id: 'j2', sync_id: 's2' }), ports);
+    expect(result).toMatchObject({ outcome: 'ok', days_ok: 1, days_unchanged: 1 });
+    expect(usage.replaced).toEqual(['int_1|2026-06-10']);
+    expect(state('2026-06-10')).toMatchObject({ sync_id: 's', state: 'ok', attempts: 1 });
+  });
+
+  it('replaces a day whose rows changed, and records the new fingerprint', async () => {
+    const days: Record<string, () => DayFetchResult> = { '2026-06-10': ok('a', 'b') };
+    const { ports, usage, state } = await setup(days);
+    await runSyncJob(job(['2026-06-10']), ports);
+    const first = state('2026-06-10')?.content_hash;
+    days['2026-06-10'] = ok('a', 'c');
+    const result = await runSyncJob(job(['2026-06-10'], { job_id: 'j2', sync_id: 's2' }), ports);
+    expect(result.days_unchanged).toBeUndefined();
+    expect(usage.replaced).toEqual(['int_1|2026-06-10', 'int_1|2026-06-10']);
+    expect(state('2026-06-10')).toMatchObject({ sync_id: 's2', state: 'ok' });
+    expect(state('2026-06-10')?.content_hash).not.toEqual(first);
+  });
+
+  it('stores a day again when its fingerprint was never confirmed or a re-fetch failed since', async () => {
+    const { ports, usage, state } = await setup({ '2026-06-10': ok('a'), '2026-06-11': ok('b') });
+    await runSyncJob(job(['2026-06-10', '2026-06-11']), ports);
+    // A crash after storing but before the blocks above were refreshed leaves no fingerprint.
+    delete (state('2026-06-10') as { content_hash?: string }).content_hash;
+    (state('2026-06-11') as { last_error?: string }).last_error = 'failed: 503 from the provider';
+    await runSyncJob(job(['2026-06-10', '2026-06-11'], { job_id: 'j2', sync_id: 's2' }), ports);
+    expect(usage.replaced.slice(2).sort()).toEqual(['int_1|2026-06-10', 'int_1|2026-06-11']);
+    expect(state('2026-06-11')?.last_error).toBeUndefined();
+    expect(state('2026-06-10')?.content_hash).toEqual(expect.any(String));
   });
 
   it('writes its integration once, with the last sync', async () => {

@@ -1,4 +1,5 @@
 import { addDays, daysBetween, lastDays } from '../../../../functions/domain/dates';
+import type { Breakdowns } from '../../../../functions/domain/metrics';
 import type { ReattributionRequest } from '../../../../functions/domain/ports';
 import type { DayAttribution } from '../../../../functions/domain/day-attribution';
 import {
@@ -163,8 +164,8 @@ describe('refreshing identity blocks', () => {
     const level1 = blockKey(blockAt('2026-06-10', 1));
     let changed = false;
     const racing = Object.assign(Object.create(attribution) as MemoryAttributionStore, {
-      async putBlock(teamId: string, block: IdentityBlock) {
-        await attribution.putBlock(teamId, block);
+      async putBlock(teamId: string, block: IdentityBlock, breakdowns: Breakdowns) {
+        await attribution.putBlock(teamId, block, breakdowns);
         // Another fetcher stores the day again just after this writer read it.
         if (!changed && blockKey(block) === level1) {
           changed = true;
@@ -183,8 +184,8 @@ describe('refreshing identity blocks', () => {
     const { usage, attribution, ports } = setup();
     await storeDay(usage, claude, '2026-06-10', [byEmail('dana@x.org', 1)]);
     const restless = Object.assign(Object.create(attribution) as MemoryAttributionStore, {
-      async putBlock(teamId: string, block: IdentityBlock) {
-        await attribution.putBlock(teamId, block);
+      async putBlock(teamId: string, block: IdentityBlock, breakdowns: Breakdowns) {
+        await attribution.putBlock(teamId, block, breakdowns);
         await storeDay(usage, claude, '2026-06-10', [byEmail('dana@x.org', 1)]);
       },
     });
