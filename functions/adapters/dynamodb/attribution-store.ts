@@ -48,6 +48,10 @@ export function blockItems(teamId: string, block: IdentityBlock): Item[] {
   }));
 }
 
+const packBreakdowns = (breakdowns: Breakdowns): Buffer => gzipSync(Buffer.from(JSON.stringify(breakdowns)));
+const unpackBreakdowns = (data: Uint8Array): Breakdowns =>
+  JSON.parse(gunzipSync(Buffer.from(data)).toString('utf8')) as Breakdowns;
+
 /**
  * The breakdown block beside an identity block: the breakdowns of its days as one gzip document in the team's
  * partition, under the identity block's stamp (so a writer can tell the two belong together).
@@ -62,7 +66,7 @@ export function breakdownItem(teamId: string, block: IdentityBlock, breakdowns: 
     level: block.level,
     start: block.start,
     stamp: block.stamp,
-    data: gzipSync(Buffer.from(JSON.stringify(breakdowns))),
+    data: packBreakdowns(breakdowns),
   };
 }
 
@@ -239,9 +243,7 @@ export class DynamoAttributionStore implements AttributionStore {
         `${String(item.integration_id)}|${blockKey({ level: Number(item.level), start: String(item.start) })}`,
         {
           stamp: String(item.stamp),
-          breakdowns: JSON.parse(
-            gunzipSync(Buffer.from(item.data as Uint8Array)).toString('utf8'),
-          ) as Breakdowns,
+          breakdowns: unpackBreakdowns(item.data as Uint8Array),
         },
       ]),
     );
@@ -350,6 +352,8 @@ export class DynamoAttributionStore implements AttributionStore {
       sk: keys.groupRollup(rollup.group, rollup.date, rollup.integration_id),
       entity: 'group_rollup',
       ...rollup,
+      // Breakdowns are most of a rollup's bytes and are read whole: kept gzip, as breakdown blocks are.
+      breakdowns: packBreakdowns(rollup.breakdowns),
     }));
     const written = new Set(groupItems.map((item) => item.sk));
     const stale = ((previous?.group_keys as string[] | undefined) ?? []).filter((sk) => !written.has(sk));
@@ -434,7 +438,10 @@ export class DynamoAttributionStore implements AttributionStore {
       from: keys.groupRollupFrom(group, startDate),
       to: keys.groupRollupTo(group, endDate),
     });
-    return items.map((item) => strip<GroupRollup>(item));
+    return items.map((item) => ({
+      ...strip<GroupRollup>(item),
+      breakdowns: unpackBreakdowns(item.breakdowns as Uint8Array),
+    }));
   }
 
   async getDeveloperRows(
