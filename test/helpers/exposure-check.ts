@@ -51,6 +51,9 @@ export async function finishExposureCheck(
 ): Promise<{ result: ScanResult; failure?: Error }> {
   const started = Date.now();
   const capture = exposureCapture(run.dir);
+  // Tables it cannot read (DynamoDB Local gone) are not proven clean: the check says so and fails, after reading
+  // the rest.
+  let unread: string | undefined;
   if (dynamoEndpoint) {
     const dynamo = new DynamoDBClient({
       endpoint: dynamoEndpoint,
@@ -59,6 +62,8 @@ export async function finishExposureCheck(
     });
     try {
       for (const table of await listTables(dynamo)) await recordTableItems(dynamo, table, capture);
+    } catch (error) {
+      unread = `the tables left in DynamoDB Local could not be read (${(error as Error).message})`;
     } finally {
       dynamo.destroy();
     }
@@ -74,7 +79,8 @@ export async function finishExposureCheck(
   const result = scanCapture(run.dir, keys, { ignore: run.inherited });
   // Its own time: the tables left at the end and the reading (tables dropped earlier were read as they went).
   print(`${summaryLine(result)} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-  if (result.findings.length === 0) {
+  if (unread) print(`secret exposure check: ${unread}`);
+  if (result.findings.length === 0 && !unread) {
     if (run.own) rmSync(run.dir, { recursive: true, force: true });
     return { result };
   }
@@ -82,8 +88,10 @@ export async function finishExposureCheck(
     .slice(0, MAX_LISTED)
     .map((finding) => `  ${finding.what} in ${finding.place}: ${finding.file}:${finding.line}`);
   if (result.findings.length > MAX_LISTED) lines.push(`  … and ${result.findings.length - MAX_LISTED} more`);
+  if (unread) lines.push(`  ${unread}`);
   const failure = new Error(
-    `a provider key was found where none may be (the capture is kept in ${run.dir}):\n${lines.join('\n')}`,
+    `${result.findings.length ? 'a provider key was found where none may be' : 'the check is incomplete'} ` +
+      `(the capture is kept in ${run.dir}):\n${lines.join('\n')}`,
   );
   return { result, failure };
 }
