@@ -26,6 +26,8 @@ export interface ExposureCapture {
   readonly dir: string;
   /** Appends one record to this process's file of a place. */
   record(place: Exclude<ExposurePlace, 'files'> | typeof SENT_KEYS, entry: Record<string, unknown>): void;
+  /** Records many entries of one place at once (one write: a table's page of items). */
+  recordAll(place: Exclude<ExposurePlace, 'files'>, entries: readonly Record<string, unknown>[]): void;
   /** An error as a log would print it: message, stack, own fields, causes and aggregated errors. */
   error(source: string, error: unknown): void;
   /** Moves a folder the run wrote into `files/` instead of deleting it (it is removed with the capture). */
@@ -47,6 +49,11 @@ export function exposureCapture(dir: string): ExposureCapture {
     dir,
     record(place, entry) {
       appendFileSync(join(folder(place), `${process.pid}.jsonl`), `${JSON.stringify(entry)}\n`);
+    },
+    recordAll(place, entries) {
+      if (entries.length === 0) return;
+      const lines = entries.map((entry) => `${JSON.stringify(entry)}\n`).join('');
+      appendFileSync(join(folder(place), `${process.pid}.jsonl`), lines);
     },
     error(source, error) {
       capture.record('errors', { source, error: inspect(error, { depth: 8, breakLength: Infinity }) });
