@@ -67,12 +67,6 @@ export const TEST_KEYS = {
   cursorRevoked: 'crsr_' + 'TestOnly' + 'xHO9DIeaE91cYHMpiymaNJc6C0BWvEzsjWdxhIXf4C3ls7Ri3iIEBzT5',
   /** Too short to be a Cursor key. */
   cursorMalformed: 'crsr_' + 'short',
-
-  /**
-   * An ingest token no team holds (401). Tokens POST /ingest-tokens issues are random: the capture registers
-   * each one from its creation answer, so the check looks for them too.
-   */
-  ingestUnknown: 'aiu_ingest_' + 'TestOnly' + 'Qm4Zr8Vt2Kc6Hw1Ny5Lb9Xs3Pd7Fg0Ju4Ae',
 } as const;
 
 export type TestKeyName = keyof typeof TEST_KEYS;
