@@ -19,7 +19,10 @@ export default {
       ...common,
       displayName: 'integration',
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
-      setupFilesAfterEnv: ['<rootDir>/test/helpers/integration-timeout.ts'],
+      setupFilesAfterEnv: [
+        '<rootDir>/test/helpers/integration-timeout.ts',
+        '<rootDir>/test/helpers/capture-item-writes.ts',
+      ],
       globalSetup: '<rootDir>/test/helpers/global-setup.ts',
       globalTeardown: '<rootDir>/test/helpers/global-teardown.ts',
     },

@@ -5,8 +5,7 @@ export default async function globalTeardown(): Promise<void> {
   const dynamo = globalThis.__DYNAMODB_LOCAL__;
   let failure: Error | undefined;
   try {
-    if (globalThis.__EXPOSURE_RUN__)
-      ({ failure } = await finishExposureCheck(globalThis.__EXPOSURE_RUN__, dynamo?.endpoint));
+    if (globalThis.__EXPOSURE_RUN__) ({ failure } = finishExposureCheck(globalThis.__EXPOSURE_RUN__));
   } finally {
     await dynamo?.stop();
   }

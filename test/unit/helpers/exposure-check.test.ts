@@ -4,6 +4,9 @@ import { Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
+import { gzipSync } from 'node:zlib';
+import { BatchWriteItemCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   EXPOSURE_PLACES,
   exposureCapture,
@@ -21,6 +24,7 @@ import {
   summaryLine,
   type ListedKey,
 } from '../../helpers/exposure-scan';
+import { recordItemWrites } from '../../helpers/item-writes';
 import { TEST_KEYS, type TestKeyName } from '../../helpers/provider-keys';
 
 /**
@@ -113,6 +117,57 @@ describe('secret exposure check', () => {
     expect(records.filter((record) => record.body_as_before)).toHaveLength(1);
   });
 
+  it('keeps each item a write carries, a key inside a gzip-compressed block included', () => {
+    recordItemWrites(
+      capture,
+      new PutCommand({ TableName: 't-Integrations', Item: { pk: 'A', note: 'clean' } }),
+    );
+    recordItemWrites(
+      capture,
+      new BatchWriteItemCommand({
+        RequestItems: {
+          't-Usage': [
+            {
+              PutRequest: {
+                Item: { pk: { S: 'B' }, blob: { B: gzipSync(`{"k":"${TEST_KEYS.cursorUnknown}"}`) } },
+              },
+            },
+            { PutRequest: { Item: { pk: { S: 'C' } } } },
+            { DeleteRequest: { Key: { pk: { S: 'D' } } } },
+          ],
+        },
+      }),
+    );
+    recordItemWrites(
+      capture,
+      new UpdateCommand({
+        TableName: 't-Integrations',
+        Key: { pk: 'E' },
+        UpdateExpression: 'SET note = :note',
+        ExpressionAttributeValues: { ':note': `pasted ${TEST_KEYS.githubUnknown}` },
+      }),
+    );
+    recordItemWrites(
+      capture,
+      new TransactWriteCommand({
+        TransactItems: [
+          { Put: { TableName: 't-Usage', Item: { pk: 'F', raw: Buffer.from(TEST_KEYS.anthropicScoped) } } },
+        ],
+      }),
+    );
+    recordItemWrites(capture, new DeleteCommand({ TableName: 't-Usage', Key: { pk: 'G' } }));
+
+    const result = scanCapture(dir, LISTED);
+    expect(result.counts.items).toBe(5);
+    expect(found().sort()).toEqual(
+      [
+        `items: ${whole('cursorUnknown')}`,
+        `items: ${whole('githubUnknown')}`,
+        `items: ${whole('anthropicScoped')}`,
+      ].sort(),
+    );
+  });
+
   it(`finds any ${FRAGMENT_LENGTH} characters of a key's secret part, and its base64 form; not ${FRAGMENT_LENGTH - 1}`, () => {
     const rotated = TEST_KEYS.cursorRotated;
     capture.record('logs', { text: `key ending …${rotated.slice(-24)}` });
@@ -171,7 +226,7 @@ describe('secret exposure check', () => {
       capture.record(place, { text: `nothing secret in ${place}` });
     const printed: string[] = [];
     const run = { dir, own: false, inherited: new Set(keyShapedTokens(JSON.stringify(process.env))) };
-    const clean = await finishExposureCheck(run, undefined, (line) => printed.push(line));
+    const clean = finishExposureCheck(run, (line) => printed.push(line));
     expect(clean.failure).toBeUndefined();
     expect(printed[0]).toMatch(
       /^secret exposure check: \d+ keys × 6 places \(1 log lines, 1 responses, 1 items, 1 errors, 2 environments, 0 files; [\d.]+ MB\): 0 found \([\d.]+ s\)$/,
@@ -189,7 +244,7 @@ describe('secret exposure check', () => {
     });
     expect(sent).toEqual(['http://127.0.0.1:9/teams/members']);
     capture.record('logs', { text: `request to Cursor with ${unlisted.slice(-30)}` });
-    const failed = await finishExposureCheck(run, undefined, (line) => printed.push(line));
+    const failed = finishExposureCheck(run, (line) => printed.push(line));
     expect(printed[1]).toMatch(/: 1 found/);
     expect(failed.failure?.message).toMatch(
       /unlisted key 1 the pipeline sent \(16 characters of it\) in logs: logs\/\d+\.jsonl:\d+/,
