@@ -5,7 +5,15 @@
 export const API_BASE_PATH = '/api/ai-usage';
 
 export type HttpFunctionName =
-  'health' | 'openapi' | 'connect' | 'sync' | 'integrations' | 'members' | 'imports' | 'dashboard';
+  | 'health'
+  | 'openapi'
+  | 'connect'
+  | 'sync'
+  | 'integrations'
+  | 'members'
+  | 'imports'
+  | 'dashboard'
+  | 'ingestTokens';
 
 export type HttpRoute = {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -59,6 +67,9 @@ export const httpRoutes: readonly HttpRoute[] = [
   { method: 'GET', path: '/dashboard/seats', function: 'dashboard', authenticated: true },
   { method: 'GET', path: '/dashboard/developers/{id}', function: 'dashboard', authenticated: true },
   { method: 'GET', path: '/dashboard/me', function: 'dashboard', authenticated: true },
+  { method: 'POST', path: '/ingest-tokens', function: 'ingestTokens', authenticated: true },
+  { method: 'GET', path: '/ingest-tokens', function: 'ingestTokens', authenticated: true },
+  { method: 'DELETE', path: '/ingest-tokens/{id}', function: 'ingestTokens', authenticated: true },
 ];
 
 /** Source file of each Lambda function (relative to the project root). */
@@ -71,6 +82,7 @@ export const functionEntries = {
   members: 'functions/handlers/members.ts',
   imports: 'functions/handlers/imports.ts',
   dashboard: 'functions/handlers/dashboard.ts',
+  ingestTokens: 'functions/handlers/ingest-tokens.ts',
   scheduler: 'functions/handlers/scheduler.ts',
   fetcher: 'functions/handlers/fetcher.ts',
   attribution: 'functions/handlers/attribution.ts',

@@ -1,7 +1,10 @@
 import type { PersonInput } from '../functions/domain/roster';
 import { demoPerson } from './fakes/shared/people';
 
-/** The demo organisation's first people: Claude Code has 12 of them, Cursor 10, Copilot 15 (local/fakes). */
+/**
+ * The demo organisation's first people: Claude Code's Admin API has 12 of them (0–11), its Enterprise seats are
+ * people 9–18 (so 9–11 are in both), Cursor has 10, Copilot 15 (local/fakes).
+ */
 const PEOPLE = 15;
 /** Person 11's e-mail was never entered: their Claude Code usage stays unmatched, with a suggestion. */
 const WITHOUT_EMAIL = 11;

@@ -115,6 +115,20 @@ export function recordEnvOnExit(capture: ExposureCapture, source: string): void 
   process.once('exit', () => capture.record('env', { source, pid: process.pid, env: { ...process.env } }));
 }
 
+/** An ingest token as POST /ingest-tokens answers it: the one answer allowed to hold one. */
+const ISSUED_TOKEN = /"token":"(aiu_ingest_[A-Za-z0-9_-]{43})"/g;
+
+/**
+ * The answer that issues an ingest token shows it once, by design: the capture keeps that answer without the
+ * token and registers the token as a key the check looks for everywhere else (logs, items, other answers).
+ */
+function withoutIssuedToken(capture: ExposureCapture, body: string): string {
+  return body.replace(ISSUED_TOKEN, (_whole, token: string) => {
+    capture.record(SENT_KEYS, { host: 'issued ingest token', key: token });
+    return '"token":"<issued ingest token>"';
+  });
+}
+
 /**
  * Records the answer (status, headers, body) of one request when it is sent; nothing of what was sent. A body this
  * capture already holds (the OpenAPI document, asked for a thousand times) is counted, not stored again.
@@ -147,7 +161,7 @@ export function recordAnswer(
     return end(chunk, ...rest);
   }) as ServerResponse['end'];
   response.once('finish', () => {
-    const body = Buffer.concat(chunks).toString('utf8');
+    const body = withoutIssuedToken(capture, Buffer.concat(chunks).toString('utf8'));
     const same = capture.seen(body);
     capture.record('responses', {
       method: request.method,

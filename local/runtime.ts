@@ -6,6 +6,7 @@ import { idempotencyTable } from '../functions/adapters/dynamodb/table-definitio
 import {
   attributionStore,
   importRepository,
+  ingestTokenRepository,
   integrationRepository,
   requestPacer,
   rosterRepository,
@@ -19,6 +20,7 @@ import type {
   IdGenerator,
   ImportFiles,
   ImportRepository,
+  IngestTokenRepository,
   IntegrationRepository,
   Log,
   RosterRepository,
@@ -34,6 +36,7 @@ import { handler as openapiHandler } from '../functions/handlers/openapi';
 import { createImportWorkerHandler } from '../functions/handlers/import-worker';
 import { createImportsHandler } from '../functions/handlers/imports';
 import { createIntegrationsHandler } from '../functions/handlers/integrations';
+import { createIngestTokensHandler } from '../functions/handlers/ingest-tokens';
 import { createMembersHandler } from '../functions/handlers/members';
 import { createSchedulerHandler, type ScheduleEvent } from '../functions/handlers/scheduler';
 import { createSyncHandler } from '../functions/handlers/sync';
@@ -80,6 +83,7 @@ export interface LocalPorts {
   roster: RosterRepository;
   attribution: AttributionStore;
   imports: ImportRepository;
+  ingestTokens: IngestTokenRepository;
   files: ImportFiles;
   secrets: LocalSecretStore;
   queue: InProcessQueue;
@@ -155,6 +159,7 @@ export function createLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
     roster: rosterRepository(env),
     attribution: attributionStore(env),
     imports: importRepository(env),
+    ingestTokens: ingestTokenRepository(env),
     files: options.s3.importFiles,
     secrets: new LocalSecretStore(
       join(options.dataDir, 'secret-store.key'),
@@ -184,6 +189,7 @@ export function createLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
       members: createMembersHandler(getPorts) as LambdaHttpHandler,
       imports: createImportsHandler(getPorts) as LambdaHttpHandler,
       dashboard: createDashboardHandler(getPorts) as LambdaHttpHandler,
+      ingestTokens: createIngestTokensHandler(getPorts) as LambdaHttpHandler,
     },
     async schedule(provider) {
       const ids = provider ? [provider] : providerManifests.map((manifest) => manifest.id);

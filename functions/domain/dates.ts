@@ -34,3 +34,14 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
   for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
   return chunks;
 }
+
+/** Ascending runs of consecutive days (repeats dropped), each cut into chunks of at most `size`. */
+export function consecutiveRuns(days: readonly string[], size: number): string[][] {
+  const runs: string[][] = [];
+  for (const day of [...new Set(days)].sort()) {
+    const run = runs.at(-1);
+    if (run && addDays(run.at(-1) as string, 1) === day) run.push(day);
+    else runs.push([day]);
+  }
+  return runs.flatMap((run) => chunk(run, size));
+}

@@ -25,3 +25,21 @@ export function exactCents(microCents: number): string {
     .replace(/0+$/, '');
   return `${sign}${whole}${fraction ? `.${fraction}` : ''}`;
 }
+
+const DECIMAL_CENTS = /^(-)?(\d{1,12})(?:\.(\d{1,12}))?$/;
+
+/**
+ * Whole micro-cents of an amount sent as a decimal string of cents (Anthropic: `"41280.000000"` = $412.80), read
+ * digit by digit so no binary fraction creeps in; digits past the sixth decimal are rounded half up. Undefined
+ * for anything that is not such a decimal (or beyond a safe integer of micro-cents).
+ */
+export function microCentsOfDecimal(text: string): number | undefined {
+  const match = DECIMAL_CENTS.exec(text.trim());
+  if (!match) return undefined;
+  const [, sign, whole, fraction = ''] = match;
+  const kept = fraction.padEnd(6, '0').slice(0, 6);
+  const roundUp = fraction.length > 6 && Number(fraction[6]) >= 5 ? 1 : 0;
+  const micro = Number(whole) * MICRO_PER_CENT + Number(kept) + roundUp;
+  if (!Number.isSafeInteger(micro)) return undefined;
+  return sign && micro !== 0 ? -micro : micro;
+}

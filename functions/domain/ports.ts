@@ -12,6 +12,7 @@ import type { Roster } from './roster';
 import type { DayAttribution, DayDigest, DayPeople, GroupRollup } from './day-attribution';
 import type { BlockRef, IdentityBlock } from './identity-blocks';
 import type { ImportRecord, ImportState } from './imports';
+import type { IngestToken } from './ingest-tokens';
 
 /**
  * Interfaces the use cases need; adapters implement them (DynamoDB, KMS + Secrets Manager, SQS, local).
@@ -220,6 +221,19 @@ export interface ImportFiles {
   size(key: string): Promise<number | undefined>;
   /** The file's lines as CSV fields, streamed. Throws ImportFileError where the text is not CSV. */
   lines(key: string): AsyncIterable<FileLine>;
+}
+
+/** A team's ingest tokens: a record per token in the team's partition and a lookup item by the token's hash. */
+export interface IngestTokenRepository {
+  /** Writes the record and its lookup item together. */
+  create(token: IngestToken): Promise<void>;
+  list(teamId: string): Promise<IngestToken[]>;
+  /** Deletes the record and its lookup item together; false when the team has no such token. */
+  revoke(teamId: string, tokenId: string): Promise<boolean>;
+  /** The team and token a hash belongs to (one GetItem on the lookup item), if it is not revoked. */
+  resolve(tokenHash: string): Promise<{ team_id: string; token_id: string } | undefined>;
+  /** Sets last_used_at unless it was set less than `resolutionSeconds` ago (a conditional write, so cheap). */
+  touch(teamId: string, tokenId: string, at: Date, resolutionSeconds: number): Promise<void>;
 }
 
 export interface Clock {

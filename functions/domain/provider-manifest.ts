@@ -7,6 +7,13 @@ export interface ProviderManifest {
   /** The id the API speaks (`claude_code`, `github_copilot`, `cursor`): requests, responses, stored items. */
   id: string;
   displayName: string;
+  /**
+   * The tool whose figures this provider reports, when it is not the provider itself: two sources of one tool
+   * (Claude Code's Admin API `claude_code` and the Claude Enterprise Analytics API `claude_enterprise`) name the
+   * same tool. Absent: the provider id (`toolOf`). Stored rows keep the provider id; this only says which tool
+   * they are figures of.
+   */
+  tool?: string;
   /** Environment variable that overrides the API base URL (fakes, enterprise servers). */
   baseUrlEnv: string;
   defaultBaseUrl: string;
@@ -47,6 +54,11 @@ export interface ProviderManifest {
     /** Why a team that holds seats of this tool can be missing from its usage rows. */
     unreportedTeam?: string;
   };
+}
+
+/** The tool a provider's figures belong to: its `tool`, or its own id. */
+export function toolOf(manifest: Pick<ProviderManifest, 'id' | 'tool'>): string {
+  return manifest.tool ?? manifest.id;
 }
 
 /**

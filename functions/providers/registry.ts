@@ -1,4 +1,5 @@
 import { claudeCodeProvider } from './claude-code';
+import { claudeEnterpriseProvider } from './claude-enterprise';
 import { cursorProvider } from './cursor';
 import { githubCopilotProvider } from './github-copilot';
 import type { ProviderDefinition } from './types';
@@ -17,4 +18,5 @@ export const providerDefinitions: readonly ProviderDefinition<never>[] = [
   listed(claudeCodeProvider),
   listed(githubCopilotProvider),
   listed(cursorProvider),
+  listed(claudeEnterpriseProvider),
 ];

@@ -5,6 +5,7 @@ import {
   type RouteConfig,
 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
+import { MAX_INGEST_TOKENS } from '../domain/ingest-tokens';
 import { providerDefinitions } from '../providers/registry';
 import { API_BASE_PATH, httpRoutes, type HttpRoute } from '../routes';
 import {
@@ -18,6 +19,12 @@ import {
   seatsQuerySchema,
   syncBodySchema,
 } from './api';
+import {
+  ingestTokenCreatedSchema,
+  ingestTokenCreateSchema,
+  ingestTokenIdParamsSchema,
+  ingestTokenListSchema,
+} from './ingest-tokens';
 import { developersCsv, seatsCsv, seriesCsv, type CsvTable } from './exports';
 import {
   importIdSchema,
@@ -78,7 +85,7 @@ export interface Operation {
   operationId: string;
   summary: string;
   description?: string;
-  tag: 'Service' | 'Integrations' | 'Sync' | 'Imports' | 'People' | 'Dashboard';
+  tag: 'Service' | 'Integrations' | 'Sync' | 'Imports' | 'People' | 'Dashboard' | 'Telemetry';
   request?: RouteConfig['request'];
   success: Success[];
   /** Problem types the operation may answer (401 for every authenticated one is added). */
@@ -424,6 +431,42 @@ export const operations: Record<string, Operation> = {
     ],
     problems: ['invalid-request', 'not-found', 'internal-error'],
   },
+  'POST /ingest-tokens': {
+    operationId: 'createIngestToken',
+    summary: 'Make an ingest token (admin)',
+    description:
+      'A token machines send to push telemetry (Claude Code’s OpenTelemetry metrics) for the team. The answer is ' +
+      `the only time the token is shown: only its SHA-256 is kept. A team holds at most ${MAX_INGEST_TOKENS}.`,
+    tag: 'Telemetry',
+    request: {
+      body: { required: true, content: { 'application/json': { schema: ingestTokenCreateSchema } } },
+    },
+    success: [
+      {
+        status: 201,
+        description: 'Made; the token is in this answer only.',
+        schema: ingestTokenCreatedSchema,
+      },
+    ],
+    problems: ['invalid-request', 'forbidden', 'conflict', 'internal-error'],
+  },
+  'GET /ingest-tokens': {
+    operationId: 'listIngestTokens',
+    summary: 'The team’s ingest tokens (admin)',
+    tag: 'Telemetry',
+    success: [
+      { status: 200, description: 'Ids, names and times, never a token.', schema: ingestTokenListSchema },
+    ],
+    problems: ['forbidden', 'internal-error'],
+  },
+  'DELETE /ingest-tokens/{id}': {
+    operationId: 'revokeIngestToken',
+    summary: 'Revoke an ingest token (admin)',
+    tag: 'Telemetry',
+    request: { params: ingestTokenIdParamsSchema },
+    success: [{ status: 204, description: 'Revoked: requests with it are refused (401) from now on.' }],
+    problems: ['forbidden', 'not-found', 'internal-error'],
+  },
 };
 
 const routeKey = (route: Pick<HttpRoute, 'method' | 'path'>) => `${route.method} ${route.path}`;
@@ -522,6 +565,7 @@ export function buildOpenApiDocument(routes: readonly HttpRoute[] = httpRoutes) 
       { name: 'Imports', description: 'Usage of tools without an API: CSV files and rows typed in.' },
       { name: 'People', description: 'The roster: people, their identities in each tool, and groups.' },
       { name: 'Dashboard', description: 'What a team page shows.' },
+      { name: 'Telemetry', description: 'Ingest tokens, and the OpenTelemetry metrics they authenticate.' },
       { name: 'Service', description: 'Liveness and this document.' },
     ],
   });

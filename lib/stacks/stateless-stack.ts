@@ -143,6 +143,12 @@ export class StatelessStack extends Stack {
       dashboard: make('dashboard', 'GET /dashboard: read-only usage')
         .bindTable(tables.integrations, ['dynamodb:Query'])
         .bindTable(tables.usage, ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:BatchGetItem']),
+      // Makes, lists and revokes ingest tokens: each record and its lookup by hash written or deleted together
+      // (a transaction of Put/Delete). Only hashes are stored; it never sees usage.
+      ingestTokens: make('ingestTokens', 'POST/GET/DELETE /ingest-tokens: telemetry ingest tokens').bindTable(
+        tables.integrations,
+        ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
+      ),
     };
 
     // The page's distribution, sign-in domain and client first: the API's authorizer accepts the page's client,

@@ -32,7 +32,8 @@ function start(dataDir: string): Promise<Started> {
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`npm start did not get ready:\n${output}`)), 90_000);
+    // Four API-fed tools backfill one after the other on first start; a loaded machine needs its time.
+    const timer = setTimeout(() => reject(new Error(`npm start did not get ready:\n${output}`)), 150_000);
     child.on('exit', (code) => reject(new Error(`exited early (${code}):\n${output}`)));
     const poll = setInterval(() => {
       if (!output.includes('Press Ctrl-C to stop.')) return;
@@ -86,6 +87,7 @@ describe('npm start', () => {
     expect(first.output()).toMatch(/claude_code: backfill 90\/90 days — done in/);
     expect(first.output()).toMatch(/github_copilot: backfill 100\/100 days — done in/);
     expect(first.output()).toMatch(/cursor: backfill 90\/90 days — done in/);
+    expect(first.output()).toMatch(/claude_enterprise: backfill 90\/90 days — done in/);
     const response = await fetch(`${first.api}/dashboard?days=90`, {
       headers: { authorization: `Bearer ${first.token}` },
     });
@@ -98,14 +100,16 @@ describe('npm start', () => {
     expect(response.status).toBe(200);
     expect(dashboard.total_interactions).toBeGreaterThan(0);
     expect(dashboard.heatmap_data).toHaveLength(90);
-    // Claude Code, Copilot and Cursor on one dashboard, each through the real pipeline from its fake API, and
-    // ChatGPT from a file imported through the local S3 server.
+    // Claude Code (from the Admin API and, for Enterprise seats, the Enterprise Analytics API), Copilot and Cursor
+    // on one dashboard, each through the real pipeline from its fake API, and ChatGPT from a file imported through
+    // the local S3 server. The two Claude Code sources show side by side until the dashboard groups by tool.
     expect(first.output()).toMatch(
       /chatgpt: imported \d+ rows of 8 developers from .*demo-chatgpt-usage\.csv/,
     );
     expect(dashboard.tools.map((tool) => tool.name).sort()).toEqual([
       'ChatGPT',
       'Claude Code',
+      'Claude Enterprise Analytics',
       'Cursor',
       'GitHub Copilot',
     ]);
@@ -181,5 +185,5 @@ describe('npm start', () => {
     );
     expect(await stop(second.child)).toBe(0);
     expect(await portOpen(second.dynamoPort)).toBe(false);
-  }, 180_000);
+  }, 300_000);
 });

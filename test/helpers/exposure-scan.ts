@@ -36,7 +36,7 @@ export const FRAGMENT_LENGTH = 16;
 const MIN_DISTINCT_CHARACTERS = 8;
 
 /** Each provider's public key prefix: not secret, so parts are taken from what follows it. */
-const PUBLIC_PREFIX = /^(sk-ant-[a-z]+\d{2}-|gh[a-z]_|github_pat_|crsr_|key_)/;
+const PUBLIC_PREFIX = /^(sk-ant-[a-z]+\d{2}-|gh[a-z]_|github_pat_|crsr_|key_|aiu_ingest_)/;
 
 /** Key shapes (the providers' formats, with bodies long enough to be real): found even when not listed. */
 const KEY_SHAPES: { name: string; pattern: RegExp }[] = [
@@ -44,6 +44,7 @@ const KEY_SHAPES: { name: string; pattern: RegExp }[] = [
   { name: 'GitHub token', pattern: /(?<![A-Za-z0-9_])gh[pousr]_[A-Za-z0-9]{30,}/g },
   { name: 'GitHub fine-grained token', pattern: /(?<![A-Za-z0-9_])github_pat_[A-Za-z0-9_]{40,}/g },
   { name: 'Cursor key', pattern: /(?<![A-Za-z0-9_])crsr_[A-Za-z0-9]{64}/g },
+  { name: 'Ingest token', pattern: /(?<![A-Za-z0-9_])aiu_ingest_[A-Za-z0-9_-]{43}/g },
 ];
 
 const KEY_CHARACTER = /^[A-Za-z0-9_-]$/;

@@ -1,4 +1,5 @@
 import { DEMO_ANTHROPIC_ADMIN_KEY } from '../../local/fakes/claude-code/server';
+import { DEMO_ENTERPRISE_ANALYTICS_KEY } from '../../local/fakes/claude-enterprise/server';
 import { DEMO_CURSOR_KEY } from '../../local/fakes/cursor/server';
 import { DEMO_GITHUB_TOKEN } from '../../local/fakes/github-copilot/server';
 import { SMOKE_API_KEY } from '../../ops/smoke/api-checks';
@@ -67,6 +68,19 @@ export const TEST_KEYS = {
   cursorRevoked: 'crsr_' + 'TestOnly' + 'xHO9DIeaE91cYHMpiymaNJc6C0BWvEzsjWdxhIXf4C3ls7Ri3iIEBzT5',
   /** Too short to be a Cursor key. */
   cursorMalformed: 'crsr_' + 'short',
+
+  /** Claude Enterprise Analytics: the fake's demo Analytics API key. */
+  claudeEnterpriseDemo: DEMO_ENTERPRISE_ANALYTICS_KEY,
+  /** A key of an organisation not on an Enterprise plan (403). */
+  claudeEnterpriseNotEnterprise: 'sk-ant-api01-' + 'TestOnly' + 'Rk2Lm9Qp4Xs7Vb1Nc8Hd3Jf6Gt0Wy5Zu',
+  /** A well-formed key the fake does not know (401). */
+  claudeEnterpriseUnknown: 'sk-ant-api01-' + 'TestOnly' + 'Mv7Bc2Xz9Nq4Lp1Ks8Dj5Fh3Gw6Ty0Re',
+
+  /**
+   * An ingest token no team holds (401). Tokens POST /ingest-tokens issues are random: the capture registers
+   * each one from its creation answer, so the check looks for them too.
+   */
+  ingestUnknown: 'aiu_ingest_' + 'TestOnly' + 'Qm4Zr8Vt2Kc6Hw1Ny5Lb9Xs3Pd7Fg0Ju4Ae',
 } as const;
 
 export type TestKeyName = keyof typeof TEST_KEYS;

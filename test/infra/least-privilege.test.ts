@@ -50,6 +50,17 @@ const expected: Record<string, string[]> = {
     ...on('<UsageTable>', 'dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:BatchGetItem'),
     ...dataKeyRead,
   ],
+  'POST/GET/DELETE /ingest-tokens': [
+    ...ownLogsAndTraces,
+    ...on(
+      '<IntegrationsTable>',
+      'dynamodb:Query',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:DeleteItem',
+    ),
+    ...dataKeyWrite,
+  ],
   'GET/PUT/PATCH/DELETE /members': [
     ...ownLogsAndTraces,
     ...on('<IntegrationsTable>', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem'),

@@ -23,6 +23,7 @@ const descriptionOf: Record<HttpFunctionName, string> = {
   members: 'GET/PUT/PATCH/DELETE /members',
   imports: 'POST/GET /imports',
   dashboard: 'GET /dashboard',
+  ingestTokens: 'POST/GET/DELETE /ingest-tokens',
 };
 
 describe('functions: the defaults of the one function construct', () => {

@@ -225,6 +225,21 @@ const generators: Record<string, fc.Arbitrary<Case>> = {
     ),
     contentType,
   }),
+  'POST /ingest-tokens': fc.record({
+    path: fc.constant('/ingest-tokens'),
+    body: body(
+      withBadField(
+        { name: 'Claude Code managed settings' },
+        { name: fc.oneof(fc.constant(''), fc.constant('   '), fc.constant('x'.repeat(101)), notAString) },
+      ),
+    ),
+    contentType,
+  }),
+  'GET /ingest-tokens': fc.record({
+    path: fc.constant('/ingest-tokens'),
+    query: odd.map((value) => `x=${encodeURIComponent(value)}`),
+  }),
+  'DELETE /ingest-tokens/{id}': fc.record({ path: pathId.map((id) => `/ingest-tokens/${id}`) }),
   'GET /imports': fc.record({
     path: fc.constant('/imports'),
     query: odd.map((value) => `x=${encodeURIComponent(value)}`),
@@ -304,6 +319,7 @@ const NO_INPUT = new Set([
   'GET /integrations',
   'GET /members',
   'GET /imports',
+  'GET /ingest-tokens',
 ]);
 
 describe('generated bad input for every endpoint', () => {

@@ -44,13 +44,13 @@ describe('API contract', () => {
         'an unknown provider',
         { provider: 'windsurf', api_key: 'x' },
         400,
-        /provider: must be one of claude_code, github_copilot, cursor\./,
+        /provider: must be one of claude_code, github_copilot, cursor, claude_enterprise\./,
       ],
       [
         'a provider id spelt with a hyphen',
         { provider: 'claude-code', api_key: 'x' },
         400,
-        /provider: must be one of claude_code, github_copilot, cursor \(ids use underscores: "claude_code"\)/,
+        /provider: must be one of claude_code, github_copilot, cursor, claude_enterprise \(ids use underscores: "claude_code"\)/,
       ],
       ['a missing key', { provider: 'claude_code' }, 400, /not valid/],
       [
@@ -280,7 +280,7 @@ describe('API contract', () => {
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({
       status: 'ok',
-      providers: ['claude_code', 'github_copilot', 'cursor'],
+      providers: ['claude_code', 'github_copilot', 'cursor', 'claude_enterprise'],
     });
   });
 

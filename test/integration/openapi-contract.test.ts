@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
+import { MAX_INGEST_TOKENS } from '../../functions/domain/ingest-tokens';
 import { API_BASE_PATH, httpRoutes, type HttpRoute } from '../../functions/routes';
 import { buildOpenApiDocument, documentedStatuses } from '../../functions/schemas/openapi';
 import { DEMO_ANTHROPIC_ADMIN_KEY } from '../../local/fakes/claude-code';
@@ -342,6 +343,28 @@ describe('OpenAPI contract', () => {
     await expectContract('DELETE', path, 404, { token: admin });
   });
 
+  it('POST|GET /ingest-tokens, DELETE /ingest-tokens/{id}', async () => {
+    const made = await expectContract('POST', '/ingest-tokens', 201, {
+      token: admin,
+      body: { name: 'Claude Code managed settings' },
+    });
+    const id = (made.body.ingest_token as { token_id: string }).token_id;
+    await expectContract('POST', '/ingest-tokens', 400, { token: admin, body: { name: '' } });
+    await expectContract('POST', '/ingest-tokens', 401, { body: { name: 'x' } });
+    await expectContract('POST', '/ingest-tokens', 403, { token: member, body: { name: 'x' } });
+    for (let i = 1; i < MAX_INGEST_TOKENS; i++) {
+      await pipeline.call('POST', '/ingest-tokens', { token: admin, body: { name: `fleet ${i}` } });
+    }
+    await expectContract('POST', '/ingest-tokens', 409, { token: admin, body: { name: 'one too many' } });
+    await expectContract('GET', '/ingest-tokens', 200, { token: admin });
+    await expectContract('GET', '/ingest-tokens', 401);
+    await expectContract('GET', '/ingest-tokens', 403, { token: member });
+    await expectContract('DELETE', `/ingest-tokens/${id}`, 401);
+    await expectContract('DELETE', `/ingest-tokens/${id}`, 403, { token: member });
+    await expectContract('DELETE', `/ingest-tokens/${id}`, 204, { token: admin });
+    await expectContract('DELETE', `/ingest-tokens/${id}`, 404, { token: admin });
+  });
+
   it('answers 500 with a problem that reveals nothing when storage fails', async () => {
     const keep = (await pipeline.call('GET', '/integrations', { token: admin })).body.integrations as {
       integration_id: string;
@@ -377,6 +400,9 @@ describe('OpenAPI contract', () => {
       }),
       await expectContract('GET', '/imports', 500, { token: admin }),
       await expectContract('GET', `/imports/${importId}`, 500, { token: admin }),
+      await expectContract('POST', '/ingest-tokens', 500, { token: admin, body: { name: 'x' } }),
+      await expectContract('GET', '/ingest-tokens', 500, { token: admin }),
+      await expectContract('DELETE', `/ingest-tokens/itk_${'0'.repeat(32)}`, 500, { token: admin }),
     ];
     for (const failure of failures) {
       expect(failure.text).not.toMatch(/ResourceNotFound|table|dynamo|sk-ant/i);

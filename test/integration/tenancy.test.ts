@@ -33,7 +33,7 @@ const MEMBER_ROUTES = new Set([
 
 describe('tenants are walls', () => {
   let pipeline: TestPipeline;
-  const ids = { integration: '', person: '', import: '' };
+  const ids = { integration: '', person: '', import: '', ingestToken: '' };
   const secrets: string[] = [];
   let teamAItems: () => Promise<string>;
   let before: string;
@@ -52,7 +52,9 @@ describe('tenants are walls', () => {
         ? ids.person
         : route.path.startsWith('/imports')
           ? ids.import
-          : ids.person;
+          : route.path.startsWith('/ingest-tokens')
+            ? ids.ingestToken
+            : ids.person;
     const path = route.path.replace('{id}', encodeURIComponent(id));
     const bodies: Record<string, unknown> = {
       'POST /connect': { provider: 'claude_code', api_key: TEST_KEYS.anthropicTooShort },
@@ -62,6 +64,7 @@ describe('tenants are walls', () => {
       'PATCH /members/{id}': { groups: ['taken'] },
       'POST /imports': { tool: 'chatgpt', display_name: 'ChatGPT' },
       'POST /imports/manual': { tool: 'chatgpt', rows: [{ date: '2026-06-14', email: 'x@example.org' }] },
+      'POST /ingest-tokens': { name: 'taken' },
     };
     const body = bodies[`${route.method} ${route.path}`];
     return { path, ...(body !== undefined ? { body } : {}) };
@@ -93,7 +96,16 @@ describe('tenants are walls', () => {
     });
     ids.import = String(imported.body.import_id);
     await pipeline.runtime.queue.drain();
-    secrets.push(ids.integration, ids.person, ids.import, demoPerson(0).email, demoPerson(0).name);
+    const issued = await pipeline.call('POST', '/ingest-tokens', { token: admin, body: { name: 'team A' } });
+    ids.ingestToken = String((issued.body.ingest_token as { token_id: string }).token_id);
+    secrets.push(
+      ids.integration,
+      ids.person,
+      ids.import,
+      ids.ingestToken,
+      demoPerson(0).email,
+      demoPerson(0).name,
+    );
     teamAItems = async () =>
       JSON.stringify(
         (await Promise.all(Object.keys(pipeline.tableNames).map((table) => pipeline.scanTable(table))))

@@ -4,6 +4,7 @@ import { requireEnv } from '../../shared/env';
 import { tracer } from '../../shared/observability';
 import { DynamoAttributionStore } from './attribution-store';
 import { DynamoImportRepository } from './import-repository';
+import { DynamoIngestTokenRepository } from './ingest-token-repository';
 import { DynamoIntegrationRepository } from './integration-repository';
 import { DynamoRosterRepository } from './roster-repository';
 import { DynamoRequestPacer } from './request-pacer';
@@ -31,6 +32,11 @@ export function usageRepository(env: NodeJS.ProcessEnv = process.env): DynamoUsa
 /** Imports of usage, in the Integrations table (the control plane). */
 export function importRepository(env: NodeJS.ProcessEnv = process.env): DynamoImportRepository {
   return new DynamoImportRepository(documentClient(), requireEnv(integrationsTable.envVar, env));
+}
+
+/** Ingest tokens (records and lookups by hash), in the Integrations table (the control plane). */
+export function ingestTokenRepository(env: NodeJS.ProcessEnv = process.env): DynamoIngestTokenRepository {
+  return new DynamoIngestTokenRepository(documentClient(), requireEnv(integrationsTable.envVar, env));
 }
 
 /** The team rosters, in the Integrations table (the control plane). */

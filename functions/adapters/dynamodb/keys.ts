@@ -12,6 +12,15 @@ export const keys = {
   /** An import of usage (ids sort by time, so a query lists the newest first). */
   import: (importId: string) => `IMPORT#${importId}`,
   importPrefix: 'IMPORT#',
+  /** An ingest token's record (name, times, hash) in the team's partition. */
+  ingestToken: (tokenId: string) => `INGEST_TOKEN#${tokenId}`,
+  ingestTokenPrefix: 'INGEST_TOKEN#',
+  /**
+   * The one item not under its team: an ingest token's lookup by SHA-256, which names the team. The hash of a
+   * 256-bit random token is not guessable, and the item holds no secret.
+   */
+  ingestTokenLookup: (tokenHash: string) => `INGEST_TOKEN_HASH#${tokenHash}`,
+  ingestTokenLookupSort: 'LOOKUP',
   /** The team's roster: a head item (version, settings) and its people in compressed parts. */
   rosterHead: 'ROSTER',
   rosterPart: (part: number) => `ROSTER#PART#${String(part).padStart(3, '0')}`,

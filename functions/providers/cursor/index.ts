@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { addDays, chunk, toIsoDay } from '../../domain/dates';
+import { addDays, consecutiveRuns, toIsoDay } from '../../domain/dates';
 import { CredentialsRejectedError, ProviderUnavailableError } from '../../domain/errors';
 import type { SeatAssignment } from '../../domain/model';
 import type { DayFetchResult, ProviderAccount } from '../../domain/provider';
@@ -58,18 +58,6 @@ async function teamAccount(client: CursorAdminClient, ownerId: string | undefine
   );
 }
 
-/** Consecutive days grouped into ranges of at most MAX_RANGE_DAYS (the days of one job are consecutive). */
-function ranges(days: readonly string[]): string[][] {
-  const sorted = [...new Set(days)].sort();
-  const runs: string[][] = [];
-  for (const day of sorted) {
-    const run = runs.at(-1);
-    if (run && addDays(run.at(-1) as string, 1) === day) run.push(day);
-    else runs.push([day]);
-  }
-  return runs.flatMap((run) => chunk(run, MAX_RANGE_DAYS));
-}
-
 function groupByDay<T>(items: readonly T[], dayOf: (item: T) => string): Map<string, T[]> {
   const byDay = new Map<string, T[]>();
   for (const item of items) {
@@ -115,7 +103,11 @@ export const cursorProvider = {
         });
       }
     }
-    for (const range of ranges(days.filter((day) => day < today))) {
+    // Ranges of at most 30 consecutive days (the days of one job are consecutive).
+    for (const range of consecutiveRuns(
+      days.filter((day) => day < today),
+      MAX_RANGE_DAYS,
+    )) {
       const first = range[0] as string;
       const last = range.at(-1) as string;
       const rows = groupByDay<CursorUsageRow>(

@@ -88,10 +88,17 @@ describe('provider catalog', () => {
 
   it('knows every registered provider by its API id, and names them when asked for another', () => {
     const catalog = createProviderCatalog(() => ctx);
-    expect(catalog.all().map((manifest) => manifest.id)).toEqual(['claude_code', 'github_copilot', 'cursor']);
+    expect(catalog.all().map((manifest) => manifest.id)).toEqual([
+      'claude_code',
+      'github_copilot',
+      'cursor',
+      'claude_enterprise',
+    ]);
     expect(catalog.get('github_copilot').manifest.displayName).toBe('GitHub Copilot');
     expect(() => catalog.get('claude-code')).toThrow(ValidationError);
-    expect(() => catalog.get('claude-code')).toThrow(/the providers are claude_code, github_copilot, cursor/);
+    expect(() => catalog.get('claude-code')).toThrow(
+      /the providers are claude_code, github_copilot, cursor, claude_enterprise/,
+    );
     // What was sent is not repeated (it may be a pasted key).
     expect(() => catalog.get(TEST_KEYS.anthropicPasted)).toThrow(/^Unknown provider: the providers are/);
     expect(() => catalog.get(TEST_KEYS.anthropicPasted)).not.toThrow(/sk-ant/);
