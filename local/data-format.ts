@@ -5,9 +5,10 @@ import { join } from 'node:path';
  * The format of the local run's stored data. Raise it when stored items can no longer be read as they
  * are (format 2: provider ids became `claude_code` / `github_copilot`; format 3: per-person identity blocks
  * and day attributions, which older stored days lack; format 4: a day's sums in its ledger entry and breakdowns in
- * breakdown blocks, in place of daily rollups).
+ * breakdown blocks, in place of daily rollups; format 5: month items of the ledger and of the day attributions, which
+ * the dashboard reads).
  */
-export const LOCAL_DATA_FORMAT = 4;
+export const LOCAL_DATA_FORMAT = 5;
 
 const FORMAT_FILE = 'format.json';
 /** What an older format leaves behind that cannot be carried over. */

@@ -14,7 +14,7 @@ import {
   metricsOfVector,
 } from '../../functions/domain/identity-blocks';
 import { toPerson, type Roster } from '../../functions/domain/roster';
-import type { Integration } from '../../functions/domain/model';
+import type { Integration, LedgerDay } from '../../functions/domain/model';
 import { attributeDays, refreshBlocks } from '../../functions/domain/use-cases/refresh-attribution';
 import { ensureTables } from '../../local/create-tables';
 import { integrationRecord, memoryLog } from '../helpers/memory-ports';
@@ -174,6 +174,83 @@ describe('attribution store on DynamoDB Local', () => {
     expect(others.length).toBe(1);
     expect([rollup, ...others].reduce((sum, r) => sum + (r?.metrics.interactions ?? 0), 0)).toBe(6);
     expect(new Attribution(roster).members('g').map((p) => p.display_name)).toEqual(['Dev Five']);
+  });
+
+  it('keeps the month items equal to the ledger entries and day attributions when jobs write days of one month at once', async () => {
+    const team = 'team-months';
+    const orgs = ['int_m1', 'int_m2'].map((id) =>
+      integrationRecord({ team_id: team, integration_id: id, provider: 'claude_code' }),
+    );
+    // 70 days over three months; per integration four jobs at once, overlapping, as backfill and repair jobs do;
+    // beside them the daily run's marks and failed attempts, some on days already stored (which they must not
+    // change), some on days no job stores.
+    const days = daysBetween('2026-01-20', addDays('2026-01-20', 69));
+    const entry = (org: Integration, date: string) => ({
+      team_id: team,
+      integration_id: org.integration_id,
+      provider: org.provider,
+      date,
+      sync_id: 'sync_m',
+      updated_at: `${date}T20:00:00.000Z`,
+    });
+    const next = random(3);
+    await Promise.all(
+      orgs.flatMap((org, o) => [
+        ...Array.from({ length: 4 }, async (_, job) => {
+          for (const day of days.slice(job * 15, job * 15 + 20)) {
+            await storeDay(usage, org, day, usesFor(day, job + o, 8));
+          }
+        }),
+        (async () => {
+          for (const day of days.filter(() => next() < 0.3)) {
+            await usage.markPending([entry(org, day)]);
+            await usage.recordDayState({ ...entry(org, day), state: 'failed', reason: 'HTTP 503' });
+          }
+        })(),
+        (async () => {
+          for (const day of daysBetween('2026-04-01', '2026-04-05')) {
+            await usage.recordDayState({ ...entry(org, day), state: 'not_available', reason: 'outside' });
+          }
+        })(),
+      ]),
+    );
+    await Promise.all([days.slice(0, 35), days.slice(30)].map((part) => attributeDays(team, part, ports())));
+
+    const shown = (e: LedgerDay) => ({
+      integration_id: e.integration_id,
+      provider: e.provider,
+      date: e.date,
+      state: e.state,
+      developers: e.developers,
+      interactions: e.interactions,
+      ...(e.metrics ? { metrics: e.metrics } : {}),
+      ...(e.active_developers !== undefined ? { active_developers: e.active_developers } : {}),
+    });
+    const ranges: [string, string][] = [
+      ['2026-01-01', '2026-04-30'],
+      ['2026-01-31', '2026-02-01'],
+      ['2026-02-14', '2026-03-13'],
+      ['2026-03-28', '2026-04-03'],
+      ['2026-02-28', '2026-02-28'],
+    ];
+    for (const [start, end] of ranges) {
+      const fromEntries = (await usage.getLedger(team, start, end)).map(shown);
+      expect((await usage.getLedgerDays(team, start, end)).map(shown)).toEqual(fromEntries);
+      const attributions = await store.getDayAttributions(team, start, end);
+      expect(await store.getDayPeople(team, start, end)).toEqual(
+        attributions.map(({ date, roster_version, team: counts, matched }) => ({
+          date,
+          roster_version,
+          team: counts,
+          matched,
+        })),
+      );
+    }
+    const all = await usage.getLedger(team, '2026-01-01', '2026-04-30');
+    // Stored days (the jobs cover the first 65) stay ok whatever was marked or failed beside them; the last
+    // five are failed where the daily run tried them, and April's are not_available.
+    expect(new Set(all.map((e) => e.state))).toEqual(new Set(['ok', 'failed', 'not_available']));
+    expect(all.filter((e) => e.state === 'ok')).toHaveLength(65 * orgs.length);
   });
 
   it('lets one of two roster saves of the same version win, and stores a roster of 10,000 people in parts', async () => {

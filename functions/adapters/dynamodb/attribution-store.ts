@@ -19,7 +19,7 @@ import type { StoredDeveloperDay } from '../../domain/model';
 import type { AttributionStore, IntegrationRef } from '../../domain/ports';
 import { batchGet, batchWrite, mapLimit } from './batch';
 import { compressParts, decompressParts } from './compressed-parts';
-import { keys } from './keys';
+import { keys, monthDays } from './keys';
 
 type Item = Record<string, unknown>;
 type Key = { pk: string; sk: string };
@@ -366,6 +366,20 @@ export class DynamoAttributionStore implements AttributionStore {
           ExpressionAttributeValues: { ':version': day.roster_version },
         },
       },
+      {
+        // The team's counts of the day on its month item, which the team dashboard reads (decision 86).
+        Update: {
+          TableName: this.tableName,
+          Key: { pk, sk: keys.peopleMonth(day.date) },
+          UpdateExpression: 'SET entity = :entity, #month = :month, #day = :card',
+          ExpressionAttributeNames: { '#month': 'month', '#day': keys.dayOfMonth(day.date) },
+          ExpressionAttributeValues: {
+            ':entity': 'people_month',
+            ':month': day.date.slice(0, 7),
+            ':card': { roster_version: day.roster_version, team: day.team, matched: day.matched },
+          },
+        },
+      },
       ...groupItems.map((Item) => ({ Put: { TableName: this.tableName, Item } })),
       ...stale.map((sk) => ({ Delete: { TableName: this.tableName, Key: { pk, sk } } })),
     ];
@@ -396,7 +410,20 @@ export class DynamoAttributionStore implements AttributionStore {
     endDate: string,
     group?: string,
   ): Promise<DayPeople[]> {
-    // A day's attribution also holds every group's counts and the writer's bookkeeping: read only what is shown.
+    if (group === undefined) {
+      // The team's counts: the period's month items (13 for a year).
+      const months = await this.query({
+        pk: keys.team(teamId),
+        from: keys.peopleMonthFrom(startDate),
+        to: keys.peopleMonthTo(endDate),
+      });
+      return months.flatMap((item) =>
+        monthDays(item)
+          .filter(([date]) => date >= startDate && date <= endDate)
+          .map(([date, card]) => ({ date, ...(card as Omit<DayPeople, 'date'>) })),
+      );
+    }
+    // A group's counts sit on each day's attribution, beside every other group's: read only that group's.
     const items: Item[] = [];
     let startKey: Item | undefined;
     do {
@@ -409,11 +436,8 @@ export class DynamoAttributionStore implements AttributionStore {
             ':from': keys.peopleFrom(startDate),
             ':to': keys.peopleTo(endDate),
           },
-          ProjectionExpression: `#date, roster_version, team, matched${group === undefined ? '' : ', #groups.#group'}`,
-          ExpressionAttributeNames: {
-            '#date': 'date',
-            ...(group === undefined ? {} : { '#groups': 'groups', '#group': group }),
-          },
+          ProjectionExpression: '#date, roster_version, team, matched, #groups.#group',
+          ExpressionAttributeNames: { '#date': 'date', '#groups': 'groups', '#group': group },
           ExclusiveStartKey: startKey,
         }),
       );
@@ -422,7 +446,7 @@ export class DynamoAttributionStore implements AttributionStore {
     } while (startKey);
     return items.map((item) => {
       const { groups, ...day } = item as DayPeople & { groups?: Record<string, ActivePeople> };
-      const people = group === undefined ? undefined : groups?.[group];
+      const people = groups?.[group];
       return people ? { ...day, group: people } : day;
     });
   }

@@ -61,4 +61,26 @@ export const keys = {
   ledgerFrom: (date: string) => `LEDGER#${date}`,
   /** Upper bound for a BETWEEN on day-prefixed sort keys ("~" sorts after "#" and every id character). */
   ledgerTo: (date: string) => `LEDGER#${date}~`,
+
+  /**
+   * Month items: a month of one integration's ledger, and of the team's day attributions, each day as an attribute
+   * `dNN` holding what the dashboard shows of it (docs/data-model.md). A year is 13 items an integration, not 365.
+   */
+  ledgerMonth: (date: string, integrationId: string) => `LEDGER_MONTH#${date.slice(0, 7)}#${integrationId}`,
+  ledgerMonthFrom: (date: string) => `LEDGER_MONTH#${date.slice(0, 7)}`,
+  ledgerMonthTo: (date: string) => `LEDGER_MONTH#${date.slice(0, 7)}~`,
+  peopleMonth: (date: string) => `PEOPLE_MONTH#${date.slice(0, 7)}`,
+  peopleMonthFrom: (date: string) => `PEOPLE_MONTH#${date.slice(0, 7)}`,
+  peopleMonthTo: (date: string) => `PEOPLE_MONTH#${date.slice(0, 7)}~`,
+  /** A day's attribute on its month item (`d01`…`d31`). */
+  dayOfMonth: (date: string) => `d${date.slice(8, 10)}`,
 };
+
+/** The days a month item holds, in the order of its attributes: `[date, card]` for each `dNN` of the item. */
+export function monthDays(item: Record<string, unknown>): [string, Record<string, unknown>][] {
+  const month = String(item.month);
+  return Object.keys(item)
+    .filter((name) => /^d\d{2}$/.test(name))
+    .sort()
+    .map((name) => [`${month}-${name.slice(1)}`, item[name] as Record<string, unknown>]);
+}

@@ -1,10 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import {
-  QueryCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { zeroMetrics, type UsageMetrics } from '../../domain/metrics';
 import type { LedgerDay, LedgerEntry, StoredDeveloperDay } from '../../domain/model';
 import type { SeatSnapshot } from '../../domain/model';
@@ -12,7 +7,8 @@ import type { DayReplacement, UsageRepository } from '../../domain/ports';
 import { batchWrite, mapLimit } from './batch';
 import { blockItems, breakdownItem, digestItems } from './attribution-store';
 import { compressParts, decompressParts } from './compressed-parts';
-import { keys } from './keys';
+import { keys, monthDays } from './keys';
+import { conditionFailed, transactWrite } from './transact';
 
 const STORAGE_FIELDS = ['pk', 'sk', 'entity'];
 
@@ -46,6 +42,50 @@ function strip<T>(item: Record<string, unknown>): T {
 /** A day's sums are stored sparse (the metrics a tool does not report are left out), and read back whole. */
 function sparse(metrics: UsageMetrics): Partial<UsageMetrics> {
   return Object.fromEntries(Object.entries(metrics).filter(([, value]) => value !== 0));
+}
+
+type LedgerShown = Pick<
+  LedgerEntry,
+  'state' | 'developers' | 'interactions' | 'metrics' | 'active_developers'
+>;
+
+/** What the dashboard shows of a day's ledger entry: its card on the month item (zeros and absent fields left out). */
+function ledgerCard(entry: Partial<LedgerShown> & Pick<LedgerEntry, 'state'>): Record<string, unknown> {
+  return {
+    state: entry.state,
+    ...(entry.developers ? { developers: entry.developers } : {}),
+    ...(entry.interactions ? { interactions: entry.interactions } : {}),
+    ...(entry.metrics ? { metrics: sparse(entry.metrics) } : {}),
+    ...(entry.active_developers !== undefined ? { active_developers: entry.active_developers } : {}),
+  };
+}
+
+/**
+ * The transaction action that writes a day's card on its integration's month item. Every write of a ledger entry
+ * that changes what it shows carries one, in the same transaction, so the month item never disagrees with the
+ * entries (docs/data-model.md, decision 86).
+ */
+function ledgerMonthAction(
+  tableName: string,
+  day: Pick<LedgerEntry, 'team_id' | 'integration_id' | 'provider' | 'date'>,
+  card: Record<string, unknown>,
+) {
+  return {
+    Update: {
+      TableName: tableName,
+      Key: { pk: keys.team(day.team_id), sk: keys.ledgerMonth(day.date, day.integration_id) },
+      UpdateExpression:
+        'SET entity = :entity, integration_id = :integration, provider = :provider, #month = :month, #day = :card',
+      ExpressionAttributeNames: { '#month': 'month', '#day': keys.dayOfMonth(day.date) },
+      ExpressionAttributeValues: {
+        ':entity': 'ledger_month',
+        ':integration': day.integration_id,
+        ':provider': day.provider,
+        ':month': day.date.slice(0, 7),
+        ':card': card,
+      },
+    },
+  };
 }
 
 function ledgerOf(item: Record<string, unknown>): LedgerEntry {
@@ -149,36 +189,33 @@ export class DynamoUsageRepository implements UsageRepository {
       })),
     );
     const teamPk = keys.team(day.teamId);
-    await this.client.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: this.tableName,
-              Item: {
-                pk: teamPk,
-                sk: keys.ledger(day.date, day.integrationId),
-                entity: 'ledger',
-                ...day.ledger,
-                ...(day.ledger.metrics ? { metrics: sparse(day.ledger.metrics) } : {}),
-              },
-            },
+    await transactWrite(this.client, [
+      {
+        Put: {
+          TableName: this.tableName,
+          Item: {
+            pk: teamPk,
+            sk: keys.ledger(day.date, day.integrationId),
+            entity: 'ledger',
+            ...day.ledger,
+            ...(day.ledger.metrics ? { metrics: sparse(day.ledger.metrics) } : {}),
           },
-          {
-            // The integrations whose identity blocks per-person views read (deleted ones stay: history).
-            Update: {
-              TableName: this.tableName,
-              Key: { pk: teamPk, sk: keys.blockIndex },
-              UpdateExpression: 'SET entity = :entity ADD integrations :member',
-              ExpressionAttributeValues: {
-                ':entity': 'block_index',
-                ':member': new Set([`${day.provider}|${day.integrationId}`]),
-              },
-            },
+        },
+      },
+      ledgerMonthAction(this.tableName, day.ledger, ledgerCard(day.ledger)),
+      {
+        // The integrations whose identity blocks per-person views read (deleted ones stay: history).
+        Update: {
+          TableName: this.tableName,
+          Key: { pk: teamPk, sk: keys.blockIndex },
+          UpdateExpression: 'SET entity = :entity ADD integrations :member',
+          ExpressionAttributeValues: {
+            ':entity': 'block_index',
+            ':member': new Set([`${day.provider}|${day.integrationId}`]),
           },
-        ],
-      }),
-    );
+        },
+      },
+    ]);
   }
 
   async confirmDays(
@@ -206,23 +243,26 @@ export class DynamoUsageRepository implements UsageRepository {
   async markPending(entries: Parameters<UsageRepository['markPending']>[0]): Promise<void> {
     await mapLimit(entries, 10, async (entry) => {
       try {
-        await this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: { pk: keys.team(entry.team_id), sk: keys.ledger(entry.date, entry.integration_id) },
-            UpdateExpression: `SET ${LEDGER_IDENTITY}, #state = :pending, attempts = if_not_exists(attempts, :zero)`,
-            // Never downgrade a day whose data is known (ok / no_activity) or that the provider does not serve.
-            ConditionExpression: 'attribute_not_exists(sk) OR #state IN (:pending, :failed)',
-            ExpressionAttributeNames: { '#state': 'state', '#date': 'date' },
-            ExpressionAttributeValues: {
-              ...ledgerIdentityValues(entry),
-              ':pending': 'pending',
-              ':failed': 'failed',
+        await transactWrite(this.client, [
+          {
+            Update: {
+              TableName: this.tableName,
+              Key: { pk: keys.team(entry.team_id), sk: keys.ledger(entry.date, entry.integration_id) },
+              UpdateExpression: `SET ${LEDGER_IDENTITY}, #state = :pending, attempts = if_not_exists(attempts, :zero)`,
+              // Never downgrade a day whose data is known (ok / no_activity) or that the provider does not serve.
+              ConditionExpression: 'attribute_not_exists(sk) OR #state IN (:pending, :failed)',
+              ExpressionAttributeNames: { '#state': 'state', '#date': 'date' },
+              ExpressionAttributeValues: {
+                ...ledgerIdentityValues(entry),
+                ':pending': 'pending',
+                ':failed': 'failed',
+              },
             },
-          }),
-        );
+          },
+          ledgerMonthAction(this.tableName, entry, ledgerCard({ state: 'pending' })),
+        ]);
       } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        if (!conditionFailed(error)) throw error;
       }
     });
   }
@@ -230,26 +270,30 @@ export class DynamoUsageRepository implements UsageRepository {
   async recordDayState(entry: Parameters<UsageRepository['recordDayState']>[0]): Promise<void> {
     const key = { pk: keys.team(entry.team_id), sk: keys.ledger(entry.date, entry.integration_id) };
     try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: key,
-          UpdateExpression: `SET ${LEDGER_IDENTITY}, #state = :state, reason = :reason ADD attempts :one`,
-          // A failed re-fetch must not hide data already stored for the day.
-          ConditionExpression: 'attribute_not_exists(sk) OR NOT (#state IN (:ok, :no_activity))',
-          ExpressionAttributeNames: { '#state': 'state', '#date': 'date' },
-          ExpressionAttributeValues: {
-            ...ledgerIdentityValues(entry),
-            ':state': entry.state,
-            ':reason': entry.reason ?? null,
-            ':one': 1,
-            ':ok': 'ok',
-            ':no_activity': 'no_activity',
+      await transactWrite(this.client, [
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: key,
+            UpdateExpression: `SET ${LEDGER_IDENTITY}, #state = :state, reason = :reason ADD attempts :one`,
+            // A failed re-fetch must not hide data already stored for the day.
+            ConditionExpression: 'attribute_not_exists(sk) OR NOT (#state IN (:ok, :no_activity))',
+            ExpressionAttributeNames: { '#state': 'state', '#date': 'date' },
+            ExpressionAttributeValues: {
+              ...ledgerIdentityValues(entry),
+              ':state': entry.state,
+              ':reason': entry.reason ?? null,
+              ':one': 1,
+              ':ok': 'ok',
+              ':no_activity': 'no_activity',
+            },
           },
-        }),
-      );
+        },
+        ledgerMonthAction(this.tableName, entry, ledgerCard({ state: entry.state })),
+      ]);
     } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      if (!conditionFailed(error)) throw error;
+      // The day keeps its data and its card; the entry notes the failed attempt.
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
@@ -284,29 +328,42 @@ export class DynamoUsageRepository implements UsageRepository {
     return items.map(ledgerOf);
   }
 
+  /**
+   * What the dashboard shows of each day's ledger entry, from the integrations' month items: one Query, about
+   * `months × integrations` items (a year of three integrations is 39), whatever the number of days.
+   */
   async getLedgerDays(teamId: string, startDate: string, endDate: string): Promise<LedgerDay[]> {
-    const fields = [
-      'integration_id',
-      'provider',
-      'date',
-      'state',
-      'developers',
-      'interactions',
-      'metrics',
-      'active_developers',
-    ];
     const items = await this.queryAll({
       KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
       ExpressionAttributeValues: {
         ':pk': keys.team(teamId),
-        ':from': keys.ledgerFrom(startDate),
-        ':to': keys.ledgerTo(endDate),
+        ':from': keys.ledgerMonthFrom(startDate),
+        ':to': keys.ledgerMonthTo(endDate),
       },
-      // Reserved words (date, state) go through placeholders.
-      ProjectionExpression: fields.map((_, index) => `#f${index}`).join(', '),
-      ExpressionAttributeNames: Object.fromEntries(fields.map((field, index) => [`#f${index}`, field])),
     });
-    return items.map((item) => ledgerOf(item) as LedgerDay);
+    const days: LedgerDay[] = [];
+    for (const item of items) {
+      for (const [date, card] of monthDays(item)) {
+        if (date < startDate || date > endDate) continue;
+        const metrics = card.metrics as Partial<UsageMetrics> | undefined;
+        days.push({
+          integration_id: String(item.integration_id),
+          provider: String(item.provider),
+          date,
+          state: card.state as LedgerDay['state'],
+          developers: Number(card.developers ?? 0),
+          interactions: Number(card.interactions ?? 0),
+          ...(metrics ? { metrics: { ...zeroMetrics(), ...metrics } } : {}),
+          ...(card.active_developers !== undefined
+            ? { active_developers: Number(card.active_developers) }
+            : {}),
+        });
+      }
+    }
+    // As the entries sort: by day, then integration.
+    return days.sort((a, b) =>
+      a.date === b.date ? a.integration_id.localeCompare(b.integration_id) : a.date.localeCompare(b.date),
+    );
   }
 
   async getDeveloperDays(teamId: string, dates: string[]): Promise<StoredDeveloperDay[]> {

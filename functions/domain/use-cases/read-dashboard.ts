@@ -126,22 +126,38 @@ export async function readDashboard(
   const now = ports.clock.now();
   const today = toIsoDay(now);
   const start = addDays(today, -(days - 1));
-  const [roster, allSeats] = await Promise.all([
+  // The team's page asks for everything at once (its breakdown blocks as soon as the ledger says which
+  // integrations stored days); a group's page first needs the roster to know the group.
+  const teamPage = query.group === undefined;
+  const ledgerRead = ports.usage.getLedgerDays(caller.teamId, start, today);
+  const [roster, allSeats, stored, integrations, teamPeople, teamBreakdowns] = await Promise.all([
     ports.roster.get(caller.teamId),
     ports.usage.getSeats(caller.teamId),
+    ledgerRead,
+    ports.integrations.list(caller.teamId),
+    teamPage ? ports.attribution.getDayPeople(caller.teamId, start, today) : undefined,
+    teamPage
+      ? ledgerRead.then((days) =>
+          periodBreakdowns(
+            caller.teamId,
+            days.flatMap((entry) => totalsOf(caller.teamId, entry) ?? []),
+            start,
+            today,
+            ports,
+          ),
+        )
+      : undefined,
   ]);
   const attribution = new Attribution(roster, identityLinks(allSeats));
   const group = query.group === undefined ? null : visibleGroup(caller, attribution, query.group);
-  const [stored, integrations, attributed, groupRollups] = await Promise.all([
-    ports.usage.getLedgerDays(caller.teamId, start, today),
-    ports.integrations.list(caller.teamId),
-    ports.attribution.getDayPeople(caller.teamId, start, today, group?.name),
-    group ? ports.attribution.getGroupRollups(caller.teamId, group.name, start, today) : undefined,
-  ]);
+  const [attributed, groupRollups] = group
+    ? await Promise.all([
+        ports.attribution.getDayPeople(caller.teamId, start, today, group.name),
+        ports.attribution.getGroupRollups(caller.teamId, group.name, start, today),
+      ])
+    : [teamPeople ?? [], undefined];
   const teamTotals = stored.flatMap((entry) => totalsOf(caller.teamId, entry) ?? []);
-  const breakdowns = groupRollups
-    ? groupRollups.map((rollup) => rollup.breakdowns)
-    : await periodBreakdowns(caller.teamId, teamTotals, start, today, ports);
+  const breakdowns = groupRollups ? groupRollups.map((rollup) => rollup.breakdowns) : (teamBreakdowns ?? []);
   const members = group ? new Set(attribution.members(group.name).map((person) => person.id)) : undefined;
   const seats = members
     ? allSeats.map((snapshot) => ({

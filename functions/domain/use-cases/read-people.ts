@@ -10,7 +10,7 @@ import {
   dayOfNumber,
   type IdentityBlock,
 } from '../identity-blocks';
-import type { Caller, LedgerEntry, SeatSnapshot } from '../model';
+import type { Caller, LedgerDay, SeatSnapshot } from '../model';
 import { buildPeopleUsage, sortPeople, type MatchRate, type PersonUsage, type SortField } from '../people';
 import type {
   AttributionStore,
@@ -42,7 +42,7 @@ import { unpublishedDays } from './read-dashboard';
 export interface ReadPeoplePorts {
   attribution: Pick<AttributionStore, 'blockIntegrations' | 'getBlocks' | 'getDeveloperRows'>;
   roster: Pick<RosterRepository, 'get'>;
-  usage: Pick<UsageRepository, 'getSeats' | 'getLedger'>;
+  usage: Pick<UsageRepository, 'getSeats' | 'getLedgerDays'>;
   integrations: Pick<IntegrationRepository, 'list'>;
   manifests: ManifestCatalog;
   clock: Clock;
@@ -284,7 +284,7 @@ async function personDetail(
   const now = ports.clock.now();
   const [rows, stored, integrations] = await Promise.all([
     ports.attribution.getDeveloperRows(caller.teamId, wanted),
-    ports.usage.getLedger(caller.teamId, period.start_date, period.end_date),
+    ports.usage.getLedgerDays(caller.teamId, period.start_date, period.end_date),
     ports.integrations.list(caller.teamId),
   ]);
   const newestOffset = (provider: string) => ports.manifests.find(provider)?.sync.newestOffset ?? 1;
@@ -294,7 +294,7 @@ async function personDetail(
     ...stored,
     ...unpublishedDays(integrations, stored, now, period.start_date, newestOffset),
   ].filter((entry) => own.size === 0 || own.has(entry.integration_id));
-  const ledgerByDate = new Map<string, LedgerEntry[]>();
+  const ledgerByDate = new Map<string, Pick<LedgerDay, 'state'>[]>();
   for (const entry of ledger) ledgerByDate.set(entry.date, [...(ledgerByDate.get(entry.date) ?? []), entry]);
   const countByDate = new Map<string, number>();
   const breakdowns = Object.fromEntries(
