@@ -172,6 +172,8 @@ export interface SyncQueue {
 export interface RosterRepository {
   /** The team's roster; an empty one (version 0) before the first. */
   get(teamId: string): Promise<Roster>;
+  /** The roster's version alone (0 before the first): a small read, for pages that need no people. */
+  version(teamId: string): Promise<number>;
   /** Stores `roster` if the stored version is still `roster.version - 1`; false when another change came first. */
   save(roster: Roster): Promise<boolean>;
 }

@@ -386,6 +386,10 @@ export class MemoryRoster implements RosterRepository {
     return structuredClone(this.rosters.get(teamId) ?? emptyRoster(teamId));
   }
 
+  async version(teamId: string): Promise<number> {
+    return this.rosters.get(teamId)?.version ?? 0;
+  }
+
   async save(roster: Roster): Promise<boolean> {
     const current = this.rosters.get(roster.team_id);
     if ((current?.version ?? 0) !== roster.version - 1) return false;

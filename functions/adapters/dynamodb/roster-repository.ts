@@ -1,5 +1,10 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  GetCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
 import { emptyRoster, type Person, type Roster } from '../../domain/roster';
 import type { RosterRepository } from '../../domain/ports';
 import { compressParts, decompressParts } from './compressed-parts';
@@ -45,6 +50,19 @@ export class DynamoRosterRepository implements RosterRepository {
       };
     }
     throw new Error(`the roster of team ${teamId} kept changing while it was read`);
+  }
+
+  async version(teamId: string): Promise<number> {
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { pk: keys.team(teamId), sk: keys.rosterHead },
+        ProjectionExpression: 'version',
+        // As `get`: a page right after a roster change says which version it counted with.
+        ConsistentRead: true,
+      }),
+    );
+    return Number(Item?.version ?? 0);
   }
 
   async save(roster: Roster): Promise<boolean> {

@@ -76,7 +76,7 @@ export interface ReadDashboardPorts {
   usage: Pick<UsageRepository, 'getLedgerDays' | 'getSeats'>;
   integrations: Pick<IntegrationRepository, 'list'>;
   attribution: Pick<AttributionStore, 'getDayPeople' | 'getGroupRollups' | 'getBreakdownBlocks'>;
-  roster: Pick<RosterRepository, 'get'>;
+  roster: Pick<RosterRepository, 'get' | 'version'>;
   manifests: ManifestCatalog;
   clock: Clock;
 }
@@ -127,11 +127,12 @@ export async function readDashboard(
   const today = toIsoDay(now);
   const start = addDays(today, -(days - 1));
   // The team's page asks for everything at once (its breakdown blocks as soon as the ledger says which
-  // integrations stored days); a group's page first needs the roster to know the group.
+  // integrations stored days) and needs only the roster's version; a group's page first needs the roster's
+  // people to know the group.
   const teamPage = query.group === undefined;
   const ledgerRead = ports.usage.getLedgerDays(caller.teamId, start, today);
-  const [roster, allSeats, stored, integrations, teamPeople, teamBreakdowns] = await Promise.all([
-    ports.roster.get(caller.teamId),
+  const [rosterRead, allSeats, stored, integrations, teamPeople, teamBreakdowns] = await Promise.all([
+    teamPage ? ports.roster.version(caller.teamId) : ports.roster.get(caller.teamId),
     ports.usage.getSeats(caller.teamId),
     ledgerRead,
     ports.integrations.list(caller.teamId),
@@ -148,8 +149,11 @@ export async function readDashboard(
         )
       : undefined,
   ]);
-  const attribution = new Attribution(roster, identityLinks(allSeats));
-  const group = query.group === undefined ? null : visibleGroup(caller, attribution, query.group);
+  const rosterVersion = typeof rosterRead === 'number' ? rosterRead : rosterRead.version;
+  const attribution =
+    typeof rosterRead === 'number' ? undefined : new Attribution(rosterRead, identityLinks(allSeats));
+  const group =
+    query.group === undefined || !attribution ? null : visibleGroup(caller, attribution, query.group);
   const [attributed, groupRollups] = group
     ? await Promise.all([
         ports.attribution.getDayPeople(caller.teamId, start, today, group.name),
@@ -158,13 +162,16 @@ export async function readDashboard(
     : [teamPeople ?? [], undefined];
   const teamTotals = stored.flatMap((entry) => totalsOf(caller.teamId, entry) ?? []);
   const breakdowns = groupRollups ? groupRollups.map((rollup) => rollup.breakdowns) : (teamBreakdowns ?? []);
-  const members = group ? new Set(attribution.members(group.name).map((person) => person.id)) : undefined;
+  const members =
+    group && attribution
+      ? { of: attribution, ids: new Set(attribution.members(group.name).map((person) => person.id)) }
+      : undefined;
   const seats = members
     ? allSeats.map((snapshot) => ({
         ...snapshot,
         seats: snapshot.seats.filter((seat) =>
-          members.has(
-            attribution.resolve(snapshot.provider, snapshot.integration_id, seat.developer).subject,
+          members.ids.has(
+            members.of.resolve(snapshot.provider, snapshot.integration_id, seat.developer).subject,
           ),
         ),
       }))
@@ -188,12 +195,12 @@ export async function readDashboard(
   // Days with usage whose attribution is missing or older than the roster: group figures may lag there.
   const daysWithUsage = new Set(teamTotals.map((day) => day.date));
   const behind = [...daysWithUsage].filter(
-    (date) => (byDate.get(date)?.roster_version ?? -1) < roster.version,
+    (date) => (byDate.get(date)?.roster_version ?? -1) < rosterVersion,
   ).length;
   return {
     team_id: caller.teamId,
     group,
-    attribution: { roster_version: roster.version, days_behind: behind, up_to_date: behind === 0 },
+    attribution: { roster_version: rosterVersion, days_behind: behind, up_to_date: behind === 0 },
     ...buildDashboard({
       today,
       days,
