@@ -155,6 +155,7 @@ try {
     attribution: ports.attribution,
     roster: ports.roster,
     usage: ports.usage,
+    manifests: ports.manifests,
     log: ports.log,
   };
   const blocksStarted = performance.now();

@@ -30,8 +30,11 @@ export interface HeatmapDay {
 }
 
 export interface ToolSummary {
+  /** The tool's id (`toolOf` of its sources' providers: `claude_code` for both of Claude Code's sources). */
   provider: string;
   name: string;
+  /** The providers whose figures are summed here (one tool can have two sources: decision 87). */
+  sources: string[];
   interactions: number;
   active_days: number;
   /** Most distinct people active with the tool on one day (across its integrations, people attributed). */
@@ -111,6 +114,7 @@ export function heatmapDays(
 function toolSummary(
   provider: string,
   name: string,
+  sources: string[],
   metrics: UsageMetrics,
   activeDays: number,
   maxActive: number,
@@ -120,6 +124,7 @@ function toolSummary(
   return {
     provider,
     name,
+    sources,
     interactions: metrics.interactions,
     active_days: activeDays,
     max_daily_active_developers: maxActive,
@@ -177,16 +182,28 @@ export function buildDashboard(input: {
   seats?: readonly SeatSnapshot[];
   toolName: (provider: string) => string;
   /**
+   * The tool a provider's figures belong to (ProviderManifest.tool); by default the provider itself. Tools, not
+   * providers, are what the page shows: Claude Code's Admin API and Enterprise Analytics sources are one tool.
+   */
+  toolOf?: (provider: string) => string;
+  /**
    * Distinct people active per day (from the days' attribution): replaces the per-integration counts of the
    * rollups, which would count one person twice across two accounts of a tool, or take only the larger one.
    */
   activePeople?: ReadonlyMap<string, ActivePeople>;
-  /** Interactions attributed to roster people over the period, by provider (team view only). */
+  /** Interactions attributed to roster people over the period, by tool (team view only). */
   matched?: ReadonlyMap<string, number>;
   /** The series' grain (default: day). */
   grain?: Grain;
 }): Dashboard {
   const dates = lastDays(input.today, input.days);
+  const toolOf = input.toolOf ?? ((provider: string) => provider);
+  const sources = new Map<string, Set<string>>();
+  const sourceOf = (provider: string) => {
+    const tool = toolOf(provider);
+    sources.set(tool, (sources.get(tool) ?? new Set<string>()).add(provider));
+    return tool;
+  };
   const inPeriod = new Set(dates);
   const countByDate = new Map<string, number>();
   const ledgerByDate = new Map<string, LedgerDay[]>();
@@ -206,18 +223,21 @@ export function buildDashboard(input: {
   for (const sums of input.totals) {
     if (!inPeriod.has(sums.date)) continue;
     countByDate.set(sums.date, (countByDate.get(sums.date) ?? 0) + sums.metrics.interactions);
-    const tool = perTool.get(sums.provider) ?? {
+    const toolId = sourceOf(sums.provider);
+    const tool = perTool.get(toolId) ?? {
       metrics: zeroMetrics(),
       days: new Set<string>(),
       maxActive: 0,
     };
     addMetrics(tool.metrics, sums.metrics);
     if (sums.metrics.interactions > 0 || sums.active_developers > 0) tool.days.add(sums.date);
-    const people = input.activePeople?.get(sums.date)?.by_provider[sums.provider];
+    // Distinct people of the tool that day (attributed: a person in two of its sources counts once); without
+    // an attribution, the busiest source's count (a lower bound).
+    const people = input.activePeople?.get(sums.date)?.by_provider[toolId];
     tool.maxActive = Math.max(tool.maxActive, people ?? sums.active_developers);
-    perTool.set(sums.provider, tool);
+    perTool.set(toolId, tool);
     const day = figures.get(sums.date) ?? { active_developers: 0, tools: new Map() };
-    const point = day.tools.get(sums.provider) ?? {
+    const point = day.tools.get(toolId) ?? {
       interactions: 0,
       active_developers: 0,
       suggestions_shown: 0,
@@ -227,7 +247,7 @@ export function buildDashboard(input: {
     point.active_developers = Math.max(point.active_developers, people ?? sums.active_developers);
     point.suggestions_shown += sums.metrics.suggestions_shown;
     point.suggestions_accepted += sums.metrics.suggestions_accepted;
-    day.tools.set(sums.provider, point);
+    day.tools.set(toolId, point);
     // Distinct people across tools where the day is attributed; else the busiest tool's (a lower bound).
     day.active_developers =
       input.activePeople?.get(sums.date)?.active_people ??
@@ -250,11 +270,12 @@ export function buildDashboard(input: {
 
   const heatmap = heatmapDays(dates, ledgerByDate, countByDate);
 
-  const seatsByProvider = new Map<string, SeatSnapshot[]>();
+  const seatsByTool = new Map<string, SeatSnapshot[]>();
   for (const snapshot of input.seats ?? []) {
-    seatsByProvider.set(snapshot.provider, [...(seatsByProvider.get(snapshot.provider) ?? []), snapshot]);
-    if (!perTool.has(snapshot.provider)) {
-      perTool.set(snapshot.provider, { metrics: zeroMetrics(), days: new Set(), maxActive: 0 });
+    const toolId = sourceOf(snapshot.provider);
+    seatsByTool.set(toolId, [...(seatsByTool.get(toolId) ?? []), snapshot]);
+    if (!perTool.has(toolId)) {
+      perTool.set(toolId, { metrics: zeroMetrics(), days: new Set(), maxActive: 0 });
     }
   }
   const periodStart = dates[0] as string;
@@ -263,10 +284,11 @@ export function buildDashboard(input: {
       toolSummary(
         provider,
         input.toolName(provider),
+        [...(sources.get(provider) ?? [provider])].sort(),
         tool.metrics,
         tool.days.size,
         tool.maxActive,
-        seatSummary(seatsByProvider.get(provider) ?? [], periodStart),
+        seatSummary(seatsByTool.get(provider) ?? [], periodStart),
         input.matched ? (input.matched.get(provider) ?? 0) : null,
       ),
     )
@@ -308,7 +330,7 @@ export function buildDashboard(input: {
         providers: tools.map((tool) => tool.provider),
         toolState: (date, provider, interactions) =>
           heatmapState(
-            (ledgerByDate.get(date) ?? []).filter((entry) => entry.provider === provider),
+            (ledgerByDate.get(date) ?? []).filter((entry) => toolOf(entry.provider) === provider),
             interactions,
           ),
       }),

@@ -24,6 +24,10 @@ export interface ActivePeople {
    * person). Service identities (API keys) count only when a person claims them.
    */
   active_people: number;
+  /**
+   * Distinct people active per tool, keyed by the tool's id (`toolOf`: Claude Code's two sources, the Admin API
+   * and the Enterprise Analytics API, are one tool, so a person in both is counted once).
+   */
   by_provider: Record<string, number>;
 }
 
@@ -35,7 +39,7 @@ export interface DayAttribution {
   stamps: Record<string, string>;
   team: ActivePeople;
   groups: Record<string, ActivePeople>;
-  /** provider → interactions, and those attributed to a roster person. */
+  /** tool (`toolOf` of the provider) → interactions, and those attributed to a roster person. */
   matched: Record<string, { interactions: number; matched_interactions: number }>;
 }
 
@@ -73,6 +77,8 @@ export function attributeDay(
   date: string,
   digests: readonly DayDigest[],
   attribution: Attribution,
+  /** The tool a provider's figures belong to (ProviderManifest.tool; the provider itself by default). */
+  toolOf: (provider: string) => string = (provider) => provider,
 ): { day: DayAttribution; rollups: GroupRollup[] } {
   const team = new ActiveCounter();
   const groups = new Map<string, ActiveCounter>();
@@ -81,21 +87,22 @@ export function attributeDay(
 
   for (const digest of digests) {
     const members = new Map<string, { rows: DeveloperDayUsage[]; active: Set<string> }>();
-    const figures = (matched[digest.provider] ??= { interactions: 0, matched_interactions: 0 });
+    const tool = toolOf(digest.provider);
+    const figures = (matched[tool] ??= { interactions: 0, matched_interactions: 0 });
     for (const row of digest.rows) {
       const resolution = attribution.resolve(digest.provider, digest.integration_id, row.developer);
       figures.interactions += row.metrics.interactions;
       if (resolution.person) figures.matched_interactions += row.metrics.interactions;
       // Service identities (API keys, bots) are nobody, unless a person claims them.
       const active = activeRow(row) && (resolution.person !== null || row.developer.kind !== 'service');
-      if (active) team.add(digest.provider, resolution.subject);
+      if (active) team.add(tool, resolution.subject);
       for (const group of resolution.person?.groups ?? []) {
         const entry = members.get(group) ?? { rows: [], active: new Set<string>() };
         entry.rows.push(row);
         if (active) {
           entry.active.add(resolution.subject);
           const counter = groups.get(group) ?? new ActiveCounter();
-          counter.add(digest.provider, resolution.subject);
+          counter.add(tool, resolution.subject);
           groups.set(group, counter);
         }
         members.set(group, entry);

@@ -80,12 +80,18 @@ export interface PeopleInput {
   days: number;
   attribution: Attribution;
   toolName: (provider: string) => string;
+  /**
+   * The tool a provider's figures belong to (ProviderManifest.tool; by default the provider): a person's figures
+   * are per tool, their two sources of one tool summed and their days joined. Match rates stay per source.
+   */
+  toolOf?: (provider: string) => string;
   /** Roster people without usage in the period get a row of zeros (so nobody silently drops out). */
   includeIdle?: boolean;
 }
 
 export function buildPeopleUsage(input: PeopleInput): { people: PersonUsage[]; match_rates: MatchRate[] } {
   const origin = dayNumber(input.start);
+  const toolOf = input.toolOf ?? ((provider: string) => provider);
   const subjects = new Map<string, Accumulator>();
   const newest = new Map<string, number>();
   const match = new Map<
@@ -144,10 +150,11 @@ export function buildPeopleUsage(input: PeopleInput): { people: PersonUsage[]; m
           matched_by: resolution.rule,
         });
       }
-      let tool = subject.tools.get(block.provider);
+      const toolId = toolOf(block.provider);
+      let tool = subject.tools.get(toolId);
       if (!tool) {
         tool = { days: new Uint8Array(input.days), metrics: zeroMetrics() };
-        subject.tools.set(block.provider, tool);
+        subject.tools.set(toolId, tool);
       }
       const metrics = metricsOfVector(identity.metrics);
       addMetrics(tool.metrics, metrics);

@@ -7,6 +7,7 @@ import { systemClock } from '../adapters/system';
 import { reattributionRequestSchema } from '../schemas/attribution-request';
 import { lazy } from '../shared/lazy';
 import { log, logger, withPowertools } from '../shared/observability';
+import { manifestCatalog } from '../providers/manifests';
 
 /**
  * Attribution queue → re-attributes a team's stored days after a roster change (functions/domain/use-cases/
@@ -34,6 +35,7 @@ export const handler = createAttributionHandler(
     roster: rosterRepository(),
     usage: usageRepository(),
     reattribution: sqsAttributionQueue(),
+    manifests: manifestCatalog,
     clock: systemClock,
     log,
   })),

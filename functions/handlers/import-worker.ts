@@ -6,6 +6,7 @@ import { s3ImportFiles } from '../adapters/imports';
 import { systemClock } from '../adapters/system';
 import { lazy } from '../shared/lazy';
 import { log, logger, withPowertools } from '../shared/observability';
+import { manifestCatalog } from '../providers/manifests';
 
 const KEY = /^imports\/([A-Za-z0-9_-]{1,64})\/(imp_\d{14}_[A-Za-z0-9]{1,20})\.csv$/;
 
@@ -47,6 +48,7 @@ export const handler = createImportWorkerHandler(
     usage: usageRepository(),
     attribution: attributionStore(),
     roster: rosterRepository(),
+    manifests: manifestCatalog,
     clock: systemClock,
     log,
   })),

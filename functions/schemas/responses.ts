@@ -200,8 +200,15 @@ export const seatSummarySchema = z
 
 export const toolSummarySchema = z
   .strictObject({
-    provider: providerId,
+    provider: providerId.meta({
+      description:
+        'The tool: `claude_code` also for Claude Code reported by the Enterprise Analytics API (`claude_enterprise`).',
+    }),
     name: z.string(),
+    sources: z.array(providerId).meta({
+      description:
+        'The providers whose figures are summed here: a tool with two sources counts each person once a day (docs/metrics.md).',
+    }),
     interactions: count,
     active_days: count,
     max_daily_active_developers: count.meta({

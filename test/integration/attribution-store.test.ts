@@ -20,6 +20,7 @@ import { ensureTables } from '../../local/create-tables';
 import { integrationRecord, memoryLog } from '../helpers/memory-ports';
 import { storeDay, type Use } from '../helpers/stored-days';
 import { dropTestTables } from '../helpers/test-tables';
+import { manifestCatalog } from '../../functions/providers/manifests';
 
 /**
  * The pre-aggregates on DynamoDB Local under the concurrency they meet in AWS: several fetchers of one team
@@ -70,7 +71,13 @@ describe('attribution store on DynamoDB Local', () => {
     dynamo.destroy();
   });
 
-  const ports = () => ({ attribution: store, roster: rosters, usage, log: memoryLog() });
+  const ports = () => ({
+    attribution: store,
+    roster: rosters,
+    usage,
+    manifests: manifestCatalog,
+    log: memoryLog(),
+  });
 
   it('keeps identity blocks exact when jobs store and refresh overlapping days at once', async () => {
     const integration: Integration = integrationRecord({

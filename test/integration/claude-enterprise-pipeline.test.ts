@@ -1,4 +1,5 @@
 import { addDays, daysBetween } from '../../functions/domain/dates';
+import { activeRow } from '../../functions/domain/identity-blocks';
 import { exactCents, wholeCents } from '../../functions/domain/money';
 import {
   DEMO_ENTERPRISE_ANALYTICS_KEY,
@@ -193,6 +194,58 @@ describe('Claude Enterprise Analytics pipeline', () => {
     expect(both.length).toBeGreaterThanOrEqual(2);
     expect([...seat].some((key) => !console.has(key))).toBe(true);
     expect([...console].some((key) => !seat.has(key))).toBe(true);
+  });
+
+  it('shows one Claude Code tool on the dashboard: its two sources summed, each person once a day', async () => {
+    // Both sources are connected by the test above.
+    const response = await pipeline.call('GET', '/dashboard?days=90', { token: admin });
+    expect(response.status).toBe(200);
+    const tools = response.body.tools as {
+      provider: string;
+      sources: string[];
+      interactions: number;
+      max_daily_active_developers: number;
+    }[];
+    expect(tools.map((tool) => tool.provider)).toEqual(['claude_code']);
+    const [claude] = tools;
+    expect(claude?.sources).toEqual(['claude_code', 'claude_enterprise']);
+
+    const period = new Set(daysBetween(addDays(TODAY, -89), TODAY));
+    const rows = [...(await stored('claude_code')), ...(await stored('claude_enterprise'))].filter((row) =>
+      period.has(row.date),
+    );
+    expect(claude?.interactions).toBe(rows.reduce((sum, row) => sum + row.metrics.interactions, 0));
+    // Distinct people a day across both sources (an e-mail is one person even without a roster); the sum of
+    // the sources' own counts would count the people in both twice.
+    const people = new Map<string, Set<string>>();
+    const perSource = new Map<string, number>();
+    for (const row of rows) {
+      if (!activeRow(row) || row.developer.kind === 'service') continue;
+      people.set(row.date, (people.get(row.date) ?? new Set()).add(row.developer.key));
+      const key = `${row.date}|${row.provider}`;
+      perSource.set(key, (perSource.get(key) ?? 0) + 1);
+    }
+    const distinct = Math.max(...[...people.values()].map((set) => set.size));
+    expect(claude?.max_daily_active_developers).toBe(distinct);
+    const summed = Math.max(
+      ...[...people.keys()].map(
+        (date) =>
+          (perSource.get(`${date}|claude_code`) ?? 0) + (perSource.get(`${date}|claude_enterprise`) ?? 0),
+      ),
+    );
+    expect(summed).toBeGreaterThan(distinct);
+
+    // Per person too: one Claude Code tool, whichever source reported them; match rates stay per source.
+    const developers = await pipeline.call('GET', '/dashboard/developers?days=90&limit=500', {
+      token: admin,
+    });
+    expect(developers.status).toBe(200);
+    const personTools = new Set(
+      (developers.body.developers as { tools: { provider: string }[] }[]).flatMap((row) =>
+        row.tools.map((tool) => tool.provider),
+      ),
+    );
+    expect([...personTools]).toEqual(['claude_code']);
   });
 
   it('429s and the organisation’s 60 a minute: the pacer keeps under it, a re-sync stores the same rows', async () => {

@@ -11,6 +11,7 @@ import type {
   UsageRepository,
 } from '../ports';
 import { visibleGroup } from '../privacy';
+import { toolOf } from '../provider-manifest';
 import { toolNamer, type ManifestCatalog } from '../provider';
 import type { Grain } from '../series';
 
@@ -209,6 +210,7 @@ export async function readDashboard(
       ledger,
       seats,
       toolName,
+      toolOf: (provider) => toolOf(ports.manifests.find(provider) ?? { id: provider }),
       activePeople,
       grain: query.grain ?? 'day',
       ...(group ? {} : { matched }),

@@ -11,6 +11,7 @@ import {
   type IdentityBlock,
 } from '../identity-blocks';
 import type { Caller, LedgerDay, SeatSnapshot } from '../model';
+import { toolOf } from '../provider-manifest';
 import { buildPeopleUsage, sortPeople, type MatchRate, type PersonUsage, type SortField } from '../people';
 import type {
   AttributionStore,
@@ -71,6 +72,7 @@ interface Loaded {
   blocks: IdentityBlock[];
   seats: SeatSnapshot[];
   toolName: (provider: string) => string;
+  toolOf: (provider: string) => string;
 }
 
 async function load(caller: Caller, days: number, ports: ReadPeoplePorts): Promise<Loaded> {
@@ -93,17 +95,19 @@ async function load(caller: Caller, days: number, ports: ReadPeoplePorts): Promi
     blocks,
     seats,
     toolName: toolNamer(ports.manifests, connected),
+    toolOf: (provider: string) => toolOf(ports.manifests.find(provider) ?? { id: provider }),
   };
 }
 
 /** Every subject of the period (roster people without usage too), attributed through the roster. */
-const peopleOf = ({ blocks, period, attribution, toolName }: Loaded) =>
+const peopleOf = ({ blocks, period, attribution, toolName, toolOf }: Loaded) =>
   buildPeopleUsage({
     blocks,
     start: period.start_date,
     days: period.days,
     attribution,
     toolName,
+    toolOf,
     includeIdle: true,
   });
 

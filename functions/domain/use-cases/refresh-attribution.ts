@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Attribution, identityLinks } from '../attribution';
 import { attributeDay } from '../day-attribution';
+import { toolOf } from '../provider-manifest';
+import type { ManifestCatalog } from '../provider';
 import { ancestorLevels, blockKey, childBlocks, mergeBlocks, type BlockRef } from '../identity-blocks';
 import { sumBreakdowns } from '../rollup';
 import type {
@@ -28,6 +30,8 @@ export interface RefreshAttributionPorts {
   roster: Pick<RosterRepository, 'get'>;
   /** Seat snapshots: the e-mails providers link to identities (GitHub SAML). */
   usage: Pick<UsageRepository, 'getSeats'>;
+  /** Which tool each provider reports (two sources of one tool count a person once). */
+  manifests: Pick<ManifestCatalog, 'find'>;
   log: Log;
 }
 
@@ -150,7 +154,9 @@ export async function attributeDays(
       if (round > MAX_ROUNDS) throw new Error(`day ${date} kept changing while it was attributed`);
       const digests = await ports.attribution.getDayDigests(teamId, date, integrations);
       if (digests.length === 0) break;
-      const { day, rollups } = attributeDay(teamId, date, digests, attribution);
+      const { day, rollups } = attributeDay(teamId, date, digests, attribution, (provider) =>
+        toolOf(ports.manifests.find(provider) ?? { id: provider }),
+      );
       if (!(await ports.attribution.putDayAttribution(day, rollups))) {
         attribution = new Attribution(await ports.roster.get(teamId), links);
         continue;

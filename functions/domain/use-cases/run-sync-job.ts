@@ -393,7 +393,10 @@ async function refreshSeats(run: JobRun, ports: SyncJobPorts): Promise<void> {
  */
 async function refreshAttribution(run: JobRun, ports: SyncJobPorts): Promise<void> {
   const { team_id, integration_id, provider, sync_id } = run.job;
-  await refreshAfterStoring(team_id, { integration_id, provider }, run.stored, ports);
+  await refreshAfterStoring(team_id, { integration_id, provider }, run.stored, {
+    ...ports,
+    manifests: ports.providers,
+  });
   await ports.usage.confirmDays({ team_id, integration_id, sync_id }, run.fingerprints);
 }
 

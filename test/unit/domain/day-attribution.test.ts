@@ -94,6 +94,23 @@ describe('attributing a day to people', () => {
     expect(day.team).toEqual({ active_people: 1, by_provider: { claude_code: 1, github_copilot: 1 } });
   });
 
+  it('counts a person reported by two sources of one tool once in that tool, and keys its figures by the tool', () => {
+    const toolOf = (provider: string) => (provider === 'claude_enterprise' ? 'claude_code' : provider);
+    const { day } = attributeDay(
+      't',
+      DATE,
+      [
+        digest('int_api', 'claude_code', [row(email('dana@x.org'), 2), row(email('walter@x.org'), 1)]),
+        digest('int_seats', 'claude_enterprise', [row(email('dana@x.org'), 5), row(email('fox@x.org'), 3)]),
+      ],
+      attributionOf(dana, fox),
+      toolOf,
+    );
+    expect(day.team).toEqual({ active_people: 3, by_provider: { claude_code: 3 } });
+    expect(day.groups.platform).toEqual({ active_people: 2, by_provider: { claude_code: 2 } });
+    expect(day.matched).toEqual({ claude_code: { interactions: 11, matched_interactions: 10 } });
+  });
+
   it('does not count a service identity as a person unless a person claims it', () => {
     const { day } = attributeDay(
       't',

@@ -9,6 +9,7 @@ import {
   fixedClock,
   memoryLog,
 } from '../../../helpers/memory-ports';
+import { manifestCatalog } from '../../../../functions/providers/manifests';
 
 /** An import run's states when storing fails, with the file and the store in memory. */
 const TEAM = 'team-a';
@@ -74,6 +75,7 @@ function setup(replaceFails: number) {
     attribution: new MemoryAttributionStore(usage),
     roster: new MemoryRoster(),
     clock: fixedClock('2026-06-15T12:00:00Z'),
+    manifests: manifestCatalog,
     log: memoryLog(),
   };
   return { imports, usage, ports };

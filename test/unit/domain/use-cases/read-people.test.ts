@@ -27,6 +27,7 @@ import {
   testManifest,
 } from '../../../helpers/memory-ports';
 import { refreshAfterSync, storeDay, type Use } from '../../../helpers/stored-days';
+import { manifestCatalog } from '../../../../functions/providers/manifests';
 
 /**
  * The developers view, one person's figures and "me", over in-memory stores filled as a sync fills them.
@@ -111,7 +112,11 @@ async function setup() {
   };
   const sync = async (integration: Integration, days: Record<string, Use[]>) => {
     for (const [date, uses] of Object.entries(days)) await storeDay(usage, integration, date, uses);
-    await refreshAfterSync({ attribution, roster, usage, log: memoryLog() }, integration, Object.keys(days));
+    await refreshAfterSync(
+      { attribution, roster, usage, manifests: manifestCatalog, log: memoryLog() },
+      integration,
+      Object.keys(days),
+    );
   };
   await sync(claude, {
     // Before the period: never counted.

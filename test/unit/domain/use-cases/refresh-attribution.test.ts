@@ -28,6 +28,7 @@ import {
   memoryLog,
 } from '../../../helpers/memory-ports';
 import { refreshAfterSync, storeDay, type Use } from '../../../helpers/stored-days';
+import { manifestCatalog } from '../../../../functions/providers/manifests';
 
 const claude = integrationRecord({ integration_id: 'int_c', provider: 'claude_code' });
 const claudeRef = { integration_id: 'int_c', provider: 'claude_code' };
@@ -55,7 +56,13 @@ function setup() {
   const roster = new MemoryRoster();
   roster.rosters.set('t', rosterAt(1));
   const log = memoryLog();
-  return { usage, attribution, roster, log, ports: { attribution, roster, usage, log } };
+  return {
+    usage,
+    attribution,
+    roster,
+    log,
+    ports: { attribution, roster, usage, manifests: manifestCatalog, log },
+  };
 }
 
 /** A seeded stream of numbers in [0, 1). */
@@ -243,7 +250,13 @@ describe('attributing days', () => {
     // This writer read version 1; the roster is at version 2 by the time it reads again.
     const versions = [rosterAt(1), newer];
     const roster = { get: async () => structuredClone(versions.length > 1 ? versions.shift()! : newer) };
-    const result = await attributeDays('t', ['2026-06-10'], { attribution, roster, usage, log });
+    const result = await attributeDays('t', ['2026-06-10'], {
+      attribution,
+      roster,
+      usage,
+      manifests: manifestCatalog,
+      log,
+    });
     expect(result).toEqual({ attributed: 1, roster_version: 2 });
     const [day] = await attribution.getDayAttributions('t', '2026-06-10', '2026-06-10');
     expect(day?.roster_version).toBe(2);
