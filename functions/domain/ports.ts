@@ -93,6 +93,16 @@ export interface UsageRepository {
     integrationId?: string,
   ): Promise<LedgerEntry[]>;
   /** The ledger of a period as a page reads it: each day's state and sums, none of the writers' bookkeeping. */
+  /**
+   * One integration's day states over a period (state, and when a day not stored was last marked), from its
+   * month items: what the daily run needs to find days to repair, a few small reads whatever the team's size.
+   */
+  getDayStates(
+    teamId: string,
+    integrationId: string,
+    startDate: string,
+    endDate: string,
+  ): Promise<Pick<LedgerEntry, 'date' | 'state' | 'updated_at'>[]>;
   getLedgerDays(teamId: string, startDate: string, endDate: string): Promise<LedgerDay[]>;
   getDeveloperDays(teamId: string, dates: string[]): Promise<StoredDeveloperDay[]>;
   getRaw(teamId: string, integrationId: string, date: string): Promise<unknown | undefined>;

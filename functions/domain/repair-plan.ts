@@ -19,7 +19,7 @@ export function historyWindow(manifest: ProviderManifest, now: Date): { start: s
 }
 
 export function daysToRepair(
-  ledger: readonly LedgerEntry[],
+  ledger: readonly Pick<LedgerEntry, 'date' | 'state' | 'updated_at'>[],
   manifest: ProviderManifest,
   now: Date,
   skip: ReadonlySet<string> = new Set(),

@@ -235,6 +235,16 @@ export class MemoryUsage implements UsageRepository {
       .map((entry) => structuredClone(entry));
   }
 
+  async getDayStates(teamId: string, integrationId: string, startDate: string, endDate: string) {
+    return (await this.getLedger(teamId, startDate, endDate, integrationId)).map(
+      ({ date, state, updated_at }) => ({
+        date,
+        state,
+        updated_at,
+      }),
+    );
+  }
+
   async getLedgerDays(teamId: string, startDate: string, endDate: string) {
     return this.getLedger(teamId, startDate, endDate);
   }

@@ -1,11 +1,5 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  GetCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  type DynamoDBDocumentClient,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type {
   ActivePeople,
   DayAttribution,
@@ -20,6 +14,7 @@ import type { AttributionStore, IntegrationRef } from '../../domain/ports';
 import { batchGet, batchWrite, mapLimit } from './batch';
 import { compressParts, decompressParts } from './compressed-parts';
 import { keys, monthDays } from './keys';
+import { conditionFailed, transactWrite } from './transact';
 
 type Item = Record<string, unknown>;
 type Key = { pk: string; sk: string };
@@ -384,13 +379,13 @@ export class DynamoAttributionStore implements AttributionStore {
       ...stale.map((sk) => ({ Delete: { TableName: this.tableName, Key: { pk, sk } } })),
     ];
     try {
+      // Days of one month attributed at once by two jobs meet on the people month: tried again, not failed.
       for (let i = 0; i < actions.length; i += 100) {
-        await this.client.send(new TransactWriteCommand({ TransactItems: actions.slice(i, i + 100) }));
+        await transactWrite(this.client, actions.slice(i, i + 100));
       }
       return true;
     } catch (error) {
-      const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
-      if (reasons.some((reason) => reason.Code === 'ConditionalCheckFailed')) return false;
+      if (conditionFailed(error)) return false;
       throw error;
     }
   }

@@ -1,4 +1,7 @@
 import { BatchGetCommand, BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { mapLimit } from '../../domain/concurrency';
+
+export { mapLimit };
 
 type WriteRequest =
   { PutRequest: { Item: Record<string, unknown> } } | { DeleteRequest: { Key: Record<string, unknown> } };
@@ -60,22 +63,4 @@ export async function batchGet(
     return items;
   });
   return found.flat();
-}
-
-/** Runs `task` over items with at most `limit` in flight. */
-export async function mapLimit<T, R>(
-  items: readonly T[],
-  limit: number,
-  task: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await task(items[index] as T);
-    }
-  });
-  await Promise.all(workers);
-  return results;
 }

@@ -4,7 +4,7 @@ import { zeroMetrics, type UsageMetrics } from '../../domain/metrics';
 import type { LedgerDay, LedgerEntry, StoredDeveloperDay } from '../../domain/model';
 import type { SeatSnapshot } from '../../domain/model';
 import type { DayReplacement, UsageRepository } from '../../domain/ports';
-import { batchWrite, mapLimit } from './batch';
+import { batchGet, batchWrite, mapLimit } from './batch';
 import { blockItems, breakdownItem, digestItems } from './attribution-store';
 import { compressParts, decompressParts } from './compressed-parts';
 import { keys, monthDays } from './keys';
@@ -49,10 +49,18 @@ type LedgerShown = Pick<
   'state' | 'developers' | 'interactions' | 'metrics' | 'active_developers'
 >;
 
-/** What the dashboard shows of a day's ledger entry: its card on the month item (zeros and absent fields left out). */
-function ledgerCard(entry: Partial<LedgerShown> & Pick<LedgerEntry, 'state'>): Record<string, unknown> {
+/**
+ * What the dashboard shows of a day's ledger entry: its card on the month item (zeros and absent fields left out);
+ * a day not stored also keeps when it was last marked, which the daily run reads to find stale `pending` days.
+ */
+function ledgerCard(
+  entry: Partial<LedgerShown> & Pick<LedgerEntry, 'state'> & Partial<Pick<LedgerEntry, 'updated_at'>>,
+): Record<string, unknown> {
   return {
     state: entry.state,
+    ...(entry.state !== 'ok' && entry.state !== 'no_activity' && entry.updated_at
+      ? { updated_at: entry.updated_at }
+      : {}),
     ...(entry.developers ? { developers: entry.developers } : {}),
     ...(entry.interactions ? { interactions: entry.interactions } : {}),
     ...(entry.metrics ? { metrics: sparse(entry.metrics) } : {}),
@@ -259,7 +267,11 @@ export class DynamoUsageRepository implements UsageRepository {
               },
             },
           },
-          ledgerMonthAction(this.tableName, entry, ledgerCard({ state: 'pending' })),
+          ledgerMonthAction(
+            this.tableName,
+            entry,
+            ledgerCard({ state: 'pending', updated_at: entry.updated_at }),
+          ),
         ]);
       } catch (error) {
         if (!conditionFailed(error)) throw error;
@@ -289,7 +301,11 @@ export class DynamoUsageRepository implements UsageRepository {
             },
           },
         },
-        ledgerMonthAction(this.tableName, entry, ledgerCard({ state: entry.state })),
+        ledgerMonthAction(
+          this.tableName,
+          entry,
+          ledgerCard({ state: entry.state, updated_at: entry.updated_at }),
+        ),
       ]);
     } catch (error) {
       if (!conditionFailed(error)) throw error;
@@ -326,6 +342,48 @@ export class DynamoUsageRepository implements UsageRepository {
       ...(integrationId ? { FilterExpression: 'integration_id = :integration' } : {}),
     });
     return items.map(ledgerOf);
+  }
+
+  async getDayStates(
+    teamId: string,
+    integrationId: string,
+    startDate: string,
+    endDate: string,
+  ): Promise<Pick<LedgerEntry, 'date' | 'state' | 'updated_at'>[]> {
+    const months: string[] = [];
+    for (let month = startDate.slice(0, 7); month <= endDate.slice(0, 7);) {
+      months.push(month);
+      const [year, number] = month.split('-').map(Number) as [number, number];
+      month = number === 12 ? `${year + 1}-01` : `${year}-${String(number + 1).padStart(2, '0')}`;
+    }
+    // Only each day's state and mark time: a month of cards with their sums is ~12 kB, this a few hundred bytes.
+    const days = Array.from({ length: 31 }, (_, index) => `d${String(index + 1).padStart(2, '0')}`);
+    const items = await batchGet(
+      this.client,
+      this.tableName,
+      months.map((month) => ({
+        pk: keys.team(teamId),
+        sk: keys.ledgerMonth(`${month}-01`, integrationId),
+      })),
+      {
+        projection: ['#month', ...days.flatMap((day) => [`#${day}.#state`, `#${day}.#at`])].join(', '),
+        names: {
+          '#month': 'month',
+          '#state': 'state',
+          '#at': 'updated_at',
+          ...Object.fromEntries(days.map((day) => [`#${day}`, day])),
+        },
+      },
+    );
+    return items
+      .flatMap((item) => monthDays(item))
+      .filter(([date]) => date >= startDate && date <= endDate)
+      .map(([date, card]) => ({
+        date,
+        state: card.state as LedgerEntry['state'],
+        updated_at: String(card.updated_at ?? ''),
+      }))
+      .sort((a, b) => a.date.localeCompare(b.date));
   }
 
   /**

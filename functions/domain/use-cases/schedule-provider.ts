@@ -1,4 +1,5 @@
 import type { IntegrationRepository, Log, UsageRepository } from '../ports';
+import { mapLimit } from '../concurrency';
 import type { ManifestCatalog } from '../provider';
 import { daysToRepair, historyWindow } from '../repair-plan';
 import { dailyDates, planSync, type JobTarget, type SyncPlanPorts } from '../sync-plan';
@@ -6,12 +7,14 @@ import { dailyDates, planSync, type JobTarget, type SyncPlanPorts } from '../syn
 export interface ScheduleProviderPorts extends SyncPlanPorts {
   manifests: ManifestCatalog;
   integrations: Pick<IntegrationRepository, 'listSchedulable'>;
-  usage: Pick<UsageRepository, 'markPending' | 'getLedger'>;
+  usage: Pick<UsageRepository, 'markPending' | 'getDayStates'>;
   log: Log;
 }
 
 /** Integrations planned per call: bounds memory, and keeps the queue's batches full. */
 const PAGE = 100;
+/** Integrations whose day states are read at once. */
+const LEDGER_READS_AT_ONCE = 10;
 
 /**
  * The daily run of one provider: every active, sync-enabled integration (read from a sparse index, no
@@ -37,14 +40,12 @@ export async function scheduleProvider(
   const flush = async () => {
     // Integrations with days to repair get a plan of their own; the rest share the daily one.
     const plain: Omit<JobTarget, 'provider'>[] = [];
-    for (const target of page) {
-      const ledger = await ports.usage.getLedger(
-        target.teamId,
-        window.start,
-        window.end,
-        target.integrationId,
-      );
-      const repair = daysToRepair(ledger, manifest, now, daily);
+    // The page's day states read a few at a time (each a BatchGet of the integration's month items).
+    const states = await mapLimit(page, LEDGER_READS_AT_ONCE, (target) =>
+      ports.usage.getDayStates(target.teamId, target.integrationId, window.start, window.end),
+    );
+    for (const [index, target] of page.entries()) {
+      const repair = daysToRepair(states[index] ?? [], manifest, now, daily);
       if (repair.length === 0) {
         plain.push(target);
         continue;
