@@ -16,6 +16,12 @@
  *  8. imports: a CSV file of 100,000 rows uploaded, read, checked and stored (time, peak memory), and its read
  *     streamed beside the whole file parsed at once.
  *  9. the team page: the bytes of a first load, gzipped, against its 150 KB budget.
+ * 11. a 90-day backfill per provider through its fake at 1,000 and at 50 developers, a re-sync of the same days (the
+ *     baseline) and the next day's scheduled run: wall time, provider calls by endpoint, DynamoDB requests, items
+ *     and capacity units by item kind, and which items the re-sync changed.
+ * 12. the scheduler's daily fan-out over 10,000 active integrations beside 1,000: time, queue-port and
+ *     SendMessageBatch calls, DynamoDB requests.
+ * 13. each Lambda bundle's size and module-load time in a fresh process (a cold-start proxy) beside an empty handler.
  * `npm run bench -- --only 7` (or `--only 4,5`) runs some sections only. Nothing here asserts; it prints.
  * Record results in docs/benchmarks.md.
  */
@@ -405,6 +411,25 @@ try {
     print(
       `\nBudget 150 KB gzipped: the page uses ${((total / budget) * 100).toFixed(1)} % of it (${fmt(budget / total, 1)}× under).`,
     );
+  }
+  if (want(11)) {
+    print('\n## 11. Backfill per provider, 90 days, a re-sync of the same days, and the next daily run\n');
+    const { backfillAtScale } = await import('./backfill-at-scale');
+    // 1,000 developers, the large customer; 50, a typical team (the cost model in docs/benchmarks.md uses both).
+    for (const developers of [1000, 50]) {
+      print(`\n### ${developers.toLocaleString('en')} developers\n`);
+      await backfillAtScale({ client, s3, print, now: NOW, developers, days: 90, cursorPaceScale: 0.05 });
+    }
+  }
+  if (want(12)) {
+    print("\n## 12. The scheduler's daily fan-out: 10,000 active integrations beside 1,000\n");
+    const { schedulerFanOut } = await import('./scheduler-fan-out');
+    await schedulerFanOut({ client, print, now: NOW, sizes: [1000, 10_000] });
+  }
+  if (want(13)) {
+    print('\n## 13. Lambda bundles: size and module-load time (a cold-start proxy)\n');
+    const { functionBundles } = await import('./function-bundles');
+    await functionBundles({ print, runs: 5 });
   }
 } finally {
   for (const cleanup of cleanups.reverse()) await Promise.resolve(cleanup()).catch(() => undefined);
