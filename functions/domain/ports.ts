@@ -92,7 +92,6 @@ export interface UsageRepository {
     endDate: string,
     integrationId?: string,
   ): Promise<LedgerEntry[]>;
-  /** The ledger of a period as a page reads it: each day's state and sums, none of the writers' bookkeeping. */
   /**
    * One integration's day states over a period (state, and when a day not stored was last marked), from its
    * month items: what the daily run needs to find days to repair, a few small reads whatever the team's size.
@@ -103,6 +102,7 @@ export interface UsageRepository {
     startDate: string,
     endDate: string,
   ): Promise<Pick<LedgerEntry, 'date' | 'state' | 'updated_at'>[]>;
+  /** The ledger of a period as a page reads it: each day's state and sums, none of the writers' bookkeeping. */
   getLedgerDays(teamId: string, startDate: string, endDate: string): Promise<LedgerDay[]>;
   getDeveloperDays(teamId: string, dates: string[]): Promise<StoredDeveloperDay[]>;
   getRaw(teamId: string, integrationId: string, date: string): Promise<unknown | undefined>;

@@ -95,23 +95,26 @@ describe('npm start', () => {
       total_interactions: number;
       heatmap_data: unknown[];
       top_tool: { name: string };
-      tools: { name: string; interactions: number; seats: { assigned: number } | null }[];
+      tools: { name: string; sources: string[]; interactions: number; seats: { assigned: number } | null }[];
     };
     expect(response.status).toBe(200);
     expect(dashboard.total_interactions).toBeGreaterThan(0);
     expect(dashboard.heatmap_data).toHaveLength(90);
     // Claude Code (from the Admin API and, for Enterprise seats, the Enterprise Analytics API), Copilot and Cursor
     // on one dashboard, each through the real pipeline from its fake API, and ChatGPT from a file imported through
-    // the local S3 server. The two Claude Code sources show side by side until the dashboard groups by tool.
+    // the local S3 server. Claude Code's two sources are one tool (people in both count once).
     expect(first.output()).toMatch(
       /chatgpt: imported \d+ rows of 8 developers from .*demo-chatgpt-usage\.csv/,
     );
     expect(dashboard.tools.map((tool) => tool.name).sort()).toEqual([
       'ChatGPT',
       'Claude Code',
-      'Claude Enterprise Analytics',
       'Cursor',
       'GitHub Copilot',
+    ]);
+    expect(dashboard.tools.find((tool) => tool.name === 'Claude Code')?.sources).toEqual([
+      'claude_code',
+      'claude_enterprise',
     ]);
     expect(dashboard.tools.every((tool) => tool.interactions > 0)).toBe(true);
     expect(dashboard.tools.find((tool) => tool.name === 'GitHub Copilot')?.seats?.assigned).toBe(15);

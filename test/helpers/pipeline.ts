@@ -19,6 +19,11 @@ import {
 } from '../../local/fakes/claude-code';
 import { startFakeCursor, type FakeCursorOptions, type FakeCursorServer } from '../../local/fakes/cursor';
 import {
+  startFakeClaudeEnterprise,
+  type FakeClaudeEnterpriseOptions,
+  type FakeClaudeEnterpriseServer,
+} from '../../local/fakes/claude-enterprise';
+import {
   startFakeGitHub,
   type FakeGitHubOptions,
   type FakeGitHubServer,
@@ -37,6 +42,8 @@ export interface TestPipeline {
   fake: FakeAnthropicServer;
   github: FakeGitHubServer;
   cursor: FakeCursorServer;
+  /** The Claude Enterprise Analytics API (a process-wide CLAUDE_ENTERPRISE_API_BASE_URL wins over it). */
+  enterprise: FakeClaudeEnterpriseServer;
   /** The local S3 that import files are uploaded to. */
   s3: LocalS3;
   baseUrl: string;
@@ -81,6 +88,7 @@ export async function startPipeline(options: {
   fake?: FakeAnthropicOptions;
   github?: FakeGitHubOptions;
   cursor?: FakeCursorOptions;
+  enterprise?: FakeClaudeEnterpriseOptions;
   /**
    * Also serve the team page (built into web/dist) and the local sign-in, as `npm start` does; with `config`,
    * the page's configuration (e.g. a hosted sign-in), read when asked for.
@@ -107,6 +115,11 @@ export async function startPipeline(options: {
     eventsRateLimit: { perWindow: 60, windowMs: CURSOR_TEST_RATE.windowMs },
     ...options.cursor,
   });
+  const enterprise = await startFakeClaudeEnterprise({
+    now: clock.now,
+    rateLimit: { perWindow: 60, windowMs: 60_000 * PACE_SCALE },
+    ...options.enterprise,
+  });
   const dataDir = mkdtempSync(join(tmpdir(), 'ai-usage-test-'));
   const s3 = await startLocalS3(join(dataDir, 's3'));
   const runtime = createLocalRuntime({
@@ -117,6 +130,7 @@ export async function startPipeline(options: {
       ANTHROPIC_API_BASE_URL: fake.url,
       GITHUB_API_BASE_URL: github.url,
       CURSOR_API_BASE_URL: cursor.url,
+      CLAUDE_ENTERPRISE_API_BASE_URL: enterprise.url,
     },
     paceWindowScale: PACE_SCALE,
     clock,
@@ -160,6 +174,7 @@ export async function startPipeline(options: {
     fake,
     github,
     cursor,
+    enterprise,
     s3,
     baseUrl,
     origin: api.url,
@@ -208,6 +223,7 @@ export async function startPipeline(options: {
       await fake.close();
       await github.close();
       await cursor.close();
+      await enterprise.close();
       await s3.close();
       await dropTestTables(dynamo, Object.values(tableNames));
       dynamo.destroy();

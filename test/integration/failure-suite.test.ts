@@ -6,6 +6,7 @@ import { dailyDates } from '../../functions/domain/sync-plan';
 import { manifestCatalog } from '../../functions/providers/manifests';
 import { DEMO_ANTHROPIC_ADMIN_KEY } from '../../local/fakes/claude-code';
 import { CURSOR_PATHS, DEMO_CURSOR_KEY } from '../../local/fakes/cursor';
+import { DEMO_ENTERPRISE_ANALYTICS_KEY, ENTERPRISE_PATHS } from '../../local/fakes/claude-enterprise';
 import { DEMO_GITHUB_TOKEN } from '../../local/fakes/github-copilot';
 import { startPipeline, type TestPipeline } from '../helpers/pipeline';
 import { storageFaults, type StorageFault, type StorageWrite } from '../helpers/storage-faults';
@@ -19,7 +20,7 @@ import { storageFaults, type StorageFault, type StorageWrite } from '../helpers/
  * the same, or every day that differs is `failed` with its reason (or `pending`, behind a job that stopped),
  * holds no rows or exactly the fault-free rows, and is drawn as such; then, the fault cleared, the next daily run
  * (the scheduler, a day later; a refused key: after a new key is connected) stores what the fault-free run's
- * daily run stored. The three providers run side by side, each on its own tables, fakes and runtime. The table
+ * daily run stored. The four providers run side by side, each on its own tables, fakes and runtime. The table
  * of outcomes is printed at the end.
  */
 // A Friday: the backfilled days are weekdays, when the fakes' developers work.
@@ -34,8 +35,8 @@ const CLIENT_TIMEOUT_MS = 500;
 /** How long the fake holds a slow answer: longer than the client waits. */
 const SLOW_ANSWER_MS = 2_000;
 
-type Provider = 'claude_code' | 'github_copilot' | 'cursor';
-const PROVIDERS: Provider[] = ['claude_code', 'github_copilot', 'cursor'];
+type Provider = 'claude_code' | 'github_copilot' | 'cursor' | 'claude_enterprise';
+const PROVIDERS: Provider[] = ['claude_code', 'github_copilot', 'cursor', 'claude_enterprise'];
 
 /** A second key of the same provider account: what a team connects once the first was revoked. */
 const KEYS: Record<Provider, { first: string; second: string }> = {
@@ -45,6 +46,10 @@ const KEYS: Record<Provider, { first: string; second: string }> = {
   },
   github_copilot: { first: DEMO_GITHUB_TOKEN, second: `ghp_${'S3cond'.repeat(6)}` },
   cursor: { first: DEMO_CURSOR_KEY, second: `crsr_${'S3cond'.repeat(10)}S3co` },
+  claude_enterprise: {
+    first: DEMO_ENTERPRISE_ANALYTICS_KEY,
+    second: `sk-ant-api01-${'SecondEnterpriseKey'.repeat(3)}`,
+  },
 };
 
 /** A scenario's moving parts. */
@@ -90,24 +95,31 @@ const fakeFaults = (run: Run) =>
     ? run.pipeline.fake.faults
     : run.provider === 'github_copilot'
       ? run.pipeline.github.faults
-      : run.pipeline.cursor.faults;
+      : run.provider === 'cursor'
+        ? run.pipeline.cursor.faults
+        : run.pipeline.enterprise.faults;
 
 /** A fake fault (of any provider) that fired as often as it was queued for. */
 const firedAll = (run: Run) => fakeFaults(run).pending() === 0;
 /** A fault queued until cleared that met at least one request. */
 const statusesSeen = (run: Run, status: number) => {
   const { provider, pipeline } = run;
-  const requests =
+  const requests: readonly { status: number }[] =
     provider === 'claude_code'
       ? pipeline.fake.requests
       : provider === 'github_copilot'
         ? pipeline.github.requests
-        : pipeline.cursor.requests;
+        : provider === 'cursor'
+          ? pipeline.cursor.requests
+          : pipeline.enterprise.requests;
   return requests.some((request) => request.status === status);
 };
 
 const CLAUDE_USAGE = '/v1/organizations/usage_report/claude_code';
 const COPILOT_USERS = '/copilot/metrics/reports/users-1-day';
+/** Claude Enterprise: one `users` request per day with Claude Code users (`date=`), where day faults strike. */
+const ENTERPRISE_USERS = ENTERPRISE_PATHS.users;
+const enterpriseDay = (run: Run) => ({ pathPrefix: ENTERPRISE_USERS, date: second(run) });
 
 /** The second day of the backfill: where faults that name a day strike (a day before it is stored). */
 const second = (run: Run) => run.days[1] as string;
@@ -197,7 +209,8 @@ function revokedHalfway(how: string, at: (run: Run, url: URL) => boolean): Injec
         const key = KEYS[run.provider].first;
         if (run.provider === 'claude_code') run.pipeline.fake.revokeKey(key);
         else if (run.provider === 'github_copilot') run.pipeline.github.revokeToken(key);
-        else run.pipeline.cursor.revokeKey(key);
+        else if (run.provider === 'cursor') run.pipeline.cursor.revokeKey(key);
+        else run.pipeline.enterprise.revokeKey(key);
       };
     },
     fired: (run) => revoked.has(run),
@@ -257,6 +270,12 @@ const FAULTS: { name: string; providers: Catalogue }[] = [
           }),
         fired: firedAll,
       },
+      claude_enterprise: {
+        how: '429, retry-after 120 s, once, on the users request of day 2',
+        inject: (run) =>
+          run.pipeline.enterprise.faults.add({ status: 429, retryAfterSeconds: 120, ...enterpriseDay(run) }),
+        fired: firedAll,
+      },
     },
   },
   {
@@ -286,6 +305,17 @@ const FAULTS: { name: string; providers: Catalogue }[] = [
         how: '429 without retry-after (as Cursor sends them), 3 answers, on the daily usage call',
         inject: (run) =>
           run.pipeline.cursor.faults.add({ status: 429, pathPrefix: CURSOR_PATHS.dailyUsage, times: 3 }),
+        fired: firedAll,
+      },
+      claude_enterprise: {
+        how: '429 without retry-after, 3 answers in a row, on the users request of day 2',
+        inject: (run) =>
+          run.pipeline.enterprise.faults.add({
+            status: 429,
+            retryAfterSeconds: null,
+            times: 3,
+            ...enterpriseDay(run),
+          }),
         fired: firedAll,
       },
     },
@@ -320,6 +350,12 @@ const FAULTS: { name: string; providers: Catalogue }[] = [
           }),
         fired: (run) => statusesSeen(run, 503),
       },
+      claude_enterprise: {
+        how: '500 on every users request of day 2 until cleared',
+        inject: (run) =>
+          run.pipeline.enterprise.faults.add({ status: 500, times: Infinity, ...enterpriseDay(run) }),
+        fired: (run) => statusesSeen(run, 500),
+      },
     },
   },
   {
@@ -348,6 +384,11 @@ const FAULTS: { name: string; providers: Catalogue }[] = [
           run.pipeline.cursor.faults.add({ status: 529, pathPrefix: CURSOR_PATHS.usageEvents, times: 2 }),
         fired: firedAll,
       },
+      claude_enterprise: {
+        how: '529 overloaded_error, 2 answers in a row, on the users request of day 2',
+        inject: (run) => run.pipeline.enterprise.faults.add({ status: 529, times: 2, ...enterpriseDay(run) }),
+        fired: firedAll,
+      },
     },
   },
   {
@@ -372,6 +413,10 @@ const FAULTS: { name: string; providers: Catalogue }[] = [
         (run) =>
           run.pipeline.cursor.faults.add({ delayMs: SLOW_ANSWER_MS, pathPrefix: CURSOR_PATHS.dailyUsage }),
       ),
+      claude_enterprise: slowAnswer(
+        `the users request of day 2 answered after ${SLOW_ANSWER_MS} ms, once; client timeout ${CLIENT_TIMEOUT_MS} ms`,
+        (run) => run.pipeline.enterprise.faults.add({ delayMs: SLOW_ANSWER_MS, ...enterpriseDay(run) }),
+      ),
     },
   },
   {
@@ -391,6 +436,11 @@ const FAULTS: { name: string; providers: Catalogue }[] = [
         how: 'the daily usage answer is not JSON, once',
         inject: (run) =>
           run.pipeline.cursor.faults.add({ damage: 'malformed', pathPrefix: CURSOR_PATHS.dailyUsage }),
+        fired: firedAll,
+      },
+      claude_enterprise: {
+        how: 'the users answer of day 2 is not JSON, once',
+        inject: (run) => run.pipeline.enterprise.faults.add({ damage: 'malformed', ...enterpriseDay(run) }),
         fired: firedAll,
       },
     },
@@ -414,6 +464,11 @@ const FAULTS: { name: string; providers: Catalogue }[] = [
           run.pipeline.cursor.faults.add({ damage: 'truncated', pathPrefix: CURSOR_PATHS.usageEvents }),
         fired: firedAll,
       },
+      claude_enterprise: {
+        how: 'the users answer of day 2 cut short half way (sent as complete), once',
+        inject: (run) => run.pipeline.enterprise.faults.add({ damage: 'truncated', ...enterpriseDay(run) }),
+        fired: firedAll,
+      },
     },
   },
   {
@@ -426,6 +481,7 @@ const FAULTS: { name: string; providers: Catalogue }[] = [
         fired: firedAll,
       },
       cursor: { na: NO_LINKS("Cursor's Admin API") },
+      claude_enterprise: { na: NO_LINKS('The Enterprise Analytics API') },
     },
   },
   {
@@ -445,6 +501,10 @@ const FAULTS: { name: string; providers: Catalogue }[] = [
         'the key revoked after the daily usage of all 3 days was fetched, before their usage events',
         (_run, url) => url.pathname === CURSOR_PATHS.usageEvents,
       ),
+      claude_enterprise: revokedHalfway(
+        'the key revoked after days 1–2 were fetched (before day 3 is asked)',
+        (run, url) => url.pathname === ENTERPRISE_USERS && url.searchParams.get('date') === run.days[2],
+      ),
     },
   },
   {
@@ -453,6 +513,7 @@ const FAULTS: { name: string; providers: Catalogue }[] = [
       claude_code: duplicateDelivery(),
       github_copilot: duplicateDelivery(),
       cursor: duplicateDelivery(),
+      claude_enterprise: duplicateDelivery(),
     },
   },
   {
@@ -461,6 +522,7 @@ const FAULTS: { name: string; providers: Catalogue }[] = [
       claude_code: crashBetweenWrites(),
       github_copilot: crashBetweenWrites(),
       cursor: crashBetweenWrites(),
+      claude_enterprise: crashBetweenWrites(),
     },
   },
   ...(['once', 'repeatedly'] as const).map((mode) => {
@@ -486,7 +548,12 @@ const FAULTS: { name: string; providers: Catalogue }[] = [
           );
     return {
       name: `DynamoDB throttling, ${mode}`,
-      providers: { claude_code: injection, github_copilot: injection, cursor: injection },
+      providers: {
+        claude_code: injection,
+        github_copilot: injection,
+        cursor: injection,
+        claude_enterprise: injection,
+      },
     };
   }),
 ];
@@ -500,6 +567,7 @@ const USAGE_REQUEST: Record<Provider, (url: URL) => boolean> = {
   claude_code: (url) => url.pathname === CLAUDE_USAGE,
   github_copilot: (url) => url.pathname.endsWith(COPILOT_USERS),
   cursor: (url) => url.pathname === CURSOR_PATHS.dailyUsage,
+  claude_enterprise: (url) => url.pathname === ENTERPRISE_PATHS.summaries,
 };
 
 /** The ledger as compared: attempts are kept apart (a failed try counts one more, by design). */
@@ -619,6 +687,11 @@ async function runOnce(provider: Provider, injection?: Injection, reference?: Ru
       seed: 'faults',
       apiKeys: [KEYS.cursor.first, KEYS.cursor.second],
     },
+    enterprise: {
+      seed: 'faults',
+      seatUsers: 6,
+      apiKeys: [KEYS.claude_enterprise.first, KEYS.claude_enterprise.second],
+    },
     providerContext: {
       fetch: (input, init) => {
         const url = new URL(input instanceof Request ? input.url : String(input));
@@ -651,7 +724,11 @@ async function runOnce(provider: Provider, injection?: Injection, reference?: Ru
       const backfill = response.body.backfill as { start_date: string; end_date: string };
       return daysBetween(backfill.start_date, backfill.end_date);
     };
-    const newest = provider === 'github_copilot' ? addDays(TODAY, -2) : addDays(TODAY, -1);
+    // Copilot's reports and the Enterprise API's days are published two days back by this hour.
+    const newest =
+      provider === 'github_copilot' || provider === 'claude_enterprise'
+        ? addDays(TODAY, -2)
+        : addDays(TODAY, -1);
     run.days = daysBetween(addDays(newest, -(BACKFILL_DAYS - 1)), newest);
     await injection?.inject(run);
     expect(await connect(KEYS[provider].first)).toEqual(run.days);

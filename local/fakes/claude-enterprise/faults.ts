@@ -1,3 +1,4 @@
+import { BODY_DAMAGES, type BodyDamage } from '../shared/damaged-body';
 import { isValidDay } from '../shared/seeded';
 
 /**
@@ -9,8 +10,10 @@ import { isValidDay } from '../shared/seeded';
 export type EnterpriseFaultStatus = 400 | 401 | 403 | 429 | 500 | 529;
 
 export interface EnterpriseFault {
-  /** Omitted: the fault only delays (delayMs), then the request is served normally. */
+  /** Omitted: the fault only delays (delayMs) or damages (damage) the normal answer. */
   status?: EnterpriseFaultStatus;
+  /** The normal answer's JSON sent broken: not JSON, or cut short (sent as complete). */
+  damage?: BodyDamage;
   /** How many matching requests it applies to; default 1; Infinity (or "Infinity" in JSON) for all. */
   times?: number;
   /** The error's message instead of the status's usual one (e.g. a 400 naming the newest published day). */
@@ -33,7 +36,10 @@ const nonNegative = (value: unknown): value is number =>
   typeof value === 'number' && Number.isFinite(value) && value >= 0;
 
 function problem(fault: Record<string, unknown>): string | undefined {
-  const { status, times, retryAfterSeconds, delayMs, pathPrefix, date, message } = fault;
+  const { status, times, retryAfterSeconds, delayMs, pathPrefix, date, message, damage } = fault;
+  if (damage !== undefined && !BODY_DAMAGES.includes(damage as BodyDamage)) {
+    return `damage must be one of ${BODY_DAMAGES.join(', ')}`;
+  }
   if (message !== undefined && !(typeof message === 'string' && message.length <= 500)) {
     return 'message must be a string of at most 500 characters';
   }
@@ -54,7 +60,9 @@ function problem(fault: Record<string, unknown>): string | undefined {
   }
   if (date !== undefined && !(typeof date === 'string' && isValidDay(date)))
     return 'date must be a YYYY-MM-DD day';
-  if (status === undefined && delayMs === undefined) return 'a fault needs a status, a delayMs or both';
+  if (status === undefined && delayMs === undefined && damage === undefined) {
+    return 'a fault needs a status, a delayMs, a damage or several of them';
+  }
   return undefined;
 }
 

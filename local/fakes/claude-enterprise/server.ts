@@ -23,6 +23,7 @@ import {
   type SeatUser,
   type UserDay,
 } from './data';
+import { damageBody, type BodyDamage } from '../shared/damaged-body';
 
 /**
  * A fake of the Claude Enterprise Analytics API (provider-apis-2026-11.md §3.1, Anthropic's analytics API
@@ -143,6 +144,8 @@ interface Answer {
   status: number;
   body: unknown;
   headers?: Record<string, string>;
+  /** A fault's damage to the JSON sent. */
+  damage?: BodyDamage;
 }
 
 const FAULT_ERRORS: Record<EnterpriseFaultStatus, { type: ErrorType; message: string }> = {
@@ -796,7 +799,8 @@ async function answerApi(state: State, request: IncomingMessage, url: URL, at: n
       'retry-after': String(Math.max(1, Math.ceil(wait / 1000))),
     });
   }
-  return route(state, url);
+  const answer = await route(state, url);
+  return fault?.damage ? { ...answer, damage: fault.damage } : answer;
 }
 
 function send(response: ServerResponse, answer: Answer): void {
@@ -807,7 +811,8 @@ function send(response: ServerResponse, answer: Answer): void {
     answer.status >= 400 && typeof answer.body === 'object' && answer.body !== null
       ? { ...(answer.body as Record<string, unknown>), request_id: requestId }
       : answer.body;
-  const text = JSON.stringify(body);
+  const json = JSON.stringify(body);
+  const text = answer.damage ? damageBody(json, answer.damage) : json;
   response.writeHead(answer.status, {
     ...answer.headers,
     'content-type': 'application/json',
