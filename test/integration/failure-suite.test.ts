@@ -567,7 +567,8 @@ const USAGE_REQUEST: Record<Provider, (url: URL) => boolean> = {
   claude_code: (url) => url.pathname === CLAUDE_USAGE,
   github_copilot: (url) => url.pathname.endsWith(COPILOT_USERS),
   cursor: (url) => url.pathname === CURSOR_PATHS.dailyUsage,
-  claude_enterprise: (url) => url.pathname === ENTERPRISE_PATHS.summaries,
+  // Not `summaries`: connect's live check reads them too.
+  claude_enterprise: (url) => url.pathname === ENTERPRISE_USERS,
 };
 
 /** The ledger as compared: attempts are kept apart (a failed try counts one more, by design). */
