@@ -42,7 +42,7 @@ export interface TestPipeline {
   fake: FakeAnthropicServer;
   github: FakeGitHubServer;
   cursor: FakeCursorServer;
-  /** The Claude Enterprise Analytics API (a process-wide CLAUDE_ENTERPRISE_API_BASE_URL wins over it). */
+  /** The fake Claude Enterprise Analytics API. */
   enterprise: FakeClaudeEnterpriseServer;
   /** The local S3 that import files are uploaded to. */
   s3: LocalS3;

@@ -4,7 +4,6 @@ import { exactCents, wholeCents } from '../../functions/domain/money';
 import {
   DEMO_ENTERPRISE_ANALYTICS_KEY,
   ENTERPRISE_PATHS,
-  startFakeClaudeEnterprise,
   type FakeClaudeEnterpriseServer,
 } from '../../local/fakes/claude-enterprise';
 import { DEMO_ANTHROPIC_ADMIN_KEY } from '../../local/fakes/claude-code';
@@ -43,28 +42,21 @@ describe('Claude Enterprise Analytics pipeline', () => {
     pipeline.runtime.ports.usage.getLedger(TEAM, backfill[0] as string, TODAY, integrationId);
 
   beforeAll(async () => {
-    let clock = () => new Date(NOW);
-    enterprise = await startFakeClaudeEnterprise({
-      now: () => clock(),
-      seed: 'pipeline',
-      planDays: PLAN_DAYS,
-      nonEnterpriseKeys: [NOT_ENTERPRISE_KEY],
-      rateLimit: { perWindow: 60, windowMs: WINDOW_MS },
-    });
-    // The runtime reads provider base URLs from the environment it is built with (the process's, then the
-    // test pipeline's fakes), so the Enterprise fake is named here, before it is built.
-    process.env.CLAUDE_ENTERPRISE_API_BASE_URL = enterprise.url;
     pipeline = await startPipeline({
       now: NOW,
       fake: { developers: 12, apiKeyActors: 1, historyDays: 150, seed: 'pipeline' },
+      enterprise: {
+        seed: 'pipeline',
+        planDays: PLAN_DAYS,
+        nonEnterpriseKeys: [NOT_ENTERPRISE_KEY],
+        rateLimit: { perWindow: 60, windowMs: WINDOW_MS },
+      },
     });
-    clock = () => pipeline.clock.now();
+    enterprise = pipeline.enterprise;
     admin = await pipeline.token(TEAM, 'admin');
   }, 30_000);
   afterAll(async () => {
-    delete process.env.CLAUDE_ENTERPRISE_API_BASE_URL;
     await pipeline?.close();
-    await enterprise?.close();
   });
 
   it('refuses an Admin key, an unknown key and an organisation not on Enterprise, saying what to fix', async () => {
