@@ -13,7 +13,8 @@ export type HttpFunctionName =
   | 'members'
   | 'imports'
   | 'dashboard'
-  | 'ingestTokens';
+  | 'ingestTokens'
+  | 'otlp';
 
 export type HttpRoute = {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -24,7 +25,15 @@ export type HttpRoute = {
   | { authenticated: true }
   /** Only routes that read no data go without a verified JWT, and each says why. */
   | { authenticated: false; publicBecause: string }
+  /**
+   * Routes a team's machines call with one of its ingest tokens (never the sign-in JWT, which developers'
+   * machines do not hold): the handler resolves the token to its team by its SHA-256 (ingestTokenOf).
+   */
+  | { authenticated: false; ingestToken: true }
 );
+
+/** Whether a route takes a team's ingest token instead of the JWT. */
+export const takesIngestToken = (route: HttpRoute): boolean => 'ingestToken' in route && route.ingestToken;
 
 export const httpRoutes: readonly HttpRoute[] = [
   {
@@ -70,6 +79,7 @@ export const httpRoutes: readonly HttpRoute[] = [
   { method: 'POST', path: '/ingest-tokens', function: 'ingestTokens', authenticated: true },
   { method: 'GET', path: '/ingest-tokens', function: 'ingestTokens', authenticated: true },
   { method: 'DELETE', path: '/ingest-tokens/{id}', function: 'ingestTokens', authenticated: true },
+  { method: 'POST', path: '/otlp/v1/metrics', function: 'otlp', authenticated: false, ingestToken: true },
 ];
 
 /** Source file of each Lambda function (relative to the project root). */
@@ -83,6 +93,7 @@ export const functionEntries = {
   imports: 'functions/handlers/imports.ts',
   dashboard: 'functions/handlers/dashboard.ts',
   ingestTokens: 'functions/handlers/ingest-tokens.ts',
+  otlp: 'functions/handlers/otlp.ts',
   scheduler: 'functions/handlers/scheduler.ts',
   fetcher: 'functions/handlers/fetcher.ts',
   attribution: 'functions/handlers/attribution.ts',

@@ -14,7 +14,8 @@ import type { PageFile } from './page';
 
 /**
  * A small stand-in for API Gateway's HTTP API: matches the same routes, verifies the bearer JWT as
- * the JWT authorizer would, builds a payload-format-2.0 event and calls the same Lambda handler.
+ * the JWT authorizer would, builds a payload-format-2.0 event (binary bodies base64-encoded) and calls the same
+ * Lambda handler.
  */
 export type LambdaHttpHandler = (
   event: APIGatewayProxyEventV2WithJWTAuthorizer,
@@ -78,7 +79,7 @@ function problem(
 export const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 class PayloadTooLarge extends Error {}
 
-async function readBody(request: IncomingMessage): Promise<string> {
+async function readBody(request: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request) {
@@ -86,7 +87,24 @@ async function readBody(request: IncomingMessage): Promise<string> {
     if (size > MAX_PAYLOAD_BYTES) throw new PayloadTooLarge();
     chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
+}
+
+/**
+ * Media types API Gateway passes to a function as text; any other body (protobuf, octet streams) arrives
+ * base64-encoded with `isBase64Encoded: true`, as the gateway hands binary payloads over. A body without a
+ * Content-Type is passed as text.
+ */
+const TEXT_MEDIA =
+  /^(text\/[\w.+-]+|application\/([\w.-]+\+)?(json|xml)|application\/(javascript|x-www-form-urlencoded))$/;
+
+export function eventBody(
+  body: Buffer,
+  contentType: string | undefined,
+): { body: string; isBase64Encoded: boolean } {
+  const media = (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  if (media === '' || TEXT_MEDIA.test(media)) return { body: body.toString('utf8'), isBase64Encoded: false };
+  return { body: body.toString('base64'), isBase64Encoded: true };
 }
 
 /** A path parameter as the function sees it: percent-decoded, or as sent when it is not valid percent-encoding. */
@@ -101,7 +119,7 @@ function decoded(segment: string): string {
 function toEvent(
   request: IncomingMessage,
   url: URL,
-  body: string,
+  raw: Buffer,
   compiled: CompiledRoute,
   match: RegExpExecArray,
   claims: JWTPayload | undefined,
@@ -117,6 +135,7 @@ function toEvent(
     compiled.params.map((name, i) => [name, decoded(match[i + 1] ?? '')]),
   );
   const routeKey = `${compiled.route.method} ${API_BASE_PATH}${compiled.route.path}`;
+  const { body, isBase64Encoded } = eventBody(raw, headers['content-type']);
   const now = new Date();
   const stringClaims = Object.fromEntries(
     Object.entries(claims ?? {}).map(([name, value]) => [
@@ -133,7 +152,7 @@ function toEvent(
     ...(Object.keys(query).length ? { queryStringParameters: query } : {}),
     ...(compiled.params.length ? { pathParameters } : {}),
     ...(body ? { body } : {}),
-    isBase64Encoded: false,
+    isBase64Encoded,
     requestContext: {
       accountId: '000000000000',
       apiId: 'local',
@@ -169,7 +188,7 @@ export async function startLocalApi(
         const body = await readBody(request);
         const local = options.localRoutes?.[`${request.method} ${url.pathname}`];
         if (local) {
-          const result = await local(request, body);
+          const result = await local(request, body.toString('utf8'));
           response.writeHead(result.status, { 'content-type': 'application/json' });
           response.end(JSON.stringify(result.body));
           return;
@@ -219,6 +238,7 @@ export async function startLocalApi(
           return;
         }
         let claims: JWTPayload | undefined;
+        // Ingest-token routes carry no JWT: their function resolves the team's token itself.
         if (found.entry.route.authenticated) {
           const header = request.headers.authorization ?? '';
           const token = /^Bearer (.+)$/i.exec(header)?.[1];
@@ -255,7 +275,8 @@ export async function startLocalApi(
           Object.entries(result.headers ?? {}).map(([k, v]) => [k, String(v)]),
         );
         response.writeHead(result.statusCode ?? 200, headers);
-        response.end(result.body ?? '');
+        // A binary answer (OTLP's protobuf) comes back base64-encoded, as API Gateway expects it.
+        response.end(result.isBase64Encoded ? Buffer.from(result.body ?? '', 'base64') : (result.body ?? ''));
       } catch (error) {
         if (error instanceof PayloadTooLarge) {
           problem(

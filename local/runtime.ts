@@ -10,6 +10,7 @@ import {
   integrationRepository,
   requestPacer,
   rosterRepository,
+  telemetrySeriesRepository,
   usageRepository,
 } from '../functions/adapters/dynamodb';
 import { providerContextFactory } from '../functions/adapters/provider-context';
@@ -24,6 +25,7 @@ import type {
   IntegrationRepository,
   Log,
   RosterRepository,
+  TelemetrySeriesRepository,
   UsageRepository,
 } from '../functions/domain/ports';
 import type { ProviderCatalog } from '../functions/domain/provider';
@@ -37,6 +39,7 @@ import { createImportWorkerHandler } from '../functions/handlers/import-worker';
 import { createImportsHandler } from '../functions/handlers/imports';
 import { createIntegrationsHandler } from '../functions/handlers/integrations';
 import { createIngestTokensHandler } from '../functions/handlers/ingest-tokens';
+import { createOtlpHandler } from '../functions/handlers/otlp';
 import { createMembersHandler } from '../functions/handlers/members';
 import { createSchedulerHandler, type ScheduleEvent } from '../functions/handlers/scheduler';
 import { createSyncHandler } from '../functions/handlers/sync';
@@ -84,6 +87,7 @@ export interface LocalPorts {
   attribution: AttributionStore;
   imports: ImportRepository;
   ingestTokens: IngestTokenRepository;
+  series: TelemetrySeriesRepository;
   files: ImportFiles;
   secrets: LocalSecretStore;
   queue: InProcessQueue;
@@ -160,6 +164,7 @@ export function createLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
     attribution: attributionStore(env),
     imports: importRepository(env),
     ingestTokens: ingestTokenRepository(env),
+    series: telemetrySeriesRepository(env),
     files: options.s3.importFiles,
     secrets: new LocalSecretStore(
       join(options.dataDir, 'secret-store.key'),
@@ -190,6 +195,7 @@ export function createLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
       imports: createImportsHandler(getPorts) as LambdaHttpHandler,
       dashboard: createDashboardHandler(getPorts) as LambdaHttpHandler,
       ingestTokens: createIngestTokensHandler(getPorts) as LambdaHttpHandler,
+      otlp: createOtlpHandler(getPorts) as LambdaHttpHandler,
     },
     async schedule(provider) {
       const ids = provider ? [provider] : providerManifests.map((manifest) => manifest.id);

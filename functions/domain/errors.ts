@@ -132,3 +132,13 @@ export class TemporarilyUnavailableError extends Error {
 /** Not-found answers name what was asked for, never the id sent (submitted values are not echoed). */
 export const NO_INTEGRATION = 'No integration with that id in your team.';
 export const NO_IMPORT = 'No import with that id in your team.';
+
+/** A request body larger than the endpoint takes (the detail says the limit). */
+export class PayloadTooLargeError extends Error {
+  override name = 'PayloadTooLargeError';
+}
+
+/** A request body in an encoding the endpoint does not read (the detail names the ones it does). */
+export class UnsupportedMediaTypeError extends Error {
+  override name = 'UnsupportedMediaTypeError';
+}

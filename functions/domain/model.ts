@@ -62,9 +62,14 @@ export interface Integration {
   dead_letters?: DeadLetteredJob[];
   /** Optimistic-locking counter. */
   version: number;
-  /** Where its usage comes from: the provider's API (absent: before imports existed), or files and typed rows. */
-  source?: 'api' | 'import';
+  /**
+   * Where its usage comes from: the provider's API (absent: before imports existed), files and typed rows, or
+   * telemetry the team's machines push (Claude Code's OpenTelemetry metrics).
+   */
+  source?: IntegrationSource;
 }
+
+export type IntegrationSource = 'api' | 'import' | 'telemetry';
 
 export type DayState = 'pending' | 'ok' | 'no_activity' | 'failed' | 'not_available';
 

@@ -13,6 +13,7 @@ import type { DayAttribution, DayDigest, DayPeople, GroupRollup } from './day-at
 import type { BlockRef, IdentityBlock } from './identity-blocks';
 import type { ImportRecord, ImportState } from './imports';
 import type { IngestToken } from './ingest-tokens';
+import type { SeriesState } from './telemetry/series';
 
 /**
  * Interfaces the use cases need; adapters implement them (DynamoDB, KMS + Secrets Manager, SQS, local).
@@ -246,6 +247,26 @@ export interface IngestTokenRepository {
   resolve(tokenHash: string): Promise<{ team_id: string; token_id: string } | undefined>;
   /** Sets last_used_at unless it was set less than `resolutionSeconds` ago (a conditional write, so cheap). */
   touch(teamId: string, tokenId: string, at: Date, resolutionSeconds: number): Promise<void>;
+}
+
+/** A series state to write, with the state it replaces as read (undefined: the series is new on that day). */
+export interface SeriesChange {
+  next: SeriesState;
+  previous: SeriesState | undefined;
+}
+
+/**
+ * Telemetry series kept per team, integration and developer-day (functions/domain/telemetry/series.ts): what
+ * a telemetry source's day rows are rebuilt from.
+ */
+export interface TelemetrySeriesRepository {
+  /** Every series of one integration's day, read consistently. */
+  getDay(teamId: string, integrationId: string, date: string): Promise<SeriesState[]>;
+  /**
+   * Writes each change on condition that its series is still as read; answers the changes another writer
+   * moved first (none written for those: read the day again and merge once more).
+   */
+  put(teamId: string, integrationId: string, changes: readonly SeriesChange[]): Promise<SeriesChange[]>;
 }
 
 export interface Clock {

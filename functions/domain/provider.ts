@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { DeveloperDayUsage } from './metrics';
-import type { SeatAssignment } from './model';
+import type { IntegrationSource, SeatAssignment } from './model';
 import type { ProviderManifest } from './provider-manifest';
 
 /**
@@ -114,7 +114,7 @@ export function providerName(manifests: ManifestCatalog, id: string): string {
  */
 export function toolNamer(
   manifests: ManifestCatalog,
-  integrations: readonly { provider: string; name: string; source?: 'api' | 'import' }[],
+  integrations: readonly { provider: string; name: string; source?: IntegrationSource }[],
 ): (tool: string) => string {
   const own = new Map(
     integrations

@@ -35,7 +35,7 @@ export const ingestTokenCreatedSchema = z
   .strictObject({
     token: z.string().meta({
       description:
-        'The token (`aiu_ingest_…`), shown this once: only its SHA-256 is kept. It is for `Authorization: Bearer <token>` on POST /otlp/v1/metrics, which is not served yet.',
+        'The token (`aiu_ingest_…`), shown this once: only its SHA-256 is kept. It is for `Authorization: Bearer <token>` on POST /otlp/v1/metrics.',
     }),
     ingest_token: ingestTokenSchema,
   })

@@ -7,7 +7,7 @@ import {
 import { z } from 'zod';
 import { MAX_INGEST_TOKENS } from '../domain/ingest-tokens';
 import { providerDefinitions } from '../providers/registry';
-import { API_BASE_PATH, httpRoutes, type HttpRoute } from '../routes';
+import { API_BASE_PATH, httpRoutes, takesIngestToken, type HttpRoute } from '../routes';
 import {
   connectBodySchema,
   dashboardQuerySchema,
@@ -25,6 +25,7 @@ import {
   ingestTokenIdParamsSchema,
   ingestTokenListSchema,
 } from './ingest-tokens';
+import { otlpMetricsRequestSchema, otlpMetricsResponseSchema, otlpProtobufSchema } from './telemetry';
 import { developersCsv, seatsCsv, seriesCsv, type CsvTable } from './exports';
 import {
   importIdSchema,
@@ -72,6 +73,8 @@ interface Success {
   headers?: ResponseConfig['headers'];
   /** The same answer as CSV too (`format=csv` or `Accept: text/csv`): its columns, in order. */
   csv?: CsvTable<never>;
+  /** The same answer in other media types too (OTLP answers in the request's encoding). */
+  alternatives?: Record<string, z.ZodType>;
 }
 
 /** A CSV answer's schema: text whose header row is the export's columns. */
@@ -459,6 +462,41 @@ export const operations: Record<string, Operation> = {
     ],
     problems: ['forbidden', 'internal-error'],
   },
+  'POST /otlp/v1/metrics': {
+    operationId: 'exportMetrics',
+    summary: 'Claude Code’s OpenTelemetry metrics (OTLP/HTTP)',
+    description:
+      'Where Claude Code’s OTLP metrics exporter sends (`OTEL_EXPORTER_OTLP_METRICS_ENDPOINT`), with an ingest token ' +
+      'of the team (`Authorization: Bearer aiu_ingest_…`), never a sign-in token. Points are stored per developer ' +
+      'and UTC day as a source of the Claude Code tool; a point sent twice, or a cumulative counter re-reported, ' +
+      'changes nothing. Unreadable points are refused one by one (`partialSuccess`); metrics other than ' +
+      '`claude_code.*` are ignored and counted there. Errors are problem+json (decision 88).',
+    tag: 'Telemetry',
+    request: {
+      body: {
+        required: true,
+        content: {
+          'application/json': { schema: otlpMetricsRequestSchema },
+          'application/x-protobuf': { schema: otlpProtobufSchema },
+        },
+      },
+    },
+    success: [
+      {
+        status: 200,
+        description: 'Taken (each point stored once); `partialSuccess` names points refused or ignored.',
+        schema: otlpMetricsResponseSchema,
+        alternatives: { 'application/x-protobuf': otlpProtobufSchema },
+      },
+    ],
+    problems: [
+      'unauthorized',
+      'invalid-request',
+      'payload-too-large',
+      'unsupported-media-type',
+      'internal-error',
+    ],
+  },
   'DELETE /ingest-tokens/{id}': {
     operationId: 'revokeIngestToken',
     summary: 'Revoke an ingest token (admin)',
@@ -514,6 +552,13 @@ export function buildOpenApiDocument(routes: readonly HttpRoute[] = httpRoutes) 
       'A Cognito ID token (locally: `npm run token`). The team and role come from its `custom:team_id` and ' +
       '`custom:role` claims, never from the request.',
   });
+  registry.registerComponent('securitySchemes', 'ingestToken', {
+    type: 'http',
+    scheme: 'bearer',
+    description:
+      'An ingest token of the team (`aiu_ingest_…`, POST /ingest-tokens): what machines send with telemetry. ' +
+      'Only its SHA-256 is kept; it names the team.',
+  });
   for (const route of routes) {
     const operation = operations[routeKey(route)];
     if (!operation) throw new Error(`no OpenAPI operation for ${routeKey(route)}`);
@@ -526,6 +571,9 @@ export function buildOpenApiDocument(routes: readonly HttpRoute[] = httpRoutes) 
               content: {
                 [success.mediaType ?? 'application/json']: { schema: success.schema },
                 ...(success.csv ? { 'text/csv': { schema: csvSchema(success.csv) } } : {}),
+                ...Object.fromEntries(
+                  Object.entries(success.alternatives ?? {}).map(([media, schema]) => [media, { schema }]),
+                ),
               },
             }
           : {}),
@@ -542,7 +590,11 @@ export function buildOpenApiDocument(routes: readonly HttpRoute[] = httpRoutes) 
       summary: operation.summary,
       ...(operation.description ? { description: operation.description } : {}),
       tags: [operation.tag],
-      security: route.authenticated ? [{ bearerAuth: [] }] : [],
+      security: route.authenticated
+        ? [{ bearerAuth: [] }]
+        : takesIngestToken(route)
+          ? [{ ingestToken: [] }]
+          : [],
       ...(operation.request ? { request: operation.request } : {}),
       responses,
     });

@@ -37,6 +37,16 @@ export const PROBLEM_TYPES = {
     title: 'Conflict',
     when: 'a sync of an integration whose key was refused, whose sync is disabled, whose provider is no longer offered, or that holds imported usage; an import of a tool the team syncs through its API',
   },
+  'payload-too-large': {
+    status: 413,
+    title: 'Payload too large',
+    when: 'a telemetry body over the endpoint’s limit (the detail says it), before or after decompression',
+  },
+  'unsupported-media-type': {
+    status: 415,
+    title: 'Unsupported media type',
+    when: 'a telemetry body that is neither `application/json` nor `application/x-protobuf`, or compressed other than gzip',
+  },
   'credentials-rejected': {
     status: 422,
     title: 'The provider rejected the credentials',

@@ -6,10 +6,12 @@ import {
   ForbiddenError,
   GroupTooSmallError,
   NotFoundError,
+  PayloadTooLargeError,
   ProviderUnavailableError,
   TemporarilyUnavailableError,
   TooManyRequestsError,
   UnauthorizedError,
+  UnsupportedMediaTypeError,
   ValidationError,
 } from '../domain/errors';
 
@@ -21,6 +23,8 @@ function slugFor(error: Error): ProblemSlug | undefined {
   if (error instanceof GroupTooSmallError) return 'group-too-small';
   if (error instanceof NotFoundError) return 'not-found';
   if (error instanceof ConflictError) return 'conflict';
+  if (error instanceof PayloadTooLargeError) return 'payload-too-large';
+  if (error instanceof UnsupportedMediaTypeError) return 'unsupported-media-type';
   if (error instanceof CredentialsRejectedError) return 'credentials-rejected';
   if (error instanceof TooManyRequestsError) return 'too-many-requests';
   if (error instanceof ProviderUnavailableError) return 'provider-unavailable';

@@ -95,7 +95,10 @@ export class Api extends Construct {
       if (!route.authenticated && created) {
         Validations.of(created).acknowledge({
           id: 'AwsSolutions::AwsSolutions-APIG4',
-          reason: `${route.method} ${route.path} needs no token: ${route.publicBecause}; every other route requires the Cognito JWT authorizer.`,
+          reason:
+            'publicBecause' in route
+              ? `${route.method} ${route.path} needs no token: ${route.publicBecause}; every other route requires the Cognito JWT authorizer.`
+              : `${route.method} ${route.path} is called by a team's machines with an ingest token, not a Cognito JWT: its function resolves the token by its SHA-256 and refuses every request without a live one (401) before reading the body.`,
         });
       }
     }

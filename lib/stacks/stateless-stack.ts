@@ -149,6 +149,16 @@ export class StatelessStack extends Stack {
         tables.integrations,
         ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
       ),
+      // Claude Code's OpenTelemetry metrics: resolves the ingest token by its hash (and notes its use), makes the
+      // team's telemetry integration once, merges series and stores the days they change as fetchers store days.
+      otlp: make('otlp', 'POST /otlp/v1/metrics: Claude Code telemetry', Duration.seconds(29))
+        .bindTable(tables.integrations, [
+          'dynamodb:GetItem',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:Query',
+        ])
+        .bindTable(tables.usage, STORE_DAYS_ACTIONS),
     };
 
     // The page's distribution, sign-in domain and client first: the API's authorizer accepts the page's client,

@@ -57,7 +57,14 @@ export interface TestPipeline {
   call(
     method: string,
     path: string,
-    options?: { token?: string; body?: unknown; rawBody?: string; accept?: string },
+    options?: {
+      token?: string;
+      body?: unknown;
+      rawBody?: string | Uint8Array;
+      accept?: string;
+      /** More request headers (e.g. a content type for a raw body); they win over the ones set here. */
+      headers?: Record<string, string>;
+    },
   ): Promise<ApiResponse>;
   scanAll(): Promise<string>;
   /** Every item of one table (by its environment variable), unmarshalled. */
@@ -187,11 +194,12 @@ export async function startPipeline(options: {
       const headers: Record<string, string> = {};
       if (callOptions.token) headers.authorization = `Bearer ${callOptions.token}`;
       if (callOptions.accept) headers.accept = callOptions.accept;
-      let body: string | undefined = callOptions.rawBody;
+      let body: string | Uint8Array | undefined = callOptions.rawBody;
       if (callOptions.body !== undefined) {
         headers['content-type'] = 'application/json';
         body = JSON.stringify(callOptions.body);
       }
+      Object.assign(headers, callOptions.headers);
       const response = await fetch(`${baseUrl}${path}`, {
         method,
         headers,

@@ -61,6 +61,20 @@ const expected: Record<string, string[]> = {
     ),
     ...dataKeyWrite,
   ],
+  // Resolves the ingest token (and notes its use), makes the telemetry integration once, reads the roster, and
+  // stores days as a fetcher does (its series beside them); no secret, no queue.
+  'POST /otlp/v1/metrics': [
+    ...ownLogsAndTraces,
+    ...on(
+      '<IntegrationsTable>',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:Query',
+    ),
+    ...storeDays,
+    ...dataKeyWrite,
+  ],
   'GET/PUT/PATCH/DELETE /members': [
     ...ownLogsAndTraces,
     ...on('<IntegrationsTable>', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem'),

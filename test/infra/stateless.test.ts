@@ -24,6 +24,7 @@ const descriptionOf: Record<HttpFunctionName, string> = {
   imports: 'POST/GET /imports',
   dashboard: 'GET /dashboard',
   ingestTokens: 'POST/GET/DELETE /ingest-tokens',
+  otlp: 'POST /otlp/v1/metrics',
 };
 
 describe('functions: the defaults of the one function construct', () => {
@@ -95,7 +96,7 @@ describe('HTTP API', () => {
       const [fnId] = functionNamed(t, descriptionOf[route.function]);
       expect(integrationTarget(found[0] as Resource)).toBe(`<${fnId}>`);
       expect(route.authenticated).toBe(
-        !['/health', '/openapi.json', '/imports/template.csv'].includes(route.path),
+        !['/health', '/openapi.json', '/imports/template.csv', '/otlp/v1/metrics'].includes(route.path),
       );
       if (route.authenticated) {
         expect(found[0]?.Properties).toMatchObject({

@@ -19,7 +19,17 @@ const SEED = Number(process.env.FC_SEED ?? 20_261_130);
 /** Sent in some fields of each case: an answer that contains it echoed a submitted value. */
 const MARKER = TEST_KEYS.echoMarker;
 
-type Case = { path: string; query?: string; body?: string; contentType?: string };
+type Case = {
+  path: string;
+  query?: string;
+  body?: string;
+  contentType?: string;
+  /** The Authorization header instead of the admin's JWT ('' sends none; INGEST_TOKEN the team's ingest token). */
+  authorization?: string;
+  contentEncoding?: string;
+};
+/** Stands for the team's ingest token in a generated case (made in beforeAll, after the generators). */
+const INGEST_TOKEN = 'INGEST_TOKEN';
 
 const text = fc.string({ maxLength: 40 });
 const odd = fc.oneof(
@@ -120,6 +130,16 @@ const withBadField = (good: Record<string, unknown>, bad: Record<string, fc.Arbi
     }),
   );
 const body = (valid: fc.Arbitrary<string>) => fc.oneof(valid, brokenBody);
+/** Bodies that are no OTLP JSON request at all: not JSON, or JSON but not an object (any object is a request). */
+const notOtlpJson = brokenBody.filter((value) => {
+  try {
+    const parsed = JSON.parse(value) as unknown;
+    return !parsed || typeof parsed !== 'object' || Array.isArray(parsed);
+  } catch {
+    return true;
+  }
+});
+const otlpPath = fc.constant('/otlp/v1/metrics');
 
 /** Per route: requests whose every one is wrong in some way. `{id}` stands for a path id. */
 const generators: Record<string, fc.Arbitrary<Case>> = {
@@ -240,6 +260,31 @@ const generators: Record<string, fc.Arbitrary<Case>> = {
     query: odd.map((value) => `x=${encodeURIComponent(value)}`),
   }),
   'DELETE /ingest-tokens/{id}': fc.record({ path: pathId.map((id) => `/ingest-tokens/${id}`) }),
+  'POST /otlp/v1/metrics': fc.oneof(
+    // The sign-in JWT (the default), no token, or forged ones: 401 whatever the body.
+    fc.record({
+      path: otlpPath,
+      authorization: fc.constantFrom(
+        undefined,
+        '',
+        `Bearer ${TEST_KEYS.ingestUnknown}`,
+        `Bearer ${MARKER}`,
+        'Basic YWxhZGRpbjpvcGVuc2VzYW1l',
+      ),
+      body: fc.oneof(brokenBody, fc.constant('{}')),
+      contentType: fc.constantFrom('application/json', 'application/x-protobuf'),
+    }),
+    // The team's ingest token, with a body that is no request or in a media type the endpoint does not read.
+    fc.record({ path: otlpPath, authorization: fc.constant(INGEST_TOKEN), body: notOtlpJson, contentType }),
+    // … or compressed in a way it cannot undo.
+    fc.record({
+      path: otlpPath,
+      authorization: fc.constant(INGEST_TOKEN),
+      body: notOtlpJson,
+      contentType: fc.constant('application/json'),
+      contentEncoding: fc.constantFrom('gzip', 'br', 'deflate', 'x-gzip', 'gzip, gzip'),
+    }),
+  ),
   'GET /imports': fc.record({
     path: fc.constant('/imports'),
     query: odd.map((value) => `x=${encodeURIComponent(value)}`),
@@ -325,12 +370,22 @@ const NO_INPUT = new Set([
 describe('generated bad input for every endpoint', () => {
   let pipeline: TestPipeline;
   let admin: string;
+  let ingest: string;
   let before: string;
   const counts: Record<string, Record<string, number>> = {};
 
   beforeAll(async () => {
     pipeline = await startPipeline({ now: NOW, fake: { developers: 3, apiKeyActors: 0, historyDays: 10 } });
     admin = await pipeline.token(TEAM, 'admin');
+    const made = await pipeline.call('POST', '/ingest-tokens', { token: admin, body: { name: 'abuse' } });
+    expect(made.status).toBe(201);
+    ingest = String(made.body.token);
+    // Its first use notes the time on the token (again only minutes later): before the tables are compared.
+    const first = await pipeline.call('POST', '/otlp/v1/metrics', {
+      headers: { authorization: `Bearer ${ingest}`, 'content-type': 'application/json' },
+      rawBody: '{}',
+    });
+    expect(first.status).toBe(200);
     const connected = await pipeline.call('POST', '/connect', {
       token: admin,
       body: { provider: 'claude_code', api_key: DEMO_ANTHROPIC_ADMIN_KEY, backfill_days: 3 },
@@ -363,8 +418,15 @@ describe('generated bad input for every endpoint', () => {
       counts[key] = seen;
       await fc.assert(
         fc.asyncProperty(generators[key] as fc.Arbitrary<Case>, async (request) => {
-          const headers: Record<string, string> = { authorization: `Bearer ${admin}` };
+          const authorization =
+            request.authorization === undefined
+              ? `Bearer ${admin}`
+              : request.authorization === INGEST_TOKEN
+                ? `Bearer ${ingest}`
+                : request.authorization;
+          const headers: Record<string, string> = authorization ? { authorization } : {};
           if (request.contentType) headers['content-type'] = request.contentType;
+          if (request.contentEncoding) headers['content-encoding'] = request.contentEncoding;
           const response = await fetch(
             `${pipeline.baseUrl}${request.path}${request.query ? `?${request.query}` : ''}`,
             { method, headers, ...(request.body !== undefined ? { body: request.body } : {}) },
@@ -380,6 +442,7 @@ describe('generated bad input for every endpoint', () => {
           const problem = JSON.parse(answer) as { status: number; title: string };
           expect(problem.status).toBe(response.status);
           expect(answer).not.toContain(MARKER);
+          expect(answer).not.toContain(ingest);
           expect(answer).not.toContain('MARKERzz9');
         }),
         { numRuns: CASES, seed: SEED },

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
+import { MAX_OTLP_BODY_BYTES } from '../../functions/adapters/otlp';
 import { MAX_INGEST_TOKENS } from '../../functions/domain/ingest-tokens';
 import { API_BASE_PATH, httpRoutes, type HttpRoute } from '../../functions/routes';
 import { buildOpenApiDocument, documentedStatuses } from '../../functions/schemas/openapi';
@@ -32,6 +33,7 @@ describe('OpenAPI contract', () => {
   let integrationId: string;
   let anaId: string;
   let importId: string;
+  let otlpToken: string;
   const ajv = new Ajv2020({ strict: false, allErrors: true });
   addFormats(ajv);
   const seen = new Set<string>();
@@ -64,7 +66,13 @@ describe('OpenAPI contract', () => {
     method: string,
     path: string,
     status: number,
-    options: { token?: string; body?: unknown; rawBody?: string; accept?: string } = {},
+    options: {
+      token?: string;
+      body?: unknown;
+      rawBody?: string;
+      accept?: string;
+      headers?: Record<string, string>;
+    } = {},
   ): Promise<ApiResponse> {
     const response = await pipeline.call(method, path, options);
     const route = routeOf(method, path);
@@ -365,6 +373,52 @@ describe('OpenAPI contract', () => {
     await expectContract('DELETE', `/ingest-tokens/${id}`, 404, { token: admin });
   });
 
+  it('POST /otlp/v1/metrics', async () => {
+    const otlpAdmin = await pipeline.token('team-otlp', 'admin');
+    const made = await pipeline.call('POST', '/ingest-tokens', { token: otlpAdmin, body: { name: 'otlp' } });
+    otlpToken = String(made.body.token);
+    const nanos = `${Date.parse(NOW)}000000`;
+    const json = { 'content-type': 'application/json' };
+    await expectContract('POST', '/otlp/v1/metrics', 200, {
+      token: otlpToken,
+      body: {
+        resourceMetrics: [
+          {
+            resource: { attributes: [{ key: 'user.email', value: { stringValue: 'ana@example.org' } }] },
+            scopeMetrics: [
+              {
+                metrics: [
+                  {
+                    name: 'claude_code.session.count',
+                    sum: {
+                      aggregationTemporality: 2,
+                      dataPoints: [{ startTimeUnixNano: nanos, timeUnixNano: nanos, asInt: '1' }],
+                    },
+                  },
+                ],
+              },
+            ],
+          },
+        ],
+      },
+    });
+    await expectContract('POST', '/otlp/v1/metrics', 400, { token: otlpToken, rawBody: '{', headers: json });
+    await expectContract('POST', '/otlp/v1/metrics', 401, {
+      token: otlpAdmin,
+      body: { resourceMetrics: [] },
+    });
+    await expectContract('POST', '/otlp/v1/metrics', 413, {
+      token: otlpToken,
+      rawBody: ' '.repeat(MAX_OTLP_BODY_BYTES + 1),
+      headers: json,
+    });
+    await expectContract('POST', '/otlp/v1/metrics', 415, {
+      token: otlpToken,
+      rawBody: '{}',
+      headers: { 'content-type': 'text/plain' },
+    });
+  });
+
   it('answers 500 with a problem that reveals nothing when storage fails', async () => {
     const keep = (await pipeline.call('GET', '/integrations', { token: admin })).body.integrations as {
       integration_id: string;
@@ -403,6 +457,10 @@ describe('OpenAPI contract', () => {
       await expectContract('POST', '/ingest-tokens', 500, { token: admin, body: { name: 'x' } }),
       await expectContract('GET', '/ingest-tokens', 500, { token: admin }),
       await expectContract('DELETE', `/ingest-tokens/itk_${'0'.repeat(32)}`, 500, { token: admin }),
+      await expectContract('POST', '/otlp/v1/metrics', 500, {
+        token: otlpToken,
+        body: { resourceMetrics: [] },
+      }),
     ];
     for (const failure of failures) {
       expect(failure.text).not.toMatch(/ResourceNotFound|table|dynamo|sk-ant/i);

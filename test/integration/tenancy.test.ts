@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { httpRoutes, type HttpRoute } from '../../functions/routes';
+import { httpRoutes, takesIngestToken, type HttpRoute } from '../../functions/routes';
 import { DEMO_ANTHROPIC_ADMIN_KEY } from '../../local/fakes/claude-code';
 import { demoPerson } from '../../local/fakes/shared/people';
 import { issueToken, loadOrCreateSigningKeys } from '../../local/jwt';
@@ -200,6 +200,89 @@ describe('tenants are walls', () => {
       }
     }
   });
+
+  const ingestRoutes = httpRoutes.filter(takesIngestToken);
+
+  it.each(ingestRoutes.map((route) => [`${route.method} ${route.path}`, route] as const))(
+    '%s: another team’s ingest token stores under that team only, even naming team A’s people',
+    async (_key, route) => {
+      const adminB = await pipeline.token(B, 'admin');
+      const made = await pipeline.call('POST', '/ingest-tokens', {
+        token: adminB,
+        body: { name: 'B fleet' },
+      });
+      const tokenB = String(made.body.token);
+      const nanos = `${pipeline.clock.now().getTime()}000000`;
+      const response = await pipeline.call(route.method, route.path, {
+        headers: { authorization: `Bearer ${tokenB}`, 'content-type': 'application/json' },
+        rawBody: JSON.stringify({
+          resourceMetrics: [
+            {
+              resource: { attributes: [{ key: 'user.email', value: { stringValue: demoPerson(0).email } }] },
+              scopeMetrics: [
+                {
+                  metrics: [
+                    {
+                      name: 'claude_code.session.count',
+                      sum: {
+                        aggregationTemporality: 2,
+                        dataPoints: [{ startTimeUnixNano: nanos, timeUnixNano: nanos, asInt: '1' }],
+                      },
+                    },
+                  ],
+                },
+              ],
+            },
+          ],
+        }),
+      });
+      count('team B ingest token', response.status);
+      expect(response.status).toBe(200);
+      expect(secrets.filter((secret) => response.text.includes(secret))).toEqual([]);
+      const stored = (await pipeline.scanTable('USAGE_TABLE')).filter((item) =>
+        String(item.sk).startsWith('USAGE#'),
+      );
+      // Team A's own rows name the person too (its Admin API source); the telemetry rows are team B's alone.
+      const telemetry = stored.filter(
+        (item) =>
+          (item.extras as { source?: string } | undefined)?.source === 'otlp' &&
+          JSON.stringify(item).includes(demoPerson(0).email.toLowerCase()),
+      );
+      expect(telemetry.length).toBeGreaterThan(0);
+      expect(
+        telemetry.filter((item) => item.team_id === B && String(item.pk).startsWith(`TEAM#${B}#`)),
+      ).toEqual(telemetry);
+    },
+  );
+
+  it.each(ingestRoutes.map((route) => [`${route.method} ${route.path}`, route] as const))(
+    '%s: sign-in JWTs of team A, and forged or revoked ingest tokens, get 401',
+    async (_key, route) => {
+      const adminA = await pipeline.token(A, 'admin');
+      const made = await pipeline.call('POST', '/ingest-tokens', { token: adminA, body: { name: 'gone' } });
+      const revoked = String(made.body.token);
+      const revokedId = (made.body.ingest_token as { token_id: string }).token_id;
+      expect((await pipeline.call('DELETE', `/ingest-tokens/${revokedId}`, { token: adminA })).status).toBe(
+        204,
+      );
+      const tokens: Record<string, string> = {
+        'team A admin JWT': adminA,
+        'team A member JWT': await pipeline.token(A, 'member'),
+        'revoked ingest token': revoked,
+        'ingest token with one character changed': `${revoked.slice(0, -1)}${revoked.endsWith('A') ? 'B' : 'A'}`,
+        'an ingest token no team holds': TEST_KEYS.ingestUnknown,
+      };
+      for (const [kind, token] of Object.entries(tokens)) {
+        const response = await pipeline.call(route.method, route.path, {
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          rawBody: '{}',
+        });
+        count(`ingest route: ${kind}`, response.status);
+        expect(`${kind} → ${response.status}`).toBe(`${kind} → 401`);
+        expect(response.text).not.toContain(token);
+      }
+    },
+  );
 
   it('team A’s items are exactly as they were', async () => {
     expect(await teamAItems()).toBe(before);

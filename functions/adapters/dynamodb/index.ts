@@ -9,6 +9,7 @@ import { DynamoIntegrationRepository } from './integration-repository';
 import { DynamoRosterRepository } from './roster-repository';
 import { DynamoRequestPacer } from './request-pacer';
 import { integrationsTable, usageTable } from './table-definitions';
+import { DynamoTelemetrySeriesRepository } from './telemetry-series-repository';
 import { DynamoUsageRepository } from './usage-repository';
 
 let shared: DynamoDBDocumentClient | undefined;
@@ -37,6 +38,13 @@ export function importRepository(env: NodeJS.ProcessEnv = process.env): DynamoIm
 /** Ingest tokens (records and lookups by hash), in the Integrations table (the control plane). */
 export function ingestTokenRepository(env: NodeJS.ProcessEnv = process.env): DynamoIngestTokenRepository {
   return new DynamoIngestTokenRepository(documentClient(), requireEnv(integrationsTable.envVar, env));
+}
+
+/** Telemetry series per team, integration and day, in the Usage table beside the rows built from them. */
+export function telemetrySeriesRepository(
+  env: NodeJS.ProcessEnv = process.env,
+): DynamoTelemetrySeriesRepository {
+  return new DynamoTelemetrySeriesRepository(documentClient(), requireEnv(usageTable.envVar, env));
 }
 
 /** The team rosters, in the Integrations table (the control plane). */

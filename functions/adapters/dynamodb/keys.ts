@@ -32,6 +32,15 @@ export const keys = {
   raw: (integrationId: string, part: number) => `RAW#${integrationId}#${String(part).padStart(3, '0')}`,
   rawPrefix: (integrationId: string) => `RAW#${integrationId}#`,
 
+  /**
+   * Telemetry series of one integration's day (functions/domain/telemetry/series.ts), one item per series, in a
+   * partition of their own: a day's rows are rebuilt from one query of it, and the day partition that fetchers
+   * read whole to replace a day does not grow with them.
+   */
+  telemetrySeriesDay: (teamId: string, integrationId: string, date: string) =>
+    `TEAM#${teamId}#SERIES#${integrationId}#${date}`,
+  telemetrySeries: (series: string) => `SERIES#${series}`,
+
   /** The latest seat snapshot of an integration, in parts (a snapshot of now, not of a day). */
   seats: (integrationId: string, part: number) => `SEATS#${integrationId}#${String(part).padStart(3, '0')}`,
   seatsPrefix: (integrationId: string) => `SEATS#${integrationId}#`,

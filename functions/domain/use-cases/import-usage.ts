@@ -103,7 +103,7 @@ async function importIntegration(
   );
   if (synced) {
     throw new ConflictError(
-      `${synced.name} is connected through its API (${synced.integration_id}): its usage comes from there, and imported rows would count it twice. Import under a tool id of your own, or delete that integration first.`,
+      `${synced.name} ${synced.source === 'telemetry' ? 'receives telemetry' : 'is connected through its API'} (${synced.integration_id}): its usage comes from there, and imported rows would count it twice. Import under a tool id of your own, or delete that integration first.`,
     );
   }
   if (tool.name === undefined) {
@@ -401,11 +401,19 @@ export async function listImports(caller: Caller, ports: ReadImportsPorts): Prom
   return (await ports.imports.list(caller.teamId, 50)).map(importView);
 }
 
-/** Imported usage is not synced: the integration of a tool's imports refuses what only API integrations do. */
+/**
+ * Imported and pushed usage is not synced: the integration of a tool's imports, or of its telemetry, refuses
+ * what only API integrations do.
+ */
 export function refuseForImports(integration: Integration, what: string): void {
   if (integration.source === 'import') {
     throw new ConflictError(
       `${integration.name} holds imported usage: it has no provider to ${what}. Import a newer file instead (POST /api/ai-usage/imports).`,
+    );
+  }
+  if (integration.source === 'telemetry') {
+    throw new ConflictError(
+      `${integration.name} holds telemetry your machines send (POST /api/ai-usage/otlp/v1/metrics): it has no provider to ${what}.`,
     );
   }
 }

@@ -167,8 +167,8 @@ export async function deleteIntegration(
   requireAdmin(caller);
   const integration = await getOwned(caller, integrationId, ports.integrations);
   // Secret first: if that fails nothing has changed and the caller can retry; the reverse order
-  // could leave a key behind with no integration pointing at it. Imports have no key.
-  if (integration.source !== 'import') {
+  // could leave a key behind with no integration pointing at it. Imports and telemetry have no key.
+  if (integration.source !== 'import' && integration.source !== 'telemetry') {
     await ports.secrets.remove(integration.secret_ref, {
       teamId: caller.teamId,
       integrationId,
