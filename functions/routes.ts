@@ -94,6 +94,7 @@ export const functionEntries = {
   dashboard: 'functions/handlers/dashboard.ts',
   ingestTokens: 'functions/handlers/ingest-tokens.ts',
   otlp: 'functions/handlers/otlp.ts',
+  otlpAuthorizer: 'functions/handlers/otlp-authorizer.ts',
   scheduler: 'functions/handlers/scheduler.ts',
   fetcher: 'functions/handlers/fetcher.ts',
   attribution: 'functions/handlers/attribution.ts',

@@ -1,12 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type {
+  APIGatewayRequestAuthorizerEventV2,
   APIGatewayProxyEventV2WithJWTAuthorizer,
   APIGatewayProxyStructuredResultV2,
   Context,
 } from 'aws-lambda';
 import type { JWTPayload } from 'jose';
-import { API_BASE_PATH, httpRoutes, type HttpFunctionName, type HttpRoute } from '../functions/routes';
+import {
+  API_BASE_PATH,
+  httpRoutes,
+  takesIngestToken,
+  type HttpFunctionName,
+  type HttpRoute,
+} from '../functions/routes';
 import { problemOf } from '../functions/shared/problem';
 import { exposureCaptureFromEnv, recordAnswer } from './exposure-capture';
 import { lambdaContext } from './lambda-context';
@@ -26,8 +33,16 @@ export type LocalRoute = (
   body: string,
 ) => Promise<{ status: number; body: unknown }>;
 
+/** A Lambda authorizer with simple responses (the ingest token authorizer, functions/handlers/otlp-authorizer.ts). */
+export type LocalAuthorizer = (
+  event: APIGatewayRequestAuthorizerEventV2,
+  context: Context,
+) => Promise<{ isAuthorized: boolean; context?: Record<string, unknown> }>;
+
 export interface LocalApiOptions {
   handlers: Record<HttpFunctionName, LambdaHttpHandler>;
+  /** The authorizer of ingest-token routes; without it their functions alone judge the token. */
+  ingestTokenAuthorizer?: LocalAuthorizer;
   verify: (token: string) => Promise<JWTPayload>;
   port: number;
   /** Extra local-only routes (e.g. POST /_local/schedule), matched by "METHOD /path". */
@@ -68,9 +83,11 @@ function problem(
   const body =
     status === 401
       ? problemOf('unauthorized', detail, { instance })
-      : status === 500
-        ? problemOf('internal-error', detail, { instance })
-        : { type: 'about:blank', title, status, detail, instance };
+      : status === 403
+        ? problemOf('forbidden', detail, { instance })
+        : status === 500
+          ? problemOf('internal-error', detail, { instance })
+          : { type: 'about:blank', title, status, detail, instance };
   response.writeHead(status, { 'content-type': 'application/problem+json' });
   response.end(JSON.stringify(body));
 }
@@ -175,6 +192,34 @@ function toEvent(
   } as APIGatewayProxyEventV2WithJWTAuthorizer;
 }
 
+/**
+ * Runs the authorizer; when it fails the request ends in a 500 that says nothing (API Gateway answers its own 500
+ * there) with a request id, as a function's failure does, and the error goes to the log.
+ */
+async function authorize(
+  authorizer: LocalAuthorizer,
+  response: ServerResponse,
+  instance: string,
+  event: APIGatewayRequestAuthorizerEventV2,
+): Promise<Awaited<ReturnType<LocalAuthorizer>> | undefined> {
+  try {
+    return await authorizer(event, lambdaContext('otlpAuthorizer'));
+  } catch (error) {
+    response.writeHead(500, { 'content-type': 'application/problem+json' });
+    response.end(
+      JSON.stringify(
+        problemOf('internal-error', 'The token could not be checked; try again.', {
+          instance,
+          request_id: randomUUID(),
+        }),
+      ),
+    );
+    console.error('the ingest token authorizer failed', error);
+    exposureCaptureFromEnv()?.error('local API authorizer', error);
+    return undefined;
+  }
+}
+
 export async function startLocalApi(
   options: LocalApiOptions,
 ): Promise<{ url: string; port: number; close(): Promise<void> }> {
@@ -265,7 +310,50 @@ export async function startLocalApi(
             return;
           }
         }
+        let authorizerContext: Record<string, unknown> | undefined;
+        if (takesIngestToken(found.entry.route) && options.ingestTokenAuthorizer) {
+          // As API Gateway does: no identity source is a 401, an authorizer's "no" a 403.
+          const authorization = request.headers.authorization;
+          if (!authorization) {
+            problem(
+              response,
+              401,
+              'Unauthorized',
+              'Send Authorization: Bearer aiu_ingest_… with an ingest token of your team.',
+              url.pathname,
+            );
+            return;
+          }
+          const routeKey = `${found.entry.route.method} ${API_BASE_PATH}${found.entry.route.path}`;
+          const verdict = await authorize(options.ingestTokenAuthorizer, response, url.pathname, {
+            version: '2.0',
+            type: 'REQUEST',
+            routeArn: `arn:aws:execute-api:local:000000000000:local/$default/${routeKey.replace(' ', '')}`,
+            identitySource: [authorization],
+            routeKey,
+            rawPath: url.pathname,
+            rawQueryString: url.search.replace(/^\?/, ''),
+            headers: { authorization },
+          } as unknown as APIGatewayRequestAuthorizerEventV2);
+          if (!verdict) return;
+          if (!verdict.isAuthorized) {
+            problem(
+              response,
+              403,
+              'Forbidden',
+              'The ingest token is unknown or revoked; an admin makes one with POST /api/ai-usage/ingest-tokens.',
+              url.pathname,
+            );
+            return;
+          }
+          authorizerContext = verdict.context ?? {};
+        }
         const event = toEvent(request, url, body, found.entry, found.match, claims);
+        if (authorizerContext) {
+          (event.requestContext as unknown as { authorizer: unknown }).authorizer = {
+            lambda: authorizerContext,
+          };
+        }
         const handler = options.handlers[found.entry.route.function];
         const result = (await handler(
           event,

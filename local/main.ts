@@ -73,6 +73,7 @@ export async function runLocal(): Promise<void> {
     await buildWeb({ quiet: true });
     const api = await startLocalApi({
       handlers: runtime.http,
+      ingestTokenAuthorizer: runtime.ingestTokenAuthorizer,
       verify: createVerifier(keys),
       port: localPort(),
       localRoutes: {

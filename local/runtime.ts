@@ -40,6 +40,7 @@ import { createImportsHandler } from '../functions/handlers/imports';
 import { createIntegrationsHandler } from '../functions/handlers/integrations';
 import { createIngestTokensHandler } from '../functions/handlers/ingest-tokens';
 import { createOtlpHandler } from '../functions/handlers/otlp';
+import { createOtlpAuthorizer } from '../functions/handlers/otlp-authorizer';
 import { createMembersHandler } from '../functions/handlers/members';
 import { createSchedulerHandler, type ScheduleEvent } from '../functions/handlers/scheduler';
 import { createSyncHandler } from '../functions/handlers/sync';
@@ -49,7 +50,7 @@ import { providerManifests } from '../functions/providers/manifests';
 import type { ProviderContext } from '../functions/providers/types';
 import { log } from '../functions/shared/observability';
 import type { HttpFunctionName } from '../functions/routes';
-import type { LambdaHttpHandler } from './api-server';
+import type { LambdaHttpHandler, LocalAuthorizer } from './api-server';
 import { recordingThrows, registeringSentKeys } from './exposure-capture';
 import { ATTRIBUTION_QUEUE, IMPORTS_QUEUE, InProcessQueue, type QueueOptions } from './in-process-queue';
 import type { LocalS3 } from './s3-local';
@@ -102,6 +103,8 @@ export interface LocalRuntime {
   ports: LocalPorts;
   queue: InProcessQueue;
   http: Record<HttpFunctionName, LambdaHttpHandler>;
+  /** The ingest token authorizer the gateway runs before ingest-token routes. */
+  ingestTokenAuthorizer: LocalAuthorizer;
   /** Fires the daily schedule of one provider (or all) through the scheduler handler. */
   schedule(
     provider?: string,
@@ -197,6 +200,7 @@ export function createLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
       ingestTokens: createIngestTokensHandler(getPorts) as LambdaHttpHandler,
       otlp: createOtlpHandler(getPorts) as LambdaHttpHandler,
     },
+    ingestTokenAuthorizer: createOtlpAuthorizer(getPorts) as LocalAuthorizer,
     async schedule(provider) {
       const ids = provider ? [provider] : providerManifests.map((manifest) => manifest.id);
       const results = [];

@@ -470,7 +470,8 @@ export const operations: Record<string, Operation> = {
       'of the team (`Authorization: Bearer aiu_ingest_…`), never a sign-in token. Points are stored per developer ' +
       'and UTC day as a source of the Claude Code tool; a point sent twice, or a cumulative counter re-reported, ' +
       'changes nothing. Unreadable points are refused one by one (`partialSuccess`); metrics other than ' +
-      '`claude_code.*` are ignored and counted there. Errors are problem+json (decision 88).',
+      '`claude_code.*` are ignored and counted there. Errors are problem+json (decision 88); the gateway answers ' +
+      'a missing token with 401 and a token its authorizer does not know (or a JWT) with 403.',
     tag: 'Telemetry',
     request: {
       body: {
@@ -491,6 +492,7 @@ export const operations: Record<string, Operation> = {
     ],
     problems: [
       'unauthorized',
+      'forbidden',
       'invalid-request',
       'payload-too-large',
       'unsupported-media-type',
@@ -525,9 +527,15 @@ export function documentedStatuses(route: HttpRoute): Map<number, ProblemSlug[]>
   return statuses;
 }
 
-function problemResponse(slugs: ProblemSlug[]): ResponseConfig {
+function problemResponse(slugs: ProblemSlug[], route: HttpRoute): ResponseConfig {
   // `type` is narrowed to these slugs once the document is generated (narrowProblemTypes).
   const content: ResponseConfig['content'] = { 'application/problem+json': { schema: problemSchema } };
+  if (takesIngestToken(route) && slugs.includes('forbidden')) {
+    // The ingest token authorizer's "no" is API Gateway's own 403.
+    content['application/json'] = {
+      schema: z.strictObject({ message: z.literal('Forbidden') }).meta({ id: 'GatewayForbidden' }),
+    };
+  }
   if (slugs.includes('unauthorized')) {
     // API Gateway's JWT authorizer answers a missing or invalid token itself, in its own shape.
     content['application/json'] = {
@@ -581,7 +589,7 @@ export function buildOpenApiDocument(routes: readonly HttpRoute[] = httpRoutes) 
       };
     }
     for (const [status, slugs] of documentedStatuses(route)) {
-      if (slugs.length) responses[status] = problemResponse(slugs);
+      if (slugs.length) responses[status] = problemResponse(slugs, route);
     }
     registry.registerPath({
       method: route.method.toLowerCase() as RouteConfig['method'],

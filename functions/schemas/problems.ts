@@ -20,7 +20,7 @@ export const PROBLEM_TYPES = {
   forbidden: {
     status: 403,
     title: 'Forbidden',
-    when: "a member tries an admin action, or asks for another person's figures",
+    when: "a member tries an admin action, or asks for another person's figures; an ingest token the gateway does not know",
   },
   'group-too-small': {
     status: 403,

@@ -1,13 +1,17 @@
-import { Validations } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import {
+  HttpLambdaAuthorizer,
+  HttpLambdaResponseType,
+  HttpUserPoolAuthorizer,
+} from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import type { IUserPool, IUserPoolClient } from 'aws-cdk-lib/aws-cognito';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { API_BASE_PATH, httpRoutes, type HttpFunctionName } from '../../functions/routes';
+import { API_BASE_PATH, httpRoutes, takesIngestToken, type HttpFunctionName } from '../../functions/routes';
 import type { StageConfig } from '../config';
 
 export interface ApiProps {
@@ -20,7 +24,12 @@ export interface ApiProps {
   userPoolClients: readonly IUserPoolClient[];
   /** The function behind each route's `function` name. */
   handlers: Readonly<Record<HttpFunctionName, { function: IFunction }>>;
+  /** The authorizer of ingest-token routes: resolves the bearer token by its hash (functions/handlers/otlp-authorizer.ts). */
+  ingestTokenAuthorizer: { function: IFunction };
 }
+
+/** How long the gateway keeps an ingest token's verdict: a revoked token still passes it this long (its function refuses it at once). */
+export const INGEST_AUTHORIZER_CACHE = Duration.minutes(5);
 
 /**
  * The HTTP API: exactly the routes of the shared route table (functions/routes.ts), each on its function, all
@@ -77,6 +86,16 @@ export class Api extends Construct {
     const authorizer = new HttpUserPoolAuthorizer('CognitoAuthorizer', props.userPool, {
       userPoolClients: [...props.userPoolClients],
     });
+    // Machines send an ingest token, not a JWT: a Lambda authorizer looks it up, its verdict cached per token.
+    const ingestAuthorizer = new HttpLambdaAuthorizer(
+      'IngestTokenAuthorizer',
+      props.ingestTokenAuthorizer.function,
+      {
+        responseTypes: [HttpLambdaResponseType.SIMPLE],
+        identitySource: ['$request.header.Authorization'],
+        resultsCacheTtl: INGEST_AUTHORIZER_CACHE,
+      },
+    );
     const integrations = new Map<HttpFunctionName, HttpLambdaIntegration>();
     const integrationOf = (name: HttpFunctionName) => {
       const integration =
@@ -90,15 +109,16 @@ export class Api extends Construct {
         path: `${API_BASE_PATH}${route.path}`,
         methods: [HttpMethod[route.method]],
         integration: integrationOf(route.function),
-        ...(route.authenticated ? { authorizer } : {}),
+        ...(route.authenticated
+          ? { authorizer }
+          : takesIngestToken(route)
+            ? { authorizer: ingestAuthorizer }
+            : {}),
       });
-      if (!route.authenticated && created) {
+      if ('publicBecause' in route && created) {
         Validations.of(created).acknowledge({
           id: 'AwsSolutions::AwsSolutions-APIG4',
-          reason:
-            'publicBecause' in route
-              ? `${route.method} ${route.path} needs no token: ${route.publicBecause}; every other route requires the Cognito JWT authorizer.`
-              : `${route.method} ${route.path} is called by a team's machines with an ingest token, not a Cognito JWT: its function resolves the token by its SHA-256 and refuses every request without a live one (401) before reading the body.`,
+          reason: `${route.method} ${route.path} needs no token: ${route.publicBecause}; every other route requires the Cognito JWT authorizer or the ingest token authorizer.`,
         });
       }
     }

@@ -49,6 +49,8 @@ export interface StatelessStackProps extends StackProps {
 export class StatelessStack extends Stack {
   readonly api: Api;
   readonly functions: Readonly<Record<HttpFunctionName, ServiceFunction>>;
+  /** The authorizer of ingest-token routes. */
+  readonly ingestTokenAuthorizer: ServiceFunction;
   readonly pipelines: readonly ProviderPipeline[];
   readonly attribution: AttributionPipeline;
   readonly imports: ImportPipeline;
@@ -161,6 +163,15 @@ export class StatelessStack extends Stack {
         .bindTable(tables.usage, STORE_DAYS_ACTIONS),
     };
 
+    // The ingest token authorizer: one lookup by the token's hash, and its use noted (at most every 5 minutes).
+    this.ingestTokenAuthorizer = new ServiceFunction(this, 'OtlpAuthorizerFunction', {
+      entry: functionEntries.otlpAuthorizer,
+      description: 'Authorize ingest tokens of POST /otlp/v1/metrics',
+      serviceName: 'otlpAuthorizer',
+      timeout: Duration.seconds(5),
+      ...logs,
+    }).bindTable(tables.integrations, ['dynamodb:GetItem', 'dynamodb:UpdateItem']);
+
     // The page's distribution, sign-in domain and client first: the API's authorizer accepts the page's client,
     // and the distribution then routes the API's paths to it.
     this.site = new WebSite(this, 'WebSite', {
@@ -173,6 +184,7 @@ export class StatelessStack extends Stack {
       userPool: props.userPool,
       userPoolClients: [props.userPoolClient, this.site.pageClient],
       handlers: this.functions,
+      ingestTokenAuthorizer: this.ingestTokenAuthorizer,
     });
     this.site.serveApi(this.api.httpApi);
     this.alarms = new OperatorAlarms(this, 'Alarms', {
@@ -180,7 +192,7 @@ export class StatelessStack extends Stack {
       ...(config.alarmEmail ? { alarmEmail: config.alarmEmail } : {}),
       topicKey: props.dataKey,
       api: this.api.httpApi,
-      functions: this.functions,
+      functions: { ...this.functions, otlpAuthorizer: this.ingestTokenAuthorizer },
       pipelines: this.pipelines,
       attribution: this.attribution,
       imports: this.imports,

@@ -152,6 +152,7 @@ export async function startPipeline(options: {
   if (options.page) await buildWeb({ quiet: true });
   const api = await startLocalApi({
     handlers: runtime.http,
+    ingestTokenAuthorizer: runtime.ingestTokenAuthorizer,
     verify: createVerifier(keys),
     port: 0,
     ...(options.page

@@ -97,13 +97,9 @@ function allowed(config: StageConfig, violation: SuppressedViolation): boolean {
       /\/(ConnectFunction|IntegrationsFunction|Provider-[\w-]+\/Fetcher)\/Role\//.test(p),
     );
   }
-  // The public reads, and the OTLP route: machines send an ingest token, not a JWT, and its function checks the
-  // token (one lookup by hash) before it reads the body (decision 88).
   if (rule === 'AwsSolutions-APIG4')
     return paths.every((p) =>
-      /\/Api\/Default\/(GET--api--ai-usage--(health|openapi\.json|imports--template\.csv)|POST--api--ai-usage--otlp--v1--metrics)\/Resource$/.test(
-        p,
-      ),
+      /\/Api\/Default\/GET--api--ai-usage--(health|openapi\.json|imports--template\.csv)\/Resource$/.test(p),
     );
   if (rule === 'AwsSolutions-COG8') return !config.threatProtection;
   if (rule === 'AwsSolutions-COG2') return !config.mfaRequired;

@@ -75,6 +75,12 @@ const expected: Record<string, string[]> = {
     ...storeDays,
     ...dataKeyWrite,
   ],
+  // Looks an ingest token up by its hash and notes its use; nothing else.
+  'Authorize ingest tokens of POST /otlp/v1/metrics': [
+    ...ownLogsAndTraces,
+    ...on('<IntegrationsTable>', 'dynamodb:GetItem', 'dynamodb:UpdateItem'),
+    ...dataKeyWrite,
+  ],
   'GET/PUT/PATCH/DELETE /members': [
     ...ownLogsAndTraces,
     ...on('<IntegrationsTable>', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem'),

@@ -1,7 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { Runtime } from 'aws-cdk-lib/aws-lambda';
 import { providerManifests } from '../../functions/providers/manifests';
-import { API_BASE_PATH, httpRoutes, type HttpFunctionName } from '../../functions/routes';
+import { API_BASE_PATH, httpRoutes, takesIngestToken, type HttpFunctionName } from '../../functions/routes';
 import { stageConfigs } from '../../lib/config';
 import { UPLOAD_RETENTION_DAYS } from '../../lib/constructs/import-pipeline';
 import { NODE_RUNTIME } from '../../lib/constructs/service-function';
@@ -47,8 +47,9 @@ describe('functions: the defaults of the one function construct', () => {
   });
 
   it('all run ARM64 with active tracing, source maps, and a log group of their own with the stage retention', () => {
-    // API functions, a scheduler and a fetcher per provider, the attribution worker and the import worker.
-    expect(functions).toHaveLength(Object.keys(descriptionOf).length + 2 * providerManifests.length + 2);
+    // API functions, a scheduler and a fetcher per provider, the attribution worker, the import worker and the
+    // ingest token authorizer.
+    expect(functions).toHaveLength(Object.keys(descriptionOf).length + 2 * providerManifests.length + 3);
     const logGroups = new Set<string>();
     for (const [, fn] of functions) {
       expect(fn.Properties).toMatchObject({
@@ -85,9 +86,11 @@ describe('HTTP API', () => {
     return render(resources[integrationId ?? '']?.Properties.IntegrationUri);
   };
 
-  it('has exactly the routes of the shared route table, each on its function, all but /health and /openapi.json behind the JWT authorizer', () => {
+  it('has exactly the routes of the shared route table, each on its function, all but /health and /openapi.json behind the JWT authorizer or, for machines, the ingest token authorizer', () => {
     expect(routes).toHaveLength(httpRoutes.length);
-    const [authorizerId] = ofType('AWS::ApiGatewayV2::Authorizer')[0] ?? [];
+    const authorizers = ofType('AWS::ApiGatewayV2::Authorizer');
+    const [authorizerId] = authorizers.find(([, a]) => a.Properties.AuthorizerType === 'JWT') ?? [];
+    const [ingestAuthorizerId] = authorizers.find(([, a]) => a.Properties.AuthorizerType === 'REQUEST') ?? [];
     for (const route of httpRoutes) {
       const found = routes.filter(
         (r) => r.Properties.RouteKey === `${route.method} ${API_BASE_PATH}${route.path}`,
@@ -98,7 +101,12 @@ describe('HTTP API', () => {
       expect(route.authenticated).toBe(
         !['/health', '/openapi.json', '/imports/template.csv', '/otlp/v1/metrics'].includes(route.path),
       );
-      if (route.authenticated) {
+      if (takesIngestToken(route)) {
+        expect(found[0]?.Properties).toMatchObject({
+          AuthorizationType: 'CUSTOM',
+          AuthorizerId: { Ref: ingestAuthorizerId },
+        });
+      } else if (route.authenticated) {
         expect(found[0]?.Properties).toMatchObject({
           AuthorizationType: 'JWT',
           AuthorizerId: { Ref: authorizerId },
@@ -109,8 +117,24 @@ describe('HTTP API', () => {
     }
   });
 
+  it('looks ingest tokens up with its own function, simple answers cached 5 minutes per Authorization header', () => {
+    const [[, authorizer] = []] = ofType('AWS::ApiGatewayV2::Authorizer').filter(
+      ([, a]) => a.Properties.AuthorizerType === 'REQUEST',
+    );
+    expect(authorizer?.Properties).toMatchObject({
+      AuthorizerPayloadFormatVersion: '2.0',
+      EnableSimpleResponses: true,
+      IdentitySource: ['$request.header.Authorization'],
+      AuthorizerResultTtlInSeconds: 300,
+    });
+    const [fnId] = functionNamed(t, 'Authorize ingest tokens of POST /otlp/v1/metrics');
+    expect(render(authorizer?.Properties.AuthorizerUri)).toContain(`<${fnId}>`);
+  });
+
   it('verifies Cognito ID tokens: issuer is the user pool, audiences the web client and the page client', () => {
-    const [[, authorizer] = []] = ofType('AWS::ApiGatewayV2::Authorizer');
+    const [[, authorizer] = []] = ofType('AWS::ApiGatewayV2::Authorizer').filter(
+      ([, a]) => a.Properties.AuthorizerType === 'JWT',
+    );
     expect(authorizer?.Properties).toMatchObject({
       AuthorizerType: 'JWT',
       IdentitySource: ['$request.header.Authorization'],

@@ -255,8 +255,14 @@ describe('sign-in: the hosted UI, the page client, the API’s audiences', () =>
     );
   });
 
-  it('the API’s authorizer accepts ID tokens of both clients', () => {
-    const [, authorizer] = only('AWS::ApiGatewayV2::Authorizer');
+  it('the API’s JWT authorizer accepts ID tokens of both clients', () => {
+    // The other authorizer is the ingest token authorizer of machine routes (lib/constructs/http-api.ts).
+    const [, authorizer] = only(
+      'AWS::ApiGatewayV2::Authorizer',
+      Object.fromEntries(
+        ofType('AWS::ApiGatewayV2::Authorizer').filter(([, a]) => a.Properties.AuthorizerType === 'JWT'),
+      ),
+    );
     const jwt = authorizer.Properties.JwtConfiguration as { Audience: unknown[] };
     expect(jwt.Audience.map((a) => render(a))).toEqual(['<DirectoryUsersWeb>', `<${pageClientId}>`]);
   });

@@ -403,7 +403,8 @@ describe('OpenAPI contract', () => {
       },
     });
     await expectContract('POST', '/otlp/v1/metrics', 400, { token: otlpToken, rawBody: '{', headers: json });
-    await expectContract('POST', '/otlp/v1/metrics', 401, {
+    await expectContract('POST', '/otlp/v1/metrics', 401, { body: { resourceMetrics: [] } });
+    await expectContract('POST', '/otlp/v1/metrics', 403, {
       token: otlpAdmin,
       body: { resourceMetrics: [] },
     });

@@ -211,8 +211,8 @@ describe('OTLP metrics from the OpenTelemetry SDK', () => {
     const json = { 'content-type': 'application/json' };
     const cases: [string, Record<string, string>, string | Uint8Array, number, string][] = [
       ['no token', json, '{}', 401, 'unauthorized'],
-      ['the sign-in JWT', { ...json, authorization: `Bearer ${jwt}` }, '{}', 401, 'unauthorized'],
-      ['a revoked token', { ...json, authorization: `Bearer ${revokedToken}` }, '{}', 401, 'unauthorized'],
+      ['the sign-in JWT', { ...json, authorization: `Bearer ${jwt}` }, '{}', 403, 'forbidden'],
+      ['a revoked token', { ...json, authorization: `Bearer ${revokedToken}` }, '{}', 403, 'forbidden'],
       [
         'malformed JSON',
         { ...json, authorization: `Bearer ${ingest}` },

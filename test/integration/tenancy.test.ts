@@ -256,7 +256,7 @@ describe('tenants are walls', () => {
   );
 
   it.each(ingestRoutes.map((route) => [`${route.method} ${route.path}`, route] as const))(
-    '%s: sign-in JWTs of team A, and forged or revoked ingest tokens, get 401',
+    '%s: sign-in JWTs of team A, and forged or revoked ingest tokens, are refused by its authorizer (403)',
     async (_key, route) => {
       const adminA = await pipeline.token(A, 'admin');
       const made = await pipeline.call('POST', '/ingest-tokens', { token: adminA, body: { name: 'gone' } });
@@ -278,7 +278,7 @@ describe('tenants are walls', () => {
           rawBody: '{}',
         });
         count(`ingest route: ${kind}`, response.status);
-        expect(`${kind} → ${response.status}`).toBe(`${kind} → 401`);
+        expect(`${kind} → ${response.status}`).toBe(`${kind} → 403`);
         expect(response.text).not.toContain(token);
       }
     },
