@@ -1,3 +1,4 @@
+import { FaultQueue as SharedFaultQueue } from '../shared/fault-queue';
 import { BODY_DAMAGES, type BodyDamage } from '../shared/damaged-body';
 import { isValidDay } from './data';
 
@@ -92,33 +93,17 @@ export function parseFaultSpec(input: unknown): { fault: FaultSpec } | { error: 
   return error ? { error } : { fault: spec as FaultSpec };
 }
 
-/** FIFO among the faults that match a request; each use counts down `times`. */
-export class FaultQueue {
-  private entries: { fault: FaultSpec; remaining: number }[] = [];
-
-  add(input: FaultSpec): void {
-    const parsed = parseFaultSpec(input);
-    if ('error' in parsed) throw new TypeError(`Invalid fault: ${parsed.error}`);
-    this.entries.push({ fault: parsed.fault, remaining: parsed.fault.times ?? 1 });
+/** Anthropic's faults, matched by path (the API's by default) and day. */
+export class ClaudeCodeFaultQueue extends SharedFaultQueue<FaultSpec> {
+  constructor() {
+    super((input) => {
+      const parsed = parseFaultSpec(input);
+      return 'error' in parsed ? parsed.error : parsed.fault;
+    });
   }
 
-  clear(): void {
-    this.entries = [];
-  }
-
-  /** Uses left over all queued faults (Infinity while an unlimited fault is queued). */
-  pending(): number {
-    return this.entries.reduce((sum, entry) => sum + entry.remaining, 0);
-  }
-
-  /** The first matching fault, counted as used; undefined when none matches. */
   take(target: FaultTarget): FaultSpec | undefined {
-    const index = this.entries.findIndex((entry) => matches(entry.fault, target));
-    const entry = this.entries[index];
-    if (!entry) return undefined;
-    entry.remaining -= 1;
-    if (entry.remaining <= 0) this.entries.splice(index, 1);
-    return entry.fault;
+    return this.takeFirst((fault) => matches(fault, target));
   }
 }
 

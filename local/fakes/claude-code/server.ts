@@ -10,7 +10,7 @@ import {
   type ClaudeCodeRecord,
   type GeneratorOptions,
 } from './data';
-import { FaultQueue, parseFaultSpec, type FaultSpec, type FaultStatus } from './faults';
+import { ClaudeCodeFaultQueue, parseFaultSpec, type FaultSpec, type FaultStatus } from './faults';
 import { damageBody, type BodyDamage } from '../shared/damaged-body';
 import { createSleeper, listen } from '../shared/server';
 
@@ -120,7 +120,7 @@ interface Settings {
 
 interface FakeState {
   settings: Settings;
-  faults: FaultQueue;
+  faults: ClaudeCodeFaultQueue;
   requests: RecordedRequest[];
   revoked: Set<string>;
   recordsFor(day: string): ClaudeCodeRecord[];
@@ -356,7 +356,7 @@ function parseJson(text: string): unknown {
 }
 
 /** JSON has no Infinity: an unlimited fault is reported as the string "Infinity". */
-function pendingForJson(faults: FaultQueue): number | string {
+function pendingForJson(faults: ClaudeCodeFaultQueue): number | string {
   const pending = faults.pending();
   return Number.isFinite(pending) ? pending : 'Infinity';
 }
@@ -424,7 +424,7 @@ export async function startFakeAnthropic(options: FakeAnthropicOptions = {}): Pr
   const sleeper = createSleeper();
   const state: FakeState = {
     settings,
-    faults: new FaultQueue(),
+    faults: new ClaudeCodeFaultQueue(),
     requests: [],
     revoked: new Set(),
     recordsFor: (day) => recordsInWindow(settings, day),

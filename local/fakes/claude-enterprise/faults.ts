@@ -1,3 +1,4 @@
+import { FaultQueue, faultFields } from '../shared/fault-queue';
 import { BODY_DAMAGES, type BodyDamage } from '../shared/damaged-body';
 import { isValidDay } from '../shared/seeded';
 
@@ -68,47 +69,27 @@ function problem(fault: Record<string, unknown>): string | undefined {
 
 /** A checked copy of the fault, or the reason it is not one. */
 export function parseEnterpriseFault(input: unknown): { fault: EnterpriseFault } | { error: string } {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    return { error: 'a fault must be a JSON object' };
-  }
-  const fault: Record<string, unknown> = { ...input };
-  // JSON has no Infinity.
-  if (fault.times === 'Infinity') fault.times = Infinity;
+  const fault = faultFields(input);
+  if (typeof fault === 'string') return { error: fault };
   const error = problem(fault);
   // Checked field by field above, so the cast only narrows what is already known.
   return error ? { error } : { fault: fault as EnterpriseFault };
 }
 
-/** FIFO among the faults that match a request; each use counts down `times`. */
-export class EnterpriseFaultQueue {
-  private entries: { fault: EnterpriseFault; remaining: number }[] = [];
-
-  add(input: EnterpriseFault): void {
-    const parsed = parseEnterpriseFault(input);
-    if ('error' in parsed) throw new TypeError(`Invalid fault: ${parsed.error}`);
-    this.entries.push({ fault: parsed.fault, remaining: parsed.fault.times ?? 1 });
+/** The Enterprise API's faults, matched by path prefix and the day a request is about. */
+export class EnterpriseFaultQueue extends FaultQueue<EnterpriseFault> {
+  constructor() {
+    super((input) => {
+      const parsed = parseEnterpriseFault(input);
+      return 'error' in parsed ? parsed.error : parsed.fault;
+    });
   }
 
-  clear(): void {
-    this.entries = [];
-  }
-
-  /** Uses left over all queued faults (Infinity while an unlimited fault is queued). */
-  pending(): number {
-    return this.entries.reduce((sum, entry) => sum + entry.remaining, 0);
-  }
-
-  /** The first fault matching the request, counted as used; undefined when none matches. */
   take(path: string, day: string | undefined): EnterpriseFault | undefined {
-    const index = this.entries.findIndex(
-      ({ fault }) =>
+    return this.takeFirst(
+      (fault) =>
         (fault.pathPrefix === undefined || path.startsWith(fault.pathPrefix)) &&
         (fault.date === undefined || fault.date === day),
     );
-    const entry = this.entries[index];
-    if (!entry) return undefined;
-    entry.remaining -= 1;
-    if (entry.remaining <= 0) this.entries.splice(index, 1);
-    return entry.fault;
   }
 }

@@ -1,3 +1,4 @@
+import { FaultQueue, faultFields } from '../shared/fault-queue';
 import { BODY_DAMAGES, type BodyDamage } from '../shared/damaged-body';
 
 /**
@@ -79,45 +80,23 @@ function checkFields(fault: Record<string, unknown>): string | undefined {
 
 /** A checked copy of the fault, or the reason it is not one. */
 export function parseCursorFault(input: unknown): { fault: CursorFault } | { error: string } {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    return { error: 'a fault must be a JSON object' };
-  }
-  const fault: Record<string, unknown> = { ...input };
-  // JSON has no Infinity.
-  if (fault.times === 'Infinity') fault.times = Infinity;
+  const fault = faultFields(input);
+  if (typeof fault === 'string') return { error: fault };
   const error = checkFields(fault);
   // Checked field by field above, so the cast only narrows what is already known.
   return error ? { error } : { fault: fault as CursorFault };
 }
 
-/** FIFO among the faults that match a request; each use counts down `times`. */
-export class CursorFaultQueue {
-  private entries: { fault: CursorFault; remaining: number }[] = [];
-
-  add(input: CursorFault): void {
-    const parsed = parseCursorFault(input);
-    if ('error' in parsed) throw new TypeError(`Invalid fault: ${parsed.error}`);
-    this.entries.push({ fault: parsed.fault, remaining: parsed.fault.times ?? 1 });
+/** Cursor's faults, matched by path prefix. */
+export class CursorFaultQueue extends FaultQueue<CursorFault> {
+  constructor() {
+    super((input) => {
+      const parsed = parseCursorFault(input);
+      return 'error' in parsed ? parsed.error : parsed.fault;
+    });
   }
 
-  clear(): void {
-    this.entries = [];
-  }
-
-  /** Uses left over all queued faults (Infinity while an unlimited fault is queued). */
-  pending(): number {
-    return this.entries.reduce((sum, entry) => sum + entry.remaining, 0);
-  }
-
-  /** The first fault matching the path, counted as used; undefined when none matches. */
   take(path: string): CursorFault | undefined {
-    const index = this.entries.findIndex(
-      ({ fault }) => fault.pathPrefix === undefined || path.startsWith(fault.pathPrefix),
-    );
-    const entry = this.entries[index];
-    if (!entry) return undefined;
-    entry.remaining -= 1;
-    if (entry.remaining <= 0) this.entries.splice(index, 1);
-    return entry.fault;
+    return this.takeFirst((fault) => fault.pathPrefix === undefined || path.startsWith(fault.pathPrefix));
   }
 }

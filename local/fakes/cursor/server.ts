@@ -22,6 +22,9 @@ import {
 import { CursorFaultQueue, FAULT_BODIES, parseCursorFault, type CursorFault } from './faults';
 import { damageBody, type BodyDamage } from '../shared/damaged-body';
 import { createSleeper, listen } from '../shared/server';
+import { maxInWindow, RollingLimiter, type RateLimit } from '../shared/rate-limit';
+
+export { maxInWindow, type RateLimit };
 
 /**
  * A fake of the Cursor Admin API (provider-apis.md 3, provider-apis-2026-11.md 1) over real HTTP on
@@ -38,11 +41,6 @@ import { createSleeper, listen } from '../shared/server';
  */
 export const DEMO_CURSOR_KEY =
   'crsr_' + 'DemoOnlyLocalFakeCursorKey' + 'UseOnlyWithTheFakeServer' + '00000000000001';
-
-export interface RateLimit {
-  perWindow: number;
-  windowMs: number;
-}
 
 export interface FakeCursorOptions {
   /** Keys of an Enterprise team; default [DEMO_CURSOR_KEY]. */
@@ -146,23 +144,6 @@ function error(status: keyof typeof FAULT_BODIES, message?: string): Answer {
 }
 
 const badRequest = (message: string) => error(400, message);
-
-/** Per-team rolling window on real time; refused requests do not count. */
-class RollingLimiter {
-  private times: number[] = [];
-
-  constructor(private readonly limit: RateLimit) {}
-
-  /** Undefined when admitted (and counted); else the milliseconds until a request would be admitted. */
-  admit(at: number): number | undefined {
-    this.times = this.times.filter((time) => time > at - this.limit.windowMs);
-    if (this.times.length < this.limit.perWindow) {
-      this.times.push(at);
-      return undefined;
-    }
-    return Math.max(0, Math.min(...this.times) + this.limit.windowMs - at);
-  }
-}
 
 interface State {
   teamId: number;
@@ -739,25 +720,6 @@ async function serveControl(
 // Server
 // ---------------------------------------------------------------------------------------------
 
-function checkLimit(name: string, limit: RateLimit): RateLimit {
-  if (!(Number.isInteger(limit.perWindow) && limit.perWindow >= 1 && limit.windowMs > 0)) {
-    throw new RangeError(`${name} needs a positive integer perWindow and a positive windowMs`);
-  }
-  return { ...limit };
-}
-
-/** The most records whose `at` falls in one half-open window [t, t + windowMs). */
-export function maxInWindow(times: readonly number[], windowMs: number): number {
-  const sorted = [...times].sort((a, b) => a - b);
-  let best = 0;
-  let first = 0;
-  for (let last = 0; last < sorted.length; last++) {
-    while (sorted[last]! - sorted[first]! >= windowMs) first++;
-    best = Math.max(best, last - first + 1);
-  }
-  return best;
-}
-
 export async function startFakeCursor(options: FakeCursorOptions = {}): Promise<FakeCursorServer> {
   const now = options.now ?? (() => new Date());
   const historyDays = options.historyDays ?? 120;
@@ -787,12 +749,8 @@ export async function startFakeCursor(options: FakeCursorOptions = {}): Promise<
     faults: new CursorFaultQueue(),
     requests: [],
     limiters: {
-      admin: new RollingLimiter(
-        checkLimit('rateLimit', options.rateLimit ?? { perWindow: 20, windowMs: 60_000 }),
-      ),
-      events: new RollingLimiter(
-        checkLimit('eventsRateLimit', options.eventsRateLimit ?? { perWindow: 60, windowMs: 60_000 }),
-      ),
+      admin: new RollingLimiter(options.rateLimit ?? { perWindow: 20, windowMs: 60_000 }),
+      events: new RollingLimiter(options.eventsRateLimit ?? { perWindow: 60, windowMs: 60_000 }),
     },
     sendRetryAfter: options.sendRetryAfter ?? false,
     sleep: sleeper.sleep,

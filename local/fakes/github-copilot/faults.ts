@@ -1,3 +1,4 @@
+import { FaultQueue } from '../shared/fault-queue';
 /**
  * Faults a test (or a person, through POST /__fake/faults) queues to make the fake GitHub misbehave
  * the ways the real one can. Each applies to the next `times` matching requests (default 1).
@@ -57,21 +58,9 @@ export function checkFault(input: unknown): GitHubFault | string {
   }
 }
 
-export class GitHubFaultQueue {
-  private entries: { fault: GitHubFault; remaining: number }[] = [];
-
-  add(fault: GitHubFault): void {
-    const checked = checkFault(fault);
-    if (typeof checked === 'string') throw new TypeError(`Invalid fault: ${checked}`);
-    this.entries.push({ fault: checked, remaining: checked.times ?? 1 });
-  }
-
-  clear(): void {
-    this.entries = [];
-  }
-
-  pending(): number {
-    return this.entries.reduce((sum, entry) => sum + entry.remaining, 0);
+export class GitHubFaultQueue extends FaultQueue<GitHubFault> {
+  constructor() {
+    super(checkFault);
   }
 
   /** The first fault of this kind that matches, counted as used. */
@@ -79,18 +68,13 @@ export class GitHubFaultQueue {
     kind: K,
     target: { path: string; day?: string | undefined } = { path: '' },
   ): Extract<GitHubFault, { kind: K }> | undefined {
-    const index = this.entries.findIndex(({ fault }) => {
+    return this.takeFirst((fault) => {
       if (fault.kind !== kind) return false;
       if (fault.kind !== 'status' && fault.kind !== 'slow') return true;
       return (
         (fault.path === undefined || target.path.includes(fault.path)) &&
         (fault.day === undefined || fault.day === target.day)
       );
-    });
-    const entry = this.entries[index];
-    if (!entry) return undefined;
-    entry.remaining -= 1;
-    if (entry.remaining <= 0) this.entries.splice(index, 1);
-    return entry.fault as Extract<GitHubFault, { kind: K }>;
+    }) as Extract<GitHubFault, { kind: K }> | undefined;
   }
 }
