@@ -56,6 +56,11 @@ export interface ToolSummary {
   pull_requests: number;
   tokens: { input: number; output: number; cache_read: number; cache_creation: number };
   cost_cents: number;
+  /**
+   * Active time with the tool, in seconds: reported only by Claude Code's telemetry; 0 for a tool none of whose
+   * sources report it (docs/metrics.md), which the page leaves out as it leaves out a cost of 0.
+   */
+  active_seconds: number;
   /** Licences of seat-based tools (latest snapshot); null for tools without seats. */
   seats: SeatSummary | null;
 }
@@ -152,6 +157,7 @@ function toolSummary(
       cache_creation: metrics.tokens_cache_creation,
     },
     cost_cents: metrics.cost_cents,
+    active_seconds: metrics.active_seconds,
     seats,
   };
 }

@@ -1,6 +1,9 @@
 /**
  * The one metric vocabulary every provider is normalised into (see docs/metrics.md).
- * All figures are non-negative integers; units are in the names (cost in US cents, tokens, lines).
+ * All figures are non-negative integers; units are in the names (cost in US cents, tokens, lines, seconds).
+ * Append only: identity blocks keep sums as vectors in this order, and a block stored before a metric was
+ * appended reads it as 0 (`vector[index] ?? 0`); the fingerprint hashes an appended metric only when it is not 0
+ * (functions/domain/stored-day.ts).
  */
 export const METRIC_NAMES = [
   'interactions',
@@ -20,6 +23,7 @@ export const METRIC_NAMES = [
   'tokens_cache_read',
   'tokens_cache_creation',
   'cost_cents',
+  'active_seconds',
 ] as const;
 
 export type MetricName = (typeof METRIC_NAMES)[number];

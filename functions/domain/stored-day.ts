@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { dayBlock } from './identity-blocks';
-import type { DeveloperDayUsage } from './metrics';
+import { METRIC_NAMES, type DeveloperDayUsage, type MetricName } from './metrics';
 import type { StoredDeveloperDay } from './model';
 import type { DayReplacement } from './ports';
 import { summarizeDay } from './rollup';
@@ -18,14 +18,26 @@ function canonical(value: unknown): string {
 }
 
 /**
+ * The metrics appended to the vocabulary after fingerprints were first stored (METRIC_NAMES from `active_seconds`
+ * on). The fingerprint hashes them only when they are not 0: a day stored before one was appended, synced again
+ * from a provider that does not report it, hashes as it did and is not written again (decision 90). The metrics
+ * before them are hashed with their zeros, as they always were.
+ */
+const APPENDED_METRICS: readonly MetricName[] = METRIC_NAMES.slice(METRIC_NAMES.indexOf('active_seconds'));
+
+/**
  * The fingerprint of a day's rows: the same developers with the same figures give the same hash, whatever the
  * order the provider listed them in. The raw answer is left out on purpose: it carries request times and signed
  * links that change on every call although the figures do not.
  */
 export function rowsFingerprint(rows: readonly DeveloperDayUsage[]): string {
-  const sorted = [...rows].sort((a, b) =>
-    a.developer.key < b.developer.key ? -1 : a.developer.key > b.developer.key ? 1 : 0,
-  );
+  const sorted = [...rows]
+    .sort((a, b) => (a.developer.key < b.developer.key ? -1 : a.developer.key > b.developer.key ? 1 : 0))
+    .map((row) => {
+      const metrics: Partial<DeveloperDayUsage['metrics']> = { ...row.metrics };
+      for (const name of APPENDED_METRICS) if (!metrics[name]) delete metrics[name];
+      return { ...row, metrics };
+    });
   return createHash('sha256').update(canonical(sorted)).digest('base64url');
 }
 

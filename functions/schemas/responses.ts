@@ -236,6 +236,10 @@ export const toolSummarySchema = z
     pull_requests: count,
     tokens: z.strictObject({ input: count, output: count, cache_read: count, cache_creation: count }),
     cost_cents: count.meta({ description: 'US cents.' }),
+    active_seconds: count.meta({
+      description:
+        'Active time with the tool, in seconds. Only Claude Code’s OpenTelemetry metrics report it (for the developers who send them); 0 for tools that do not report it — not a measured zero (docs/metrics.md).',
+    }),
     seats: seatSummarySchema
       .nullable()
       .meta({ description: 'Seat-based tools only (latest snapshot); null otherwise.' }),

@@ -137,8 +137,9 @@ describe('OTLP metrics from the OpenTelemetry SDK', () => {
         suggestions_shown: 4,
         suggestions_accepted: 3,
         interactions: 5,
+        active_seconds: 300,
       },
-      extras: { source: 'otlp', active_time_seconds: 300 },
+      extras: { source: 'otlp' },
     });
     const boRow = stored.find((row) => String(row.sk).endsWith('#claude:user_bo'));
     expect(boRow).toMatchObject({ metrics: { sessions: 1, lines_added: 40 } });

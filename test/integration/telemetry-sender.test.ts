@@ -44,8 +44,8 @@ describe('npm run telemetry’s sender', () => {
           commits: figures.commits,
           suggestions_accepted: figures.edits_accepted,
           suggestions_shown: figures.edits_accepted + figures.edits_rejected,
+          active_seconds: figures.active_seconds,
         },
-        extras: { active_time_seconds: figures.active_seconds },
       });
     }
     expect(rows).toHaveLength(sent.length);

@@ -38,6 +38,9 @@ export const number = (value: number) => value.toLocaleString('en-GB');
 export const percent = (value: number | null) => (value === null ? '–' : `${(value * 100).toFixed(1)} %`);
 export const money = (cents: number | null) =>
   cents === null ? '–' : (cents / 100).toLocaleString('en-GB', { style: 'currency', currency: 'USD' });
+/** Seconds as hours, one decimal (`12.5 h`). */
+export const hours = (seconds: number) =>
+  `${(seconds / 3600).toLocaleString('en-GB', { maximumFractionDigits: 1 })} h`;
 export const dayLabel = (date: string) =>
   new Date(`${date}T00:00:00Z`).toLocaleDateString('en-GB', {
     day: 'numeric',

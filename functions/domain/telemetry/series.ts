@@ -136,10 +136,11 @@ const TOKEN_METRIC: Record<string, keyof PartialMetrics> = {
  * A developer-day's series → its row of the Claude Code tool, in the vocabulary the Admin API's rows use
  * (functions/providers/claude-code/normalizer.ts): sessions, lines (every added line is accepted), commits,
  * pull requests, tokens and cost per model, edit decisions as suggestions shown/accepted per language, and
- * interactions = sessions + decisions. Active time has no place in the vocabulary yet: it is kept in extras.
+ * interactions = sessions + decisions; and active time (`active_seconds`, both `type`s: user and cli), which only
+ * this source reports.
  */
 export function rowsFromSeries(states: readonly SeriesState[]): DeveloperDayUsage[] {
-  const rows = new Map<string, DeveloperDayUsage & { costMicroCents: number }>();
+  const rows = new Map<string, DeveloperDayUsage & { costMicroCents: number; activeSeconds: number }>();
   for (const state of states) {
     const key = `${state.date}|${state.developer.key}`;
     let row = rows.get(key);
@@ -152,6 +153,7 @@ export function rowsFromSeries(states: readonly SeriesState[]): DeveloperDayUsag
         breakdowns: emptyBreakdowns(),
         extras: { source: 'otlp' },
         costMicroCents: 0,
+        activeSeconds: 0,
       };
       rows.set(key, row);
     }
@@ -190,11 +192,10 @@ export function rowsFromSeries(states: readonly SeriesState[]): DeveloperDayUsag
         if (decision === 'accept') figures.suggestions_accepted = amount;
         if (language) addMetrics((row.breakdowns.languages[language] ??= {}), { ...figures });
         break;
-      case 'claude_code.active_time.total': {
-        const current = row.extras.active_time_seconds;
-        row.extras.active_time_seconds = (typeof current === 'number' ? current : 0) + amount;
+      case 'claude_code.active_time.total':
+        // Seconds, with fractions: summed, and rounded to whole seconds once per row.
+        row.activeSeconds += amount;
         break;
-      }
     }
     for (const [name, value] of Object.entries(figures))
       figures[name as keyof PartialMetrics] = Math.round(value);
@@ -204,15 +205,13 @@ export function rowsFromSeries(states: readonly SeriesState[]): DeveloperDayUsag
     }
   }
   return [...rows.values()]
-    .map(({ costMicroCents, ...row }) => {
+    .map(({ costMicroCents, activeSeconds, ...row }) => {
       row.metrics.cost_cents = Math.round(costMicroCents / 1_000_000);
+      row.metrics.active_seconds = Math.round(activeSeconds);
       for (const entry of Object.values(row.breakdowns.models)) {
         if (entry.cost_cents !== undefined) entry.cost_cents = Math.round(entry.cost_cents);
       }
       row.metrics.interactions = row.metrics.sessions + row.metrics.suggestions_shown;
-      if (typeof row.extras.active_time_seconds === 'number') {
-        row.extras.active_time_seconds = Math.round(row.extras.active_time_seconds);
-      }
       return row;
     })
     .sort((a, b) => (a.developer.key < b.developer.key ? -1 : a.developer.key > b.developer.key ? 1 : 0));

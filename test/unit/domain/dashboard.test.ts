@@ -132,6 +132,35 @@ describe('dashboard', () => {
     expect(dashboard.acceptance_trend.map((d) => d.date)).toEqual(['2026-01-08', '2026-01-09', '2026-01-10']);
   });
 
+  it('sums active time per tool from the sources that report it, and reads older sums without it as 0', () => {
+    const withActive = (day: DailyRollup, seconds: number): DailyRollup => ({
+      ...day,
+      metrics: { ...day.metrics, active_seconds: seconds },
+    });
+    // A group's rollup stored before the vocabulary had active_seconds lacks the key altogether.
+    const { active_seconds: _, ...older } = rollup('2026-01-08', 4, 'claude_enterprise', 'int_e').metrics;
+    const dashboard = buildDashboard({
+      today,
+      days: 3,
+      ...split([
+        withActive(rollup('2026-01-09', 3, 'claude_code', 'int_telemetry'), 930),
+        withActive(rollup('2026-01-10', 2, 'claude_code', 'int_telemetry'), 70),
+        {
+          ...rollup('2026-01-08', 4, 'claude_enterprise', 'int_e'),
+          metrics: older as DailyRollup['metrics'],
+        },
+        rollup('2026-01-09', 30, 'github_copilot', 'int_b'),
+      ]),
+      ledger: [],
+      toolName: names,
+      toolOf: (provider) => (provider === 'claude_enterprise' ? 'claude_code' : provider),
+    });
+    expect(dashboard.tools.map((tool) => [tool.provider, tool.interactions, tool.active_seconds])).toEqual([
+      ['github_copilot', 30, 0],
+      ['claude_code', 9, 1000],
+    ]);
+  });
+
   it('has no top tool when nothing happened', () => {
     const dashboard = buildDashboard({
       today,

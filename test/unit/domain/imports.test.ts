@@ -66,6 +66,34 @@ describe('a row', () => {
     });
   });
 
+  it('takes active time in whole seconds, and reads a file without the column as one without active time', () => {
+    const r = read(
+      ['date', 'email', 'interactions', 'active_seconds'],
+      { date: '2026-06-14', email: 'ana@example.org', interactions: '3', active_seconds: '5400' },
+      { date: '2026-06-14', email: 'ben@example.org', interactions: '', active_seconds: '600' },
+    );
+    expect(r.accepted).toBe(true);
+    expect(r.result().days[0]?.rows).toMatchObject([
+      { developer: { key: 'email:ana@example.org' }, active: true, metrics: { active_seconds: 5400 } },
+      // Time spent with the tool is use of it, with or without an interaction counted.
+      { developer: { key: 'email:ben@example.org' }, active: true, metrics: { active_seconds: 600 } },
+    ]);
+    const older = read(['date', 'email', 'interactions'], {
+      date: '2026-06-14',
+      email: 'ana@example.org',
+      interactions: '3',
+    });
+    expect(older.result().days[0]?.rows[0]?.metrics.active_seconds).toBe(0);
+    const fractional = read(['date', 'email', 'active_seconds'], {
+      date: '2026-06-14',
+      email: 'ana@example.org',
+      active_seconds: '1.5',
+    });
+    expect(fractional.issues).toEqual([
+      { line: 2, column: 'active_seconds', message: 'must be a whole number of 0 or more (or empty for 0)' },
+    ]);
+  });
+
   it('is keyed by login where there is no e-mail, and a row of zeros is a quiet day for that developer', () => {
     const r = read(['date', 'login', 'interactions'], {
       date: '2026-06-14',
@@ -170,6 +198,8 @@ describe('the template', () => {
   it('is a CSV of the columns with two example rows of yesterday that import as they are', () => {
     const [header, ...rows] = parse(importTemplate(TODAY)) as string[][];
     expect(header).toEqual([...IMPORT_COLUMNS]);
+    // Appended: the columns of older templates come first, in their order.
+    expect(header?.slice(-2)).toEqual(['cost_cents', 'active_seconds']);
     const r = reader();
     expect(r.header(header as string[])).toBe(true);
     rows.forEach((values, index) =>

@@ -101,6 +101,8 @@ describe('Copilot normaliser', () => {
       tokens_cache_read: 0,
       tokens_cache_creation: 0,
       cost_cents: 0,
+      // Copilot reports no active time: 0, as every figure it does not report.
+      active_seconds: 0,
     });
     // The one editor carries the same figures (a breakdown has only what the provider reports for it).
     expect(row?.breakdowns.editors).toEqual({ vscode: figures });

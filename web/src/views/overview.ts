@@ -1,5 +1,5 @@
 import { lineChart } from '../chart';
-import { h, money, notice, number, percent } from '../dom';
+import { h, hours, money, notice, number, percent } from '../dom';
 import { heatmap } from '../heatmap';
 import type { Dashboard, Roster } from '../types';
 import { RANGES, daysOf, withParams, type ViewContext } from '../app-context';
@@ -154,6 +154,8 @@ export async function overview({ api, session, params }: ViewContext): Promise<H
               ),
             ],
             tool.cost_cents > 0 && [h('dt', {}, 'Cost'), h('dd', {}, money(tool.cost_cents))],
+            // Only Claude Code's telemetry reports active time: a tool without it shows none, not 0 h.
+            tool.active_seconds > 0 && [h('dt', {}, 'Active time'), h('dd', {}, hours(tool.active_seconds))],
           ),
         ),
       ),

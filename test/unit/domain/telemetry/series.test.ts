@@ -140,13 +140,36 @@ describe('attribution and the row', () => {
       suggestions_shown: 5,
       suggestions_accepted: 4,
       interactions: 7,
+      active_seconds: 930,
     });
     expect(row?.breakdowns.models['claude-sonnet-4-5']).toMatchObject({
       tokens_input: 1000,
       cost_cents: 123,
     });
     expect(row?.breakdowns.languages.TypeScript).toEqual({ suggestions_shown: 5, suggestions_accepted: 4 });
-    expect(row?.extras.active_time_seconds).toBe(930);
+    expect(row?.extras).toEqual({ source: 'otlp' });
+  });
+
+  it('sums active time of both types into active_seconds and rounds it once per row', () => {
+    const p = (type: string, session: string, value: number) =>
+      point({
+        metric: 'claude_code.active_time.total',
+        value,
+        attributes: { 'user.email': 'ana@example.com', 'session.id': session, type },
+      });
+    // Rounded per series, 600.4 + 0.4 would be 600 s and 0.3 + 0.3 would be 0 s.
+    const [row] = rowsFromSeries(apply([p('user', 's1', 600.4), p('cli', 's1', 0.4)]));
+    expect(row?.metrics.active_seconds).toBe(601);
+    const [brief] = rowsFromSeries(apply([p('user', 's1', 0.3), p('cli', 's2', 0.3)]));
+    expect(brief?.metrics.active_seconds).toBe(1);
+    // Active time alone is no interaction: the headline figure stays sessions + decisions.
+    expect(row?.metrics.interactions).toBe(0);
+    expect(row?.extras).not.toHaveProperty('active_time_seconds');
+  });
+
+  it('leaves active_seconds 0 for a developer whose Claude Code sent no active time', () => {
+    const [row] = rowsFromSeries(apply([point()]));
+    expect(row?.metrics.active_seconds).toBe(0);
   });
 });
 
