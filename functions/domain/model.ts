@@ -176,6 +176,30 @@ export interface SeatAssignment {
   cycle_started_at?: string;
 }
 
+/** People active on a day, and in the 7 and the 30 days up to it (rolling windows), as a provider counts them. */
+export interface ActiveUserCounts {
+  daily?: number;
+  weekly?: number;
+  monthly?: number;
+}
+
+/**
+ * Counts a provider reports for the whole organisation behind a seat snapshot, naming no one (Claude Enterprise:
+ * the newest published day of `summaries`). A provider that lists every licence leaves them out.
+ */
+export interface SeatOrganisationCounts {
+  /** The UTC day the counts describe. */
+  as_of: string;
+  /** Seats assigned to members, whether or not the snapshot lists their holders. */
+  assigned_seats?: number;
+  /** Invitations to join the organisation not accepted yet (they hold no seat yet). */
+  pending_invites?: number;
+  /** People active with any of the provider's products. */
+  active_users?: ActiveUserCounts;
+  /** People active with the tool itself, where the provider breaks its counts down by product. */
+  tool_active_users?: ActiveUserCounts;
+}
+
 /** The latest seat assignments of one integration. */
 export interface SeatSnapshot {
   team_id: string;
@@ -183,4 +207,6 @@ export interface SeatSnapshot {
   provider: string;
   taken_at: string;
   seats: SeatAssignment[];
+  /** The organisation's own counts, where the provider reports them (absent in snapshots stored before). */
+  organisation?: SeatOrganisationCounts;
 }

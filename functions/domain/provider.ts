@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import type { DeveloperDayUsage } from './metrics';
-import type { IntegrationSource, SeatAssignment } from './model';
+import type { IntegrationSource, SeatAssignment, SeatOrganisationCounts } from './model';
 import type { ProviderManifest } from './provider-manifest';
 
 /**
@@ -42,7 +42,7 @@ export interface DaysFetchResult {
 }
 
 export type SeatsFetchResult =
-  | { kind: 'ok'; seats: SeatAssignment[]; requests: number }
+  | { kind: 'ok'; seats: SeatAssignment[]; organisation?: SeatOrganisationCounts; requests: number }
   | { kind: 'not_available'; message: string; scope: 'day' | 'integration' };
 
 /**

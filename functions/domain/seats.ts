@@ -1,16 +1,39 @@
 import { toMicroCents, wholeCents } from './money';
 import type { ManifestCatalog } from './provider';
-import type { SeatAssignment, SeatSnapshot } from './model';
+import type { ActiveUserCounts, SeatAssignment, SeatOrganisationCounts, SeatSnapshot } from './model';
 
 /**
  * Seat rules, in one place: when a licence counts as used, the dashboard's seat summary per tool, the
  * developers view's seat list, and the teams that hold seats but are missing from the usage rows.
  */
 
+/** People active per window, summed over organisations; null where one of them does not report the window. */
+export interface ActiveUserSummary {
+  daily: number | null;
+  weekly: number | null;
+  monthly: number | null;
+}
+
+/** The organisations' own counts behind a tool's seats (see SeatOrganisationCounts), summed over them. */
+export interface OrganisationSeatSummary {
+  /** The oldest day the counts describe. */
+  as_of: string;
+  assigned_seats: number | null;
+  pending_invites: number | null;
+  active_users: ActiveUserSummary;
+  tool_active_users: ActiveUserSummary;
+}
+
 export interface SeatSummary {
+  /** Seats held: per snapshot the organisation's assigned seats where it reports them, else the seats listed. */
   assigned: number;
-  /** Seats whose last activity falls in the period. */
+  /** Where `assigned` comes from: the listed seats, the organisations' counts, or both (several integrations). */
+  assigned_from: 'listed' | 'organisation' | 'mixed';
+  /** Seats listed one by one, with a holder the page can name. */
+  listed: number;
+  /** Listed seats whose last activity falls in the period (never more than the seats held). */
   active_in_period: number;
+  /** Seats held and not active in the period: listed ones idle, and every seat the listing leaves out. */
   inactive_in_period: number;
   /** Seats with no activity ever (a seat idle since the provider's activity window began is inactive, not this). */
   never_active: number;
@@ -18,6 +41,8 @@ export interface SeatSummary {
   /** On-demand spend of the seats in their current billing cycle, whole cents; null when the tool reports none. */
   cycle_spend_cents: number | null;
   taken_at: string;
+  /** The organisations' counts, where the provider reports them (Claude Enterprise); null otherwise. */
+  organisation: OrganisationSeatSummary | null;
 }
 
 /**
@@ -29,31 +54,94 @@ export function seatActiveSince(seat: SeatAssignment, periodStart: string): bool
   return seat.last_activity_at != null && seat.last_activity_at.slice(0, 10) >= periodStart;
 }
 
-/** Seat use over the period from the providers' seat snapshots (one per integration). */
+/**
+ * The seats of some people only (a group's view): the listed seats `keep` keeps, without the organisation's
+ * counts, which describe the whole organisation and never a group of it.
+ */
+export function seatsOfSome(
+  snapshots: readonly SeatSnapshot[],
+  keep: (snapshot: SeatSnapshot, seat: SeatAssignment) => boolean,
+): SeatSnapshot[] {
+  return snapshots.map(({ organisation: _whole, ...snapshot }) => ({
+    ...snapshot,
+    seats: snapshot.seats.filter((seat) => keep(snapshot, seat)),
+  }));
+}
+
+/** A count summed over organisations, null unless every one of them reports it. */
+function sumOfAll(counts: readonly (number | undefined)[]): number | null {
+  return counts.every((count): count is number => count !== undefined)
+    ? counts.reduce((sum, count) => sum + count, 0)
+    : null;
+}
+
+function activeSummary(counts: readonly (ActiveUserCounts | undefined)[]): ActiveUserSummary {
+  return {
+    daily: sumOfAll(counts.map((c) => c?.daily)),
+    weekly: sumOfAll(counts.map((c) => c?.weekly)),
+    monthly: sumOfAll(counts.map((c) => c?.monthly)),
+  };
+}
+
+/** The organisation counts of the snapshots that have them, summed; null when none has. */
+function organisationSummary(snapshots: readonly SeatSnapshot[]): OrganisationSeatSummary | null {
+  const counts = snapshots.flatMap((snapshot) => snapshot.organisation ?? []) as SeatOrganisationCounts[];
+  if (counts.length === 0) return null;
+  return {
+    as_of: counts.map((c) => c.as_of).sort()[0] as string,
+    assigned_seats: sumOfAll(counts.map((c) => c.assigned_seats)),
+    pending_invites: sumOfAll(counts.map((c) => c.pending_invites)),
+    active_users: activeSummary(counts.map((c) => c.active_users)),
+    tool_active_users: activeSummary(counts.map((c) => c.tool_active_users)),
+  };
+}
+
+/**
+ * Seat use over the period from the providers' seat snapshots (one per integration). Seats held are what the
+ * organisation pays for: where a snapshot carries the organisation's assigned-seat count (a provider whose
+ * listing need not name every holder, as Claude Enterprise's activity roll-up), that count; else the seats it
+ * lists. Activity is known only for listed seats, so active and never-active seats are counted among them,
+ * capped at the seats held (a seat passed on within the period is one seat); every other seat held is inactive.
+ */
 export function seatSummary(snapshots: readonly SeatSnapshot[], periodStart: string): SeatSummary | null {
   if (snapshots.length === 0) return null;
   let assigned = 0;
+  let listed = 0;
   let active = 0;
   let never = 0;
+  let fromOrganisation = 0;
   let spendMicroCents: number | null = null;
   for (const snapshot of snapshots) {
+    let activeListed = 0;
+    let neverListed = 0;
     for (const seat of snapshot.seats) {
-      assigned++;
-      if (!seat.last_activity_at && !seat.activity_known_since) never++;
-      else if (seatActiveSince(seat, periodStart)) active++;
+      if (!seat.last_activity_at && !seat.activity_known_since) neverListed++;
+      else if (seatActiveSince(seat, periodStart)) activeListed++;
       if (seat.cycle_spend_cents !== undefined) {
         spendMicroCents = (spendMicroCents ?? 0) + toMicroCents(seat.cycle_spend_cents);
       }
     }
+    const counted = snapshot.organisation?.assigned_seats;
+    if (counted !== undefined) fromOrganisation++;
+    const held = counted ?? snapshot.seats.length;
+    const activeHeld = Math.min(activeListed, held);
+    assigned += held;
+    listed += snapshot.seats.length;
+    active += activeHeld;
+    never += Math.min(neverListed, held - activeHeld);
   }
   return {
     assigned,
+    assigned_from:
+      fromOrganisation === 0 ? 'listed' : fromOrganisation === snapshots.length ? 'organisation' : 'mixed',
+    listed,
     active_in_period: active,
     inactive_in_period: assigned - active,
     never_active: never,
     utilisation: assigned === 0 ? null : Math.round((active / assigned) * 10_000) / 10_000,
     cycle_spend_cents: spendMicroCents === null ? null : wholeCents(spendMicroCents),
     taken_at: snapshots.map((snapshot) => snapshot.taken_at).sort()[0] as string,
+    organisation: organisationSummary(snapshots),
   };
 }
 

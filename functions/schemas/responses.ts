@@ -181,20 +181,69 @@ export const syncAcceptedSchema = z
 
 // ---- dashboard ----------------------------------------------------------------------------------------
 
+const activeUsers = (what: string) =>
+  z
+    .strictObject({
+      daily: count.nullable().meta({ description: `People active ${what} on the \`as_of\` day.` }),
+      weekly: count.nullable().meta({ description: 'The same over the 7 days up to it.' }),
+      monthly: count.nullable().meta({ description: 'The same over the 30 days up to it.' }),
+    })
+    .meta({ description: 'Null where the provider does not report the window.' });
+
+export const organisationSeatSummarySchema = z
+  .strictObject({
+    as_of: day.meta({ description: 'The provider’s day the counts describe (the oldest, for several).' }),
+    assigned_seats: count
+      .nullable()
+      .meta({ description: 'Seats assigned to members, named in `listed` or not.' }),
+    pending_invites: count
+      .nullable()
+      .meta({ description: 'Invitations to join the organisation not accepted yet.' }),
+    active_users: activeUsers('with any of the provider’s products'),
+    tool_active_users: activeUsers(
+      'with this tool (null while the provider does not break counts down by product)',
+    ),
+  })
+  .meta({
+    id: 'OrganisationSeatSummary',
+    description:
+      'Counts the provider reports for the whole organisation, naming no one (Claude Enterprise: `summaries`), summed over the tool’s organisations; a count is null unless every one reports it.',
+  });
+
 export const seatSummarySchema = z
   .strictObject({
-    assigned: count,
-    active_in_period: count.meta({ description: 'Seats whose last activity falls in the period.' }),
-    inactive_in_period: count,
-    never_active: count.meta({
-      description: 'Seats with no activity ever (not merely before the provider’s activity window).',
+    assigned: count.meta({
+      description:
+        'Seats held: the organisation’s assigned seats where it reports them, else the seats listed (`assigned_from`).',
     }),
-    utilisation: z.number().min(0).max(1).nullable(),
+    assigned_from: z.enum(['listed', 'organisation', 'mixed']).meta({
+      description:
+        '`listed` the seats listed one by one; `organisation` the organisations’ assigned-seat counts; `mixed` both, over several integrations.',
+    }),
+    listed: count.meta({
+      description:
+        'Seats listed one by one, with a holder (Claude Enterprise lists the users of its 30-day activity roll-up).',
+    }),
+    active_in_period: count.meta({
+      description: 'Listed seats whose last activity falls in the period (at most `assigned`).',
+    }),
+    inactive_in_period: count.meta({
+      description: '`assigned − active_in_period`: idle listed seats and every seat not listed.',
+    }),
+    never_active: count.meta({
+      description: 'Listed seats with no activity ever (not merely before the provider’s activity window).',
+    }),
+    utilisation: z.number().min(0).max(1).nullable().meta({
+      description: 'active_in_period ÷ assigned (0–1, four decimals); null without seats.',
+    }),
     cycle_spend_cents: count.nullable().meta({
       description:
         'On-demand spend of the seats in their current billing cycle (US cents); null when the tool reports none.',
     }),
     taken_at: instant,
+    organisation: organisationSeatSummarySchema.nullable().meta({
+      description: 'The organisation’s own counts where the provider reports them; null otherwise.',
+    }),
   })
   .meta({ id: 'SeatSummary' });
 

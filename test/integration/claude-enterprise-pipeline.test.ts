@@ -165,6 +165,55 @@ describe('Claude Enterprise Analytics pipeline', () => {
       if (seat.developer.email === idle?.email) expect(seat.last_activity_at).toBeNull();
       else expect(seat.last_activity_at).toMatch(/^2026-0[56]-\d\dT00:00:00.000Z$/);
     }
+    // Beside them, the organisation's counts of the newest published day's summary, read back from the table.
+    expect(snapshot?.organisation).toEqual({
+      as_of: enterprise.newestPublishedDay(),
+      assigned_seats: enterprise.users.length,
+      pending_invites: 1,
+      active_users: {
+        daily: expect.any(Number),
+        weekly: expect.any(Number),
+        monthly: expect.any(Number),
+      },
+      tool_active_users: {
+        daily: expect.any(Number),
+        weekly: expect.any(Number),
+        monthly: expect.any(Number),
+      },
+    });
+    const coders = enterprise.users.filter((user) => user.kind === 'coder').length;
+    expect(snapshot?.organisation?.tool_active_users?.monthly).toBeLessThanOrEqual(coders);
+    expect(snapshot?.organisation?.active_users?.monthly).toBeLessThanOrEqual(enterprise.users.length);
+  });
+
+  it('puts the organisation’s seats and counts on the Claude Code tool’s seat summary', async () => {
+    const snapshot = (await pipeline.runtime.ports.usage.getSeats(TEAM)).find(
+      (seats) => seats.integration_id === integrationId,
+    );
+    const periodStart = addDays(TODAY, -29);
+    const activeListed = (snapshot?.seats ?? []).filter(
+      (seat) => seat.last_activity_at && seat.last_activity_at.slice(0, 10) >= periodStart,
+    ).length;
+    const response = await pipeline.call('GET', '/dashboard?days=30', { token: admin });
+    expect(response.status).toBe(200);
+    const tool = (response.body.tools as { provider: string; seats: Record<string, unknown> }[]).find(
+      (entry) => entry.provider === 'claude_code',
+    );
+    const organisation = snapshot?.organisation;
+    expect(tool?.seats).toMatchObject({
+      assigned: organisation?.assigned_seats,
+      assigned_from: 'organisation',
+      listed: snapshot?.seats.length,
+      active_in_period: activeListed,
+      inactive_in_period: (organisation?.assigned_seats ?? 0) - activeListed,
+      organisation: {
+        as_of: organisation?.as_of,
+        assigned_seats: organisation?.assigned_seats,
+        pending_invites: organisation?.pending_invites,
+        active_users: organisation?.active_users,
+        tool_active_users: organisation?.tool_active_users,
+      },
+    });
   });
 
   it('meets the Claude Code Admin API’s rows by e-mail: some people in both, some in one only', async () => {

@@ -225,6 +225,60 @@ describe('Claude Enterprise Analytics provider against the fake API', () => {
       /^2026-0[56]-\d\dT00:00:00.000Z$/,
     );
   });
+
+  it('keeps the organisation’s counts of the newest published day beside the seats', async () => {
+    const result = await claudeEnterpriseProvider.fetchSeats(credentials, ctx);
+    const newest = fake.newestPublishedDay();
+    // People active in the `back` days up to the newest day, from the generator's facts.
+    const distinct = (back: number, used: (day: UserDay) => boolean) =>
+      new Set(
+        daysBetween(addDays(newest, -(back - 1)), newest).flatMap((day) =>
+          fake
+            .userDays(day)
+            .filter(used)
+            .map((entry) => entry.user.email),
+        ),
+      ).size;
+    const anyProduct = (day: UserDay) => day.models.length > 0;
+    const claudeCode = (day: UserDay) => day.claudeCode !== null;
+    expect(result).toMatchObject({
+      kind: 'ok',
+      organisation: {
+        as_of: newest,
+        assigned_seats: fake.users.length,
+        pending_invites: 1,
+        active_users: {
+          daily: distinct(1, anyProduct),
+          weekly: distinct(7, anyProduct),
+          monthly: distinct(30, anyProduct),
+        },
+        tool_active_users: {
+          daily: distinct(1, claudeCode),
+          weekly: distinct(7, claudeCode),
+          monthly: distinct(30, claudeCode),
+        },
+      },
+    });
+    if (result.kind !== 'ok') throw new Error(result.message);
+    expect(result.organisation?.tool_active_users?.monthly).toBeGreaterThan(0);
+  });
+
+  it('leaves Claude Code’s own counts out for an organisation without the per-product breakdown', async () => {
+    const plain = await startFakeClaudeEnterprise({
+      now: () => clock.now,
+      seed: 'provider',
+      productBreakdown: false,
+    });
+    try {
+      const result = await claudeEnterpriseProvider.fetchSeats(credentials, contextFor(plain, clock, sleeps));
+      expect(result).toMatchObject({ kind: 'ok', organisation: { assigned_seats: plain.users.length } });
+      if (result.kind !== 'ok') throw new Error(result.message);
+      expect(result.organisation?.active_users).toBeDefined();
+      expect(result.organisation).not.toHaveProperty('tool_active_users');
+    } finally {
+      await plain.close();
+    }
+  });
 });
 
 describe('Claude Enterprise Analytics provider: pages, the plan’s first day, the date floor', () => {

@@ -463,6 +463,8 @@ export class DynamoUsageRepository implements UsageRepository {
       provider: snapshot.provider,
       taken_at: snapshot.taken_at,
       seat_count: snapshot.seats.length,
+      // Counts of the whole organisation (a few numbers), on every part beside taken_at.
+      ...(snapshot.organisation ? { organisation: snapshot.organisation } : {}),
       part,
       parts: parts.length,
       data,
@@ -499,6 +501,8 @@ export class DynamoUsageRepository implements UsageRepository {
         provider: String(first.provider),
         taken_at: String(first.taken_at),
         seats: decompressParts(parts) as SeatSnapshot['seats'],
+        // Snapshots stored before organisation counts existed have none.
+        ...(first.organisation ? { organisation: first.organisation as SeatSnapshot['organisation'] } : {}),
       };
     });
   }

@@ -14,6 +14,7 @@ import { visibleGroup } from '../privacy';
 import { toolOf } from '../provider-manifest';
 import { toolNamer, type ManifestCatalog } from '../provider';
 import type { Grain } from '../series';
+import { seatsOfSome } from '../seats';
 
 /**
  * Today, and past days a provider has not published yet (GitHub: up to two days behind), have no ledger
@@ -167,15 +168,13 @@ export async function readDashboard(
     group && attribution
       ? { of: attribution, ids: new Set(attribution.members(group.name).map((person) => person.id)) }
       : undefined;
+  // A group's seats are its members' listed seats; the organisations' counts are the whole organisation's.
   const seats = members
-    ? allSeats.map((snapshot) => ({
-        ...snapshot,
-        seats: snapshot.seats.filter((seat) =>
-          members.ids.has(
-            members.of.resolve(snapshot.provider, snapshot.integration_id, seat.developer).subject,
-          ),
+    ? seatsOfSome(allSeats, (snapshot, seat) =>
+        members.ids.has(
+          members.of.resolve(snapshot.provider, snapshot.integration_id, seat.developer).subject,
         ),
-      }))
+      )
     : allSeats;
   const newestOffset = (provider: string) => ports.manifests.find(provider)?.sync.newestOffset ?? 1;
   const ledger = [...stored, ...unpublishedDays(integrations, stored, now, start, newestOffset)];

@@ -1,4 +1,4 @@
-import type { Integration, LastSync, LedgerEntry, SyncJob, SyncOutcome } from '../model';
+import type { Integration, LastSync, LedgerEntry, SeatSnapshot, SyncJob, SyncOutcome } from '../model';
 import { identityLinks } from '../attribution';
 import type {
   AttributionQueue,
@@ -356,12 +356,13 @@ async function refreshSeats(run: JobRun, ports: SyncJobPorts): Promise<void> {
     }
     run.result.requests += seats.requests;
     run.result.seats = seats.seats.length;
-    const snapshot = {
+    const snapshot: SeatSnapshot = {
       team_id: run.job.team_id,
       integration_id: run.job.integration_id,
       provider: run.job.provider,
       taken_at: run.now(),
       seats: seats.seats,
+      ...(seats.organisation ? { organisation: seats.organisation } : {}),
     };
     const before = (await ports.usage.getSeats(run.job.team_id)).filter(
       (stored) => stored.integration_id === run.job.integration_id,

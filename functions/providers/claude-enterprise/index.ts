@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { addDays, consecutiveRuns, toIsoDay } from '../../domain/dates';
 import { CredentialsRejectedError, ProviderUnavailableError } from '../../domain/errors';
-import type { SeatAssignment } from '../../domain/model';
+import type { ActiveUserCounts, SeatAssignment, SeatOrganisationCounts } from '../../domain/model';
 import type { DayFetchResult } from '../../domain/provider';
 import { ProviderHttpError } from '../http-client';
 import type { ProviderDefinition } from '../types';
@@ -76,6 +76,49 @@ const groupOf = (row: unknown) => bucketSchema.parse(row).rbac_group_id ?? undef
 function activeOn(summary: DaySummary | undefined): number | undefined {
   if (!summary) return undefined;
   return summary.claude_code_daily_active_user_count ?? summary.daily_active_user_count;
+}
+
+/** A count the summary reports: a non-negative number (whole); null, absent or anything else is unknown. */
+function known(value: number | null | undefined): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? Math.round(value) : undefined;
+}
+
+function activeUsers(
+  ...windows: [daily?: number | null, weekly?: number | null, monthly?: number | null]
+): ActiveUserCounts | undefined {
+  const counts: ActiveUserCounts = {};
+  (['daily', 'weekly', 'monthly'] as const).forEach((window, index) => {
+    const count = known(windows[index]);
+    if (count !== undefined) counts[window] = count;
+  });
+  return Object.keys(counts).length ? counts : undefined;
+}
+
+/**
+ * The organisation's counts of one day's summary: assigned seats, pending invitations, and people active on the
+ * day and in its 7- and 30-day windows — with any Claude product (token consumption) and, where the organisation
+ * has the per-product breakdown, with Claude Code. The adoption rates are left out: they are these counts divided.
+ */
+export function organisationCounts(summary: DaySummary): SeatOrganisationCounts {
+  const assigned = known(summary.assigned_seat_count);
+  const pending = known(summary.pending_invite_count);
+  const all = activeUsers(
+    summary.daily_active_user_count,
+    summary.weekly_active_user_count,
+    summary.monthly_active_user_count,
+  );
+  const tool = activeUsers(
+    summary.claude_code_daily_active_user_count,
+    summary.claude_code_weekly_active_user_count,
+    summary.claude_code_monthly_active_user_count,
+  );
+  return {
+    as_of: dayOf(summary),
+    ...(assigned !== undefined ? { assigned_seats: assigned } : {}),
+    ...(pending !== undefined ? { pending_invites: pending } : {}),
+    ...(all ? { active_users: all } : {}),
+    ...(tool ? { tool_active_users: tool } : {}),
+  };
 }
 
 function notPublished(day: string, newest: string | undefined): DayFetchResult {
@@ -244,7 +287,8 @@ export const claudeEnterpriseProvider = {
 
   /**
    * Every user the organisation lists, as a seat, with the last day they used any Claude product within the
-   * 30 days up to the newest published day. An organisation without assigned seats is `not_available`.
+   * 30 days up to the newest published day, and the organisation's counts of that day's summary (assigned
+   * seats, pending invitations, active people). An organisation without assigned seats is `not_available`.
    */
   async fetchSeats({ apiKey, teamId }, ctx) {
     const client = new ClaudeEnterpriseClient(apiKey, teamId, ctx);
@@ -261,7 +305,7 @@ export const claudeEnterpriseProvider = {
         message: `Anthropic has published no day since ${since} (newest ${newest}): seats are read again on the next sync.`,
       };
     }
-    const latest = summaries.at(-1);
+    const latest = [...summaries].sort((a, b) => dayOf(a).localeCompare(dayOf(b))).at(-1);
     if (!latest) {
       return { kind: 'not_available', scope: 'day', message: 'Anthropic listed no day of the organisation.' };
     }
@@ -289,6 +333,6 @@ export const claudeEnterpriseProvider = {
         activity_known_since: windowStart,
       });
     }
-    return { kind: 'ok', seats, requests: client.requests };
+    return { kind: 'ok', seats, organisation: organisationCounts(latest), requests: client.requests };
   },
 } satisfies ProviderDefinition<Record<string, never>>;

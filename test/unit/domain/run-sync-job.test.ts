@@ -247,6 +247,21 @@ describe('running a sync job', () => {
       expect.objectContaining({ integration_id: 'int_1', seats: [seat] }),
     ]);
     expect(result.seats).toBe(1);
+    expect([...usage.seats.values()][0]).not.toHaveProperty('organisation');
+  });
+
+  it('keeps the organisation’s counts in the snapshot where the provider reports them', async () => {
+    const organisation = { as_of: '2026-06-09', assigned_seats: 12, pending_invites: 1 };
+    const { ports, usage } = await setup({ '2026-06-10': ok('a') }, () => ({
+      kind: 'ok',
+      seats: [],
+      organisation,
+      requests: 2,
+    }));
+    await runSyncJob(job(['2026-06-10'], { with_seats: true }), ports);
+    expect([...usage.seats.values()]).toEqual([
+      expect.objectContaining({ integration_id: 'int_1', seats: [], organisation }),
+    ]);
   });
 
   it('a key that may not read seats does not become invalid_credentials', async () => {

@@ -1,5 +1,5 @@
-import type { SeatSnapshot } from '../../../functions/domain/model';
-import { seatSummary, seatViews, unreportedTeams } from '../../../functions/domain/seats';
+import type { SeatAssignment, SeatOrganisationCounts, SeatSnapshot } from '../../../functions/domain/model';
+import { seatSummary, seatsOfSome, seatViews, unreportedTeams } from '../../../functions/domain/seats';
 import { createManifestCatalog, manifestCatalog } from '../../../functions/providers/manifests';
 
 /** What the usage of the period names: `<provider>|<team>`. */
@@ -85,12 +85,15 @@ describe('seat summary', () => {
     );
     expect(summary).toEqual({
       assigned: 4,
+      assigned_from: 'listed',
+      listed: 4,
       active_in_period: 2,
       inactive_in_period: 2,
       never_active: 1,
       cycle_spend_cents: null,
       utilisation: 0.5,
       taken_at: '2026-01-10T00:00:00Z',
+      organisation: null,
     });
     expect(seatSummary([], '2026-01-04')).toBeNull();
   });
@@ -130,6 +133,131 @@ describe('seats whose activity the provider reports only for a window', () => {
       never_active: 1,
       inactive_in_period: 2,
       cycle_spend_cents: 1,
+    });
+  });
+});
+
+describe('seats of an organisation that reports its own counts (Claude Enterprise)', () => {
+  const listedSeat = (name: string, last: string | null): SeatAssignment => ({
+    developer: { key: `email:${name}@x`, kind: 'user', email: `${name}@x` },
+    last_activity_at: last,
+    plan_type: 'enterprise',
+    activity_known_since: '2026-06-14',
+  });
+  const enterprise = (
+    seats: SeatAssignment[],
+    organisation?: SeatOrganisationCounts,
+    integration = 'int_e',
+  ): SeatSnapshot => ({
+    team_id: 't',
+    integration_id: integration,
+    provider: 'claude_enterprise',
+    taken_at: '2026-07-14T06:00:00Z',
+    seats,
+    ...(organisation ? { organisation } : {}),
+  });
+  const counts: SeatOrganisationCounts = {
+    as_of: '2026-07-13',
+    assigned_seats: 10,
+    pending_invites: 2,
+    active_users: { daily: 4, weekly: 6, monthly: 7 },
+    tool_active_users: { daily: 3, weekly: 5, monthly: 5 },
+  };
+
+  it('holds the organisation’s assigned seats, of which the listed ones active in the period are used', () => {
+    const seats = [
+      listedSeat('a', '2026-07-12T00:00:00.000Z'),
+      listedSeat('b', '2026-07-02T00:00:00.000Z'),
+      listedSeat('c', '2026-06-20T00:00:00.000Z'),
+      listedSeat('d', null),
+    ];
+    expect(seatSummary([enterprise(seats, counts)], '2026-07-01')).toEqual({
+      assigned: 10,
+      assigned_from: 'organisation',
+      listed: 4,
+      active_in_period: 2,
+      // The two idle listed seats and the six seats the listing does not name.
+      inactive_in_period: 8,
+      never_active: 0,
+      utilisation: 0.2,
+      cycle_spend_cents: null,
+      taken_at: '2026-07-14T06:00:00Z',
+      organisation: {
+        as_of: '2026-07-13',
+        assigned_seats: 10,
+        pending_invites: 2,
+        active_users: { daily: 4, weekly: 6, monthly: 7 },
+        tool_active_users: { daily: 3, weekly: 5, monthly: 5 },
+      },
+    });
+  });
+
+  it('never counts more seats used than held, when the listing names people whose seats went since', () => {
+    const seats = ['a', 'b', 'c'].map((name) => listedSeat(name, '2026-07-10T00:00:00.000Z'));
+    expect(seatSummary([enterprise(seats, { ...counts, assigned_seats: 2 })], '2026-07-01')).toMatchObject({
+      assigned: 2,
+      listed: 3,
+      active_in_period: 2,
+      inactive_in_period: 0,
+      utilisation: 1,
+    });
+  });
+
+  it('counts the listed seats of a snapshot without the organisation’s seat count, and says the sum is mixed', () => {
+    const older = enterprise([listedSeat('x', '2026-07-10T00:00:00.000Z')], undefined, 'int_old');
+    const withoutSeats = enterprise(
+      [listedSeat('y', null)],
+      { as_of: '2026-07-12', active_users: { daily: 1 } },
+      'int_y',
+    );
+    expect(seatSummary([enterprise([listedSeat('a', null)], counts), older], '2026-07-01')).toMatchObject({
+      assigned: 11,
+      assigned_from: 'mixed',
+      listed: 2,
+      active_in_period: 1,
+      // Only one organisation reports counts: they are its own.
+      organisation: { as_of: '2026-07-13', assigned_seats: 10 },
+    });
+    // Two organisations: a count is their sum where both report it, else unknown.
+    expect(
+      seatSummary([enterprise([listedSeat('a', null)], counts), withoutSeats], '2026-07-01'),
+    ).toMatchObject({
+      assigned: 11,
+      assigned_from: 'mixed',
+      organisation: {
+        as_of: '2026-07-12',
+        assigned_seats: null,
+        pending_invites: null,
+        active_users: { daily: 5, weekly: null, monthly: null },
+        tool_active_users: { daily: null, weekly: null, monthly: null },
+      },
+    });
+  });
+
+  it('reads a snapshot stored before organisation counts existed as it did', () => {
+    expect(
+      seatSummary([enterprise([listedSeat('a', '2026-07-10T00:00:00.000Z')])], '2026-07-01'),
+    ).toMatchObject({
+      assigned: 1,
+      assigned_from: 'listed',
+      listed: 1,
+      utilisation: 1,
+      organisation: null,
+    });
+  });
+
+  it('gives a group its members’ listed seats only, without the organisation’s counts', () => {
+    const seats = [listedSeat('a', '2026-07-12T00:00:00.000Z'), listedSeat('b', null)];
+    const group = seatsOfSome(
+      [enterprise(seats, counts)],
+      (_snapshot, seat) => seat.developer.email === 'a@x',
+    );
+    expect(group).toEqual([enterprise([seats[0] as SeatAssignment])]);
+    expect(seatSummary(group, '2026-07-01')).toMatchObject({
+      assigned: 1,
+      assigned_from: 'listed',
+      active_in_period: 1,
+      organisation: null,
     });
   });
 });

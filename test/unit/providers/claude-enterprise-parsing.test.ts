@@ -1,7 +1,8 @@
 import { claudeCodeDeveloper } from '../../../functions/providers/claude-code/normalizer';
 import { claudeCodeRecordSchema } from '../../../functions/providers/claude-code/schemas';
 import { newestPublishedDay } from '../../../functions/providers/claude-enterprise/client';
-import { earliestServedDay } from '../../../functions/providers/claude-enterprise';
+import { earliestServedDay, organisationCounts } from '../../../functions/providers/claude-enterprise';
+import { daySummarySchema } from '../../../functions/providers/claude-enterprise/schemas';
 import { normalizeClaudeEnterpriseDay } from '../../../functions/providers/claude-enterprise/normalizer';
 import { ProviderHttpError } from '../../../functions/providers/http-client';
 
@@ -263,5 +264,50 @@ describe('Claude Enterprise Analytics days', () => {
   it('serves nothing before 2026-01-01 and nothing over a year back', () => {
     expect(earliestServedDay(new Date('2026-03-02T12:00:00Z'))).toBe('2026-01-01');
     expect(earliestServedDay(new Date('2027-06-30T12:00:00Z'))).toBe('2026-07-01');
+  });
+});
+
+describe('Claude Enterprise Analytics organisation counts', () => {
+  const summary = (fields: Record<string, unknown>) =>
+    daySummarySchema.parse({ starting_at: `${DAY}T00:00:00Z`, ending_at: '2026-03-03T00:00:00Z', ...fields });
+
+  it('keeps a summary’s seats, invitations and active people, all products and Claude Code apart', () => {
+    expect(
+      organisationCounts(
+        summary({
+          assigned_seat_count: 40,
+          pending_invite_count: 3,
+          daily_active_user_count: 12,
+          weekly_active_user_count: 25,
+          monthly_active_user_count: 31,
+          daily_adoption_rate: 30,
+          claude_code_daily_active_user_count: 7,
+          claude_code_weekly_active_user_count: 14,
+          claude_code_monthly_active_user_count: 18,
+          chat_daily_active_user_count: 9,
+        }),
+      ),
+    ).toEqual({
+      as_of: DAY,
+      assigned_seats: 40,
+      pending_invites: 3,
+      active_users: { daily: 12, weekly: 25, monthly: 31 },
+      tool_active_users: { daily: 7, weekly: 14, monthly: 18 },
+    });
+  });
+
+  it('leaves out what the summary does not report: no per-product breakdown, null seat fields', () => {
+    expect(
+      organisationCounts(
+        summary({
+          assigned_seat_count: null,
+          pending_invite_count: null,
+          daily_active_user_count: 2,
+          weekly_active_user_count: 4,
+          monthly_active_user_count: 5,
+        }),
+      ),
+    ).toEqual({ as_of: DAY, active_users: { daily: 2, weekly: 4, monthly: 5 } });
+    expect(organisationCounts(summary({ assigned_seat_count: -1 }))).toEqual({ as_of: DAY });
   });
 });

@@ -4,6 +4,31 @@ import { heatmap } from '../heatmap';
 import type { Dashboard, Roster } from '../types';
 import { RANGES, daysOf, withParams, type ViewContext } from '../app-context';
 
+/**
+ * What the organisation reports beside the seats it lists (Claude Enterprise): seats assigned and how many of
+ * their holders are named, invitations pending, people active in 30 days. Null for tools that report none.
+ */
+function organisationLine(tool: Dashboard['tools'][number]): string | null {
+  const seats = tool.seats;
+  const counts = seats?.organisation;
+  if (!seats || !counts) return null;
+  const parts: string[] = [];
+  if (counts.assigned_seats !== null) {
+    parts.push(`${number(counts.assigned_seats)} seats assigned, ${number(seats.listed)} holders named`);
+  }
+  if (counts.pending_invites) {
+    parts.push(
+      `${number(counts.pending_invites)} invitation${counts.pending_invites === 1 ? '' : 's'} pending`,
+    );
+  }
+  const toolMonthly = counts.tool_active_users.monthly;
+  if (toolMonthly !== null) parts.push(`${number(toolMonthly)} active with ${tool.name} in 30 days`);
+  else if (counts.active_users.monthly !== null) {
+    parts.push(`${number(counts.active_users.monthly)} active in 30 days`);
+  }
+  return parts.length ? `${parts.join(' · ')} (${counts.as_of})` : null;
+}
+
 /** Controls shared by the overview and a person's page: the range, and the series' grain. */
 export function periodControls(params: URLSearchParams, withGrain: boolean): HTMLElement {
   const days = daysOf(params);
@@ -153,6 +178,7 @@ export async function overview({ api, session, params }: ViewContext): Promise<H
                 `${tool.seats.active_in_period} of ${tool.seats.assigned} (${percent(tool.seats.utilisation)})`,
               ),
             ],
+            organisationLine(tool) && [h('dt', {}, 'Organisation'), h('dd', {}, organisationLine(tool))],
             tool.cost_cents > 0 && [h('dt', {}, 'Cost'), h('dd', {}, money(tool.cost_cents))],
             // Only Claude Code's telemetry reports active time: a tool without it shows none, not 0 h.
             tool.active_seconds > 0 && [h('dt', {}, 'Active time'), h('dd', {}, hours(tool.active_seconds))],

@@ -1,4 +1,5 @@
 import type { Caller, Integration, SeatAssignment } from '../../../../functions/domain/model';
+import { emptyRoster, toPerson } from '../../../../functions/domain/roster';
 import { readDashboard } from '../../../../functions/domain/use-cases/read-dashboard';
 import { createManifestCatalog } from '../../../../functions/providers/manifests';
 import {
@@ -24,6 +25,12 @@ const copilotManifest = testManifest({
   displayName: 'GitHub Copilot',
   sync: { backfillDays: 100, dailyOffsets: [2, 3, 4, 5], newestOffset: 2, maxDaysPerJob: 10 },
   notes: { unreportedTeam: UNREPORTED },
+});
+
+const enterpriseManifest = testManifest({
+  id: 'claude_enterprise',
+  displayName: 'Claude Enterprise Analytics',
+  tool: 'claude_code',
 });
 
 const claude = integrationRecord({ integration_id: 'int_c', provider: 'claude_code', name: 'Claude' });
@@ -59,7 +66,7 @@ async function setup(integrations: Integration[] = [claude, copilot]) {
     integrations: store,
     attribution: new MemoryAttributionStore(usage),
     roster: new MemoryRoster(),
-    manifests: createManifestCatalog([claudeManifest, copilotManifest]),
+    manifests: createManifestCatalog([claudeManifest, copilotManifest, enterpriseManifest]),
     clock: fixedClock('2026-06-15T08:00:00Z'),
   };
   return { ports, usage };
@@ -196,12 +203,95 @@ describe('reading the dashboard', () => {
     expect(dashboard.tools[0]?.seats).toBeNull();
     expect(dashboard.tools[1]?.seats).toEqual({
       assigned: 2,
+      assigned_from: 'listed',
+      listed: 2,
       active_in_period: 1,
       inactive_in_period: 1,
       never_active: 1,
       cycle_spend_cents: null,
       utilisation: 0.5,
       taken_at: '2026-06-15T06:30:00.000Z',
+      organisation: null,
+    });
+  });
+
+  describe('an organisation that reports its own counts (Claude Enterprise)', () => {
+    const enterprise = integrationRecord({
+      integration_id: 'int_e',
+      provider: 'claude_enterprise',
+      name: 'Claude Enterprise',
+    });
+    const listed = (name: string, last: string | null): SeatAssignment => ({
+      developer: { key: `email:${name}@corp.com`, kind: 'user', email: `${name}@corp.com` },
+      last_activity_at: last,
+      plan_type: 'enterprise',
+      activity_known_since: '2026-05-15',
+    });
+    async function withEnterpriseSeats() {
+      const { ports, usage } = await setup([claude, enterprise]);
+      await storeDay(usage, enterprise, '2026-06-13', [{ key: 'email:alice@corp.com', interactions: 3 }]);
+      await usage.replaceSeats({
+        team_id: 't',
+        integration_id: 'int_e',
+        provider: 'claude_enterprise',
+        taken_at: '2026-06-15T06:30:00.000Z',
+        seats: [listed('alice', '2026-06-13T00:00:00.000Z'), listed('bob', '2026-05-20T00:00:00.000Z')],
+        organisation: {
+          as_of: '2026-06-13',
+          assigned_seats: 8,
+          pending_invites: 1,
+          active_users: { daily: 2, weekly: 3, monthly: 5 },
+          tool_active_users: { daily: 1, weekly: 2, monthly: 2 },
+        },
+      });
+      return { ports };
+    }
+
+    it('shows the organisation’s seats and counts on the tool the source reports, beside the listed seats', async () => {
+      const { ports } = await withEnterpriseSeats();
+      const dashboard = await readDashboard(member, { days: 7 }, ports);
+      const tool = dashboard.tools.find((entry) => entry.provider === 'claude_code');
+      expect(tool?.sources).toEqual(['claude_enterprise']);
+      expect(tool?.seats).toEqual({
+        assigned: 8,
+        assigned_from: 'organisation',
+        listed: 2,
+        active_in_period: 1,
+        inactive_in_period: 7,
+        never_active: 0,
+        utilisation: 0.125,
+        cycle_spend_cents: null,
+        taken_at: '2026-06-15T06:30:00.000Z',
+        organisation: {
+          as_of: '2026-06-13',
+          assigned_seats: 8,
+          pending_invites: 1,
+          active_users: { daily: 2, weekly: 3, monthly: 5 },
+          tool_active_users: { daily: 1, weekly: 2, monthly: 2 },
+        },
+      });
+    });
+
+    it('leaves the organisation’s counts out of a group’s view: they are the whole organisation’s', async () => {
+      const { ports } = await withEnterpriseSeats();
+      ports.roster.rosters.set('t', {
+        ...emptyRoster('t'),
+        version: 1,
+        min_group_size: 1,
+        people: [
+          toPerson({ id: 'alice', display_name: 'Alice', emails: ['alice@corp.com'], groups: ['platform'] }),
+          toPerson({ id: 'bob', display_name: 'Bob', emails: ['bob@corp.com'], groups: ['data'] }),
+        ],
+      });
+      const dashboard = await readDashboard(member, { days: 7, group: 'platform' }, ports);
+      const tool = dashboard.tools.find((entry) => entry.provider === 'claude_code');
+      expect(tool?.seats).toMatchObject({
+        assigned: 1,
+        assigned_from: 'listed',
+        listed: 1,
+        active_in_period: 1,
+        organisation: null,
+      });
     });
   });
 });
