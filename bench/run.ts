@@ -22,6 +22,9 @@
  * 12. the scheduler's daily fan-out over 10,000 active integrations beside 1,000: time, queue-port and
  *     SendMessageBatch calls, DynamoDB requests.
  * 13. each Lambda bundle's size and module-load time in a fresh process (a cold-start proxy) beside an empty handler.
+ * 14. Claude Code telemetry from 1,000 developers exporting every 60 s through the local gateway: requests a second,
+ *     latency, DynamoDB units per request and per rebuild, beside rebuilding the day after every request (baseline),
+ *     and the cost per month that follows.
  * `npm run bench -- --only 7` (or `--only 4,5`) runs some sections only. Nothing here asserts; it prints.
  * Record results in docs/benchmarks.md.
  */
@@ -430,6 +433,11 @@ try {
     print('\n## 13. Lambda bundles: size and module-load time (a cold-start proxy)\n');
     const { functionBundles } = await import('./function-bundles');
     await functionBundles({ print, runs: 5 });
+  }
+  if (want(14)) {
+    print('\n## 14. Claude Code telemetry: 1,000 developers exporting every 60 s\n');
+    const { telemetryIngest } = await import('./telemetry-ingest');
+    await telemetryIngest({ client, s3, print, now: NOW, developers: 1000 });
   }
 } finally {
   for (const cleanup of cleanups.reverse()) await Promise.resolve(cleanup()).catch(() => undefined);

@@ -16,6 +16,10 @@ export const ENV = {
   syncQueueUrls: 'SYNC_QUEUE_URLS',
   /** The queue of re-attribution requests (after a roster change). */
   attributionQueueUrl: 'ATTRIBUTION_QUEUE_URL',
+  /** The FIFO queue of telemetry day rebuilds (decision 91). */
+  telemetryRebuildQueueUrl: 'TELEMETRY_REBUILD_QUEUE_URL',
+  /** Requests a team may send to POST /otlp/v1/metrics per minute, all its machines together (decision 92). */
+  telemetryRequestsPerMinute: 'TELEMETRY_REQUESTS_PER_MINUTE',
   /** The bucket import files are uploaded to. */
   importsBucket: 'IMPORTS_BUCKET',
   /** The customer-managed key that encrypts provider keys. */

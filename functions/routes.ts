@@ -98,5 +98,6 @@ export const functionEntries = {
   scheduler: 'functions/handlers/scheduler.ts',
   fetcher: 'functions/handlers/fetcher.ts',
   attribution: 'functions/handlers/attribution.ts',
+  telemetryRebuild: 'functions/handlers/telemetry-rebuild.ts',
   importWorker: 'functions/handlers/import-worker.ts',
 } as const;

@@ -20,6 +20,12 @@ export interface StageConfig {
   logRetention: RetentionDays;
   /** Stage-wide API throttling (requests per second, burst). */
   apiThrottle: { rateLimit: number; burstLimit: number };
+  /**
+   * The OTLP route's own throttling (every team's machines together; requests per second, burst), apart from the
+   * stage's so telemetry neither starves nor is starved by the pages, and each team's limit within it (requests a
+   * minute, counted by the function: HTTP APIs throttle per route, not per caller).
+   */
+  telemetryThrottle: { rateLimit: number; burstLimit: number; teamRequestsPerMinute: number };
   /** Cognito MFA (TOTP): required, or offered to users who want it. */
   mfaRequired: boolean;
   /** Cognito threat protection needs the Plus feature plan (billed per monthly active user). */
@@ -43,6 +49,7 @@ export const stageConfigs: Record<StageName, StageConfig> = {
     keyPendingWindow: Duration.days(7),
     logRetention: RetentionDays.ONE_WEEK,
     apiThrottle: { rateLimit: 20, burstLimit: 40 },
+    telemetryThrottle: { rateLimit: 50, burstLimit: 100, teamRequestsPerMinute: 600 },
     mfaRequired: true,
     threatProtection: false,
     tokenValidity: Duration.hours(8),
@@ -55,6 +62,8 @@ export const stageConfigs: Record<StageName, StageConfig> = {
     keyPendingWindow: Duration.days(30),
     logRetention: RetentionDays.THREE_MONTHS,
     apiThrottle: { rateLimit: 100, burstLimit: 200 },
+    // 30 teams of 1,000 developers exporting every 60 s; a team up to six times that steady load.
+    telemetryThrottle: { rateLimit: 500, burstLimit: 1000, teamRequestsPerMinute: 6000 },
     mfaRequired: true,
     threatProtection: true,
     tokenValidity: Duration.hours(1),

@@ -6,9 +6,10 @@ import { join } from 'node:path';
  * are (format 2: provider ids became `claude_code` / `github_copilot`; format 3: per-person identity blocks
  * and day attributions, which older stored days lack; format 4: a day's sums in its ledger entry and breakdowns in
  * breakdown blocks, in place of daily rollups; format 5: month items of the ledger and of the day attributions, which
- * the dashboard reads).
+ * the dashboard reads; format 6: telemetry series kept per developer-day, which a rebuild reads, in place of one item
+ * per series, and a time to live on the Usage table).
  */
-export const LOCAL_DATA_FORMAT = 5;
+export const LOCAL_DATA_FORMAT = 6;
 
 const FORMAT_FILE = 'format.json';
 /** What an older format leaves behind that cannot be carried over. */

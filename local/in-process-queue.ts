@@ -1,15 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type { AttributionQueue, ReattributionRequest, SyncQueue } from '../functions/domain/ports';
+import type {
+  AttributionQueue,
+  ReattributionRequest,
+  SyncQueue,
+  TelemetryRebuildQueue,
+  TelemetryRebuildRequest,
+} from '../functions/domain/ports';
 import type { SyncJob } from '../functions/domain/model';
 
 /** The queue of re-attribution requests, beside the providers' sync queues. */
 export const ATTRIBUTION_QUEUE = 'attribution';
+/** The queue of telemetry day rebuilds (FIFO and delayed in the stack; here delayed, one at a time). */
+export const TELEMETRY_REBUILD_QUEUE = 'telemetry-rebuild';
 /** The queue S3 notifies of uploaded import files. */
 export const IMPORTS_QUEUE = 'imports';
 
 /**
- * A local stand-in for the SQS queues (one per provider, the attribution queue and the imports queue): messages are delivered
+ * A local stand-in for the SQS queues (one per provider, the attribution, telemetry rebuild and imports queues): messages are delivered
  * in-process to the same handlers (fetcher, attribution) as SQS events of up to ten records, each with its receive count
  * (`ApproximateReceiveCount`); records the handler reports as failed come back after a visibility timeout, and a record that
  * fails on its `maxReceiveCount`th receive goes to the queue's dead-letter queue, where it stays until `redrive` moves it back
@@ -30,6 +38,8 @@ export interface QueueOptions {
   visibilityTimeoutMs?: number;
   maxReceiveCount?: number;
   concurrency?: (provider: string) => number;
+  /** How long a queue holds a new message before it can be received (SQS's delivery delay); default none. */
+  delayMs?: (name: string) => number;
   onDeadLetter?: (provider: string, job: unknown) => void;
   onBatchDone?: (provider: string, stats: QueueStats) => void;
 }
@@ -53,7 +63,7 @@ class ProviderQueue {
   timer: NodeJS.Timeout | undefined;
 }
 
-export class InProcessQueue implements SyncQueue, AttributionQueue {
+export class InProcessQueue implements SyncQueue, AttributionQueue, TelemetryRebuildQueue {
   private readonly queues = new Map<string, ProviderQueue>();
   private readonly idleWaiters: (() => void)[] = [];
   private readonly options: Required<Omit<QueueOptions, 'onDeadLetter' | 'onBatchDone'>> &
@@ -69,6 +79,7 @@ export class InProcessQueue implements SyncQueue, AttributionQueue {
       visibilityTimeoutMs: options.visibilityTimeoutMs ?? 2_000,
       maxReceiveCount: options.maxReceiveCount ?? 5,
       concurrency: options.concurrency ?? (() => 2),
+      delayMs: options.delayMs ?? (() => 0),
       onDeadLetter: options.onDeadLetter,
       onBatchDone: options.onBatchDone,
     };
@@ -93,6 +104,11 @@ export class InProcessQueue implements SyncQueue, AttributionQueue {
     this.send(ATTRIBUTION_QUEUE, [request]);
   }
 
+  async requestRebuild(request: TelemetryRebuildRequest): Promise<void> {
+    if (!this.consumers[TELEMETRY_REBUILD_QUEUE]) throw new Error('no telemetry rebuild queue configured');
+    this.send(TELEMETRY_REBUILD_QUEUE, [request]);
+  }
+
   /** Puts messages on a named queue (its consumer is one of those given at construction). */
   publish(name: string, bodies: readonly unknown[]): void {
     if (!this.consumers[name]) throw new Error(`no queue ${name} configured`);
@@ -107,8 +123,9 @@ export class InProcessQueue implements SyncQueue, AttributionQueue {
   private sendRaw(name: string, bodies: readonly string[]): void {
     const queue = this.queue(name);
     const now = Date.now();
+    const availableAt = now + this.options.delayMs(name);
     for (const body of bodies) {
-      queue.messages.push({ id: randomUUID(), body, receiveCount: 0, availableAt: now, sentAt: now });
+      queue.messages.push({ id: randomUUID(), body, receiveCount: 0, availableAt, sentAt: now });
     }
     queue.stats.enqueued += bodies.length;
     setImmediate(() => this.pump(name));

@@ -3,7 +3,13 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { providerManifests } from '../functions/providers/manifests';
 import { API_BASE_PATH } from '../functions/routes';
 import { startLocalApi } from './api-server';
-import { DEMO_TEAM, LOCAL_DIR, SIGNING_KEYS_FILE, localPort } from './config';
+import {
+  DEMO_TEAM,
+  LOCAL_DIR,
+  LOCAL_TELEMETRY_REBUILD_DELAY_MS,
+  SIGNING_KEYS_FILE,
+  localPort,
+} from './config';
 import { ensureTables } from './create-tables';
 import { nextEventBridgeFire } from './cron';
 import { startDynamoDbLocal } from './dynamodb-local';
@@ -60,6 +66,7 @@ export async function runLocal(): Promise<void> {
       tableNames,
       dataDir: LOCAL_DIR,
       providerEnv,
+      telemetryRebuildDelayMs: LOCAL_TELEMETRY_REBUILD_DELAY_MS,
       queue: {
         onDeadLetter: (provider, job) =>
           say(

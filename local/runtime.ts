@@ -12,6 +12,7 @@ import {
   rosterRepository,
   telemetrySeriesRepository,
   usageRepository,
+  requestCounter,
 } from '../functions/adapters/dynamodb';
 import { providerContextFactory } from '../functions/adapters/provider-context';
 import { randomIds, systemClock } from '../functions/adapters/system';
@@ -44,6 +45,10 @@ import { createOtlpAuthorizer } from '../functions/handlers/otlp-authorizer';
 import { createMembersHandler } from '../functions/handlers/members';
 import { createSchedulerHandler, type ScheduleEvent } from '../functions/handlers/scheduler';
 import { createSyncHandler } from '../functions/handlers/sync';
+import { createTelemetryRebuildHandler } from '../functions/handlers/telemetry-rebuild';
+import { telemetryThrottle } from '../functions/adapters/telemetry-throttle';
+import type { TeamThrottle } from '../functions/domain/request-throttle';
+import { TELEMETRY_REBUILD_DELAY_SECONDS } from '../functions/domain/use-cases/rebuild-telemetry-day';
 import { FETCHER_BATCH_SIZE, SYNC_JOB_DELIVERY } from '../functions/domain/provider-manifest';
 import { createProviderCatalog } from '../functions/providers/catalog';
 import { providerManifests } from '../functions/providers/manifests';
@@ -52,7 +57,13 @@ import { log } from '../functions/shared/observability';
 import type { HttpFunctionName } from '../functions/routes';
 import type { LambdaHttpHandler, LocalAuthorizer } from './api-server';
 import { recordingThrows, registeringSentKeys } from './exposure-capture';
-import { ATTRIBUTION_QUEUE, IMPORTS_QUEUE, InProcessQueue, type QueueOptions } from './in-process-queue';
+import {
+  ATTRIBUTION_QUEUE,
+  IMPORTS_QUEUE,
+  InProcessQueue,
+  TELEMETRY_REBUILD_QUEUE,
+  type QueueOptions,
+} from './in-process-queue';
 import type { LocalS3 } from './s3-local';
 import { lambdaContext } from './lambda-context';
 import { LocalSecretStore } from './local-secret-store';
@@ -76,6 +87,8 @@ export interface LocalRuntimeOptions {
   paceWindowScale?: number;
   /** The S3-compatible server import files are uploaded to; its uploads raise import runs. */
   s3: LocalS3;
+  /** How long a telemetry day waits for its rebuild; default the stack's TELEMETRY_REBUILD_DELAY_SECONDS. */
+  telemetryRebuildDelayMs?: number;
 }
 
 /** Every port, real: the local run wires each handler with this one set (in AWS each gets only its own). */
@@ -89,6 +102,10 @@ export interface LocalPorts {
   imports: ImportRepository;
   ingestTokens: IngestTokenRepository;
   series: TelemetrySeriesRepository;
+  /** The same in-process queue, as the telemetry rebuild queue. */
+  rebuilds: InProcessQueue;
+  /** The per-team limit of the OTLP route (its counts in DynamoDB Local, as in the stack). */
+  throttle: TeamThrottle;
   files: ImportFiles;
   secrets: LocalSecretStore;
   queue: InProcessQueue;
@@ -125,7 +142,12 @@ export function createLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
   });
   const attribution = createAttributionHandler(getPorts);
   const importWorker = createImportWorkerHandler(getPorts);
+  const telemetryRebuild = createTelemetryRebuildHandler(getPorts);
   const consumers = Object.fromEntries([
+    [
+      TELEMETRY_REBUILD_QUEUE,
+      (event: SQSEvent) => telemetryRebuild(event, lambdaContext('telemetry-rebuild', 120_000)),
+    ],
     [ATTRIBUTION_QUEUE, (event: SQSEvent) => attribution(event, lambdaContext('attribution', 300_000))],
     [IMPORTS_QUEUE, (event: SQSEvent) => importWorker(event, lambdaContext('import-worker', 900_000))],
     ...providerManifests.map((manifest) => {
@@ -147,6 +169,11 @@ export function createLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
     batchSize: FETCHER_BATCH_SIZE,
     maxReceiveCount: SYNC_JOB_DELIVERY.maxReceiveCount,
     concurrency: (provider) => providerManifests.find((m) => m.id === provider)?.limits.maxConcurrency ?? 1,
+    // One at a time (as one day's message group is in the stack), after the stack's delay.
+    delayMs: (name) =>
+      name === TELEMETRY_REBUILD_QUEUE
+        ? (options.telemetryRebuildDelayMs ?? TELEMETRY_REBUILD_DELAY_SECONDS * 1000)
+        : 0,
     ...options.queue,
   });
   const pacer = requestPacer(env, options.paceWindowScale);
@@ -168,6 +195,8 @@ export function createLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
     imports: importRepository(env),
     ingestTokens: ingestTokenRepository(env),
     series: telemetrySeriesRepository(env),
+    rebuilds: queue,
+    throttle: telemetryThrottle(requestCounter(env), env),
     files: options.s3.importFiles,
     secrets: new LocalSecretStore(
       join(options.dataDir, 'secret-store.key'),

@@ -6,7 +6,7 @@
  */
 import { API_BASE_PATH } from '../functions/routes';
 import { sendClaudeCodeTelemetry } from './claude-code-telemetry';
-import { DEMO_TEAM, SIGNING_KEYS_FILE, localPort } from './config';
+import { DEMO_TEAM, LOCAL_TELEMETRY_REBUILD_DELAY_MS, SIGNING_KEYS_FILE, localPort } from './config';
 import { demoPerson } from './fakes/shared/people';
 import { issueToken, loadOrCreateSigningKeys } from './jwt';
 
@@ -42,4 +42,8 @@ for (const figures of sent) {
 console.log(
   `Sent over OTLP/HTTP (protobuf) with ingest token ${ingest_token.token_id}; revoke it with ` +
     `DELETE ${base}/ingest-tokens/${ingest_token.token_id}.`,
+);
+console.log(
+  `Today's figures reach the dashboard when the day is rebuilt, about ${LOCAL_TELEMETRY_REBUILD_DELAY_MS / 1000} s ` +
+    'from now (the stack waits a minute, building every change of that minute at once).',
 );

@@ -249,24 +249,75 @@ export interface IngestTokenRepository {
   touch(teamId: string, tokenId: string, at: Date, resolutionSeconds: number): Promise<void>;
 }
 
-/** A series state to write, with the state it replaces as read (undefined: the series is new on that day). */
-export interface SeriesChange {
-  next: SeriesState;
-  previous: SeriesState | undefined;
+/** One developer's telemetry series of one day as stored, with the version its next write is conditioned on. */
+export interface DeveloperSeries {
+  states: SeriesState[];
+  version: number;
 }
 
 /**
  * Telemetry series kept per team, integration and developer-day (functions/domain/telemetry/series.ts): what
- * a telemetry source's day rows are rebuilt from.
+ * a telemetry source's day rows are rebuilt from, and the day's rebuild mark (decision 91).
  */
 export interface TelemetrySeriesRepository {
-  /** Every series of one integration's day, read consistently. */
+  /** Every developer's series of one integration's day, read consistently (what a rebuild reads). */
   getDay(teamId: string, integrationId: string, date: string): Promise<SeriesState[]>;
+  /** One developer's series of a day, read consistently; undefined before the first. */
+  getDeveloperDay(
+    teamId: string,
+    integrationId: string,
+    date: string,
+    developerKey: string,
+  ): Promise<DeveloperSeries | undefined>;
   /**
-   * Writes each change on condition that its series is still as read; answers the changes another writer
-   * moved first (none written for those: read the day again and merge once more).
+   * Writes a developer-day's series on condition that its stored version is still `version` (0: none stored);
+   * false, writing nothing, when another request moved it first.
    */
-  put(teamId: string, integrationId: string, changes: readonly SeriesChange[]): Promise<SeriesChange[]>;
+  putDeveloperDay(
+    teamId: string,
+    integrationId: string,
+    date: string,
+    developerKey: string,
+    states: readonly SeriesState[],
+    version: number,
+  ): Promise<boolean>;
+  /**
+   * Marks the day as waiting for a rebuild. Answers the mark's time when this call made it (there was none, or
+   * the one there was made before `staleBefore`), undefined when a live mark was already there.
+   */
+  markForRebuild(
+    teamId: string,
+    integrationId: string,
+    date: string,
+    now: string,
+    staleBefore: string,
+  ): Promise<string | undefined>;
+  /** Whether the day carries a rebuild mark now (a consistent read). */
+  isMarkedForRebuild(teamId: string, integrationId: string, date: string): Promise<boolean>;
+  /** Removes the day's rebuild mark: a rebuild is about to read the day. */
+  clearRebuildMark(teamId: string, integrationId: string, date: string): Promise<void>;
+}
+
+/** A telemetry day to rebuild from its series; `marked_at` is the mark that asked for it. */
+export interface TelemetryRebuildRequest {
+  team_id: string;
+  integration_id: string;
+  date: string;
+  marked_at: string;
+}
+
+export interface TelemetryRebuildQueue {
+  /**
+   * Asks for the day to be rebuilt after the queue's delay; requests for one day are handled one at a time,
+   * in order.
+   */
+  requestRebuild(request: TelemetryRebuildRequest): Promise<void>;
+}
+
+/** A count of requests per team and fixed window, shared by every instance of a function. */
+export interface RequestCounter {
+  /** Adds `count` to the team's count in the window and answers the window's total so far. */
+  add(teamId: string, scope: string, windowStart: string, count: number, expiresAt: Date): Promise<number>;
 }
 
 export interface Clock {

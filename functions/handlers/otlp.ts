@@ -1,34 +1,37 @@
 import {
+  admitTelemetryRequest,
   authenticateIngestToken,
   ingestTelemetry,
+  type AdmitTelemetryPorts,
   type AuthenticateIngestPorts,
   type IngestTelemetryPorts,
 } from '../domain/use-cases/ingest-telemetry';
 import {
-  attributionStore,
   ingestTokenRepository,
   integrationRepository,
-  rosterRepository,
+  requestCounter,
   telemetrySeriesRepository,
-  usageRepository,
 } from '../adapters/dynamodb';
 import { bodyBytes, decodeMetricsRequest, encodeMetricsResponse, otlpEncodingOf } from '../adapters/otlp';
+import { sqsTelemetryRebuildQueue } from '../adapters/queue';
 import { systemClock } from '../adapters/system';
-import { manifestCatalog } from '../providers/manifests';
+import { telemetryThrottle } from '../adapters/telemetry-throttle';
 import { httpHandler } from '../shared/http';
 import { lazy } from '../shared/lazy';
 import { log } from '../shared/observability';
 
-export type OtlpPorts = IngestTelemetryPorts & AuthenticateIngestPorts;
+export type OtlpPorts = IngestTelemetryPorts & AuthenticateIngestPorts & AdmitTelemetryPorts;
 
 /**
  * POST /otlp/v1/metrics: Claude Code's OpenTelemetry metrics (OTLP/HTTP, protobuf or JSON), authenticated by
  * an ingest token — never the sign-in JWT, since developers' machines send it. The token is judged before the
- * body; errors are problem+json (decision 88); success is ExportMetricsServiceResponse in the request's encoding.
+ * body, then the team's request limit (429 with Retry-After, decision 92); errors are problem+json (decision 88);
+ * success is ExportMetricsServiceResponse in the request's encoding.
  */
 export function createOtlpHandler(ports: () => OtlpPorts) {
   return httpHandler(async (event) => {
     const { team_id } = await authenticateIngestToken(event.headers.authorization, ports());
+    await admitTelemetryRequest(team_id, ports());
     const encoding = otlpEncodingOf(event.headers['content-type']);
     const request = decodeMetricsRequest(
       bodyBytes(event.body, event.isBase64Encoded),
@@ -66,11 +69,8 @@ export const handler = createOtlpHandler(
     ingestTokens: ingestTokenRepository(),
     series: telemetrySeriesRepository(),
     integrations: integrationRepository(),
-    usage: usageRepository(),
-    attribution: attributionStore(),
-    roster: rosterRepository(),
-    manifests: manifestCatalog,
+    rebuilds: sqsTelemetryRebuildQueue(),
+    throttle: telemetryThrottle(requestCounter()),
     clock: systemClock,
-    log,
   })),
 );

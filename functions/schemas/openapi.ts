@@ -469,9 +469,12 @@ export const operations: Record<string, Operation> = {
       'Where Claude Code’s OTLP metrics exporter sends (`OTEL_EXPORTER_OTLP_METRICS_ENDPOINT`), with an ingest token ' +
       'of the team (`Authorization: Bearer aiu_ingest_…`), never a sign-in token. Points are stored per developer ' +
       'and UTC day as a source of the Claude Code tool; a point sent twice, or a cumulative counter re-reported, ' +
-      'changes nothing. Unreadable points are refused one by one (`partialSuccess`); metrics other than ' +
-      '`claude_code.*` are ignored and counted there. Errors are problem+json (decision 88); the gateway answers ' +
-      'a missing token with 401 and a token its authorizer does not know (or a JWT) with 403.',
+      'changes nothing. A changed day is rebuilt about a minute later, with every change of that minute ' +
+      '(decision 91). Unreadable points are refused one by one (`partialSuccess`); metrics other than ' +
+      '`claude_code.*` are ignored and counted there. A team that sends more requests a minute than its limit ' +
+      'gets 429 with `Retry-After` until the minute ends; exporters wait and send again (decision 92). Errors ' +
+      'are problem+json (decision 88); the gateway answers a missing token with 401 and a token its authorizer ' +
+      'does not know (or a JWT) with 403.',
     tag: 'Telemetry',
     request: {
       body: {
@@ -496,6 +499,7 @@ export const operations: Record<string, Operation> = {
       'invalid-request',
       'payload-too-large',
       'unsupported-media-type',
+      'too-many-requests',
       'internal-error',
     ],
   },

@@ -18,6 +18,7 @@ import type { AttributionPipeline } from './attribution-pipeline';
 import type { ImportPipeline } from './import-pipeline';
 import type { ProviderPipeline } from './provider-pipeline';
 import type { ServiceFunction } from './service-function';
+import type { TelemetryPipeline } from './telemetry-pipeline';
 
 export interface OperatorAlarmsProps {
   stage: string;
@@ -31,6 +32,7 @@ export interface OperatorAlarmsProps {
   pipelines: readonly ProviderPipeline[];
   attribution: AttributionPipeline;
   imports: ImportPipeline;
+  telemetry: TelemetryPipeline;
 }
 
 const FIVE_MINUTES = Duration.minutes(5);
@@ -42,6 +44,7 @@ const FIVE_MINUTES = Duration.minutes(5);
  * - every function: throttled invocations;
  * - attribution after a roster change: requests in the DLQ, worker errors;
  * - imports: uploaded files whose import failed every retry (DLQ), worker errors;
+ * - telemetry rebuilds: days in the DLQ, worker errors;
  * - the API: 5xx answers.
  */
 export class OperatorAlarms extends Construct {
@@ -158,8 +161,25 @@ export class OperatorAlarms extends Construct {
       'The import worker failed whole invocations.',
     );
 
+    alarm(
+      'TelemetryRebuild-DeadLetters',
+      props.telemetry.queue.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+        period: FIVE_MINUTES,
+        statistic: 'Maximum',
+      }),
+      1,
+      'A telemetry day could not be rebuilt after every retry: its figures stay as last built until the day changes again.',
+    );
+    alarm(
+      'TelemetryRebuild-Errors',
+      props.telemetry.function.function.metricErrors({ period: FIVE_MINUTES }),
+      1,
+      'The telemetry rebuild worker failed whole invocations.',
+    );
+
     const everyFunction: [string, ServiceFunction][] = [
       ['attribution', props.attribution.function],
+      ['telemetry-rebuild', props.telemetry.function],
       ['import-worker', props.imports.worker],
       ...Object.entries(props.functions),
       ...props.pipelines.flatMap((p): [string, ServiceFunction][] => [

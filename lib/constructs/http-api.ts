@@ -1,5 +1,6 @@
 import { Duration, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import type { CfnStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpApi, HttpMethod, HttpStage, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import {
   HttpLambdaAuthorizer,
@@ -55,7 +56,7 @@ export class Api extends Construct {
       retention: config.logRetention,
       removalPolicy: config.removalPolicy,
     });
-    new HttpStage(this, 'DefaultStage', {
+    const stage = new HttpStage(this, 'DefaultStage', {
       httpApi: this.httpApi,
       stageName: '$default',
       autoDeploy: true,
@@ -115,6 +116,20 @@ export class Api extends Construct {
             ? { authorizer: ingestAuthorizer }
             : {}),
       });
+      if (takesIngestToken(route) && created) {
+        // The machines' route keeps a throttle of its own (HTTP API route settings); the stage needs the route first.
+        const cfnStage = stage.node.defaultChild as CfnStage;
+        const { rateLimit, burstLimit } = config.telemetryThrottle;
+        cfnStage.routeSettings = {
+          ...(cfnStage.routeSettings as Record<string, unknown> | undefined),
+          // A JSON map in CloudFormation's own spelling: CDK passes it through as written.
+          [`${route.method} ${API_BASE_PATH}${route.path}`]: {
+            ThrottlingRateLimit: rateLimit,
+            ThrottlingBurstLimit: burstLimit,
+          },
+        };
+        cfnStage.node.addDependency(created);
+      }
       if ('publicBecause' in route && created) {
         Validations.of(created).acknowledge({
           id: 'AwsSolutions::AwsSolutions-APIG4',

@@ -254,6 +254,19 @@ export class ServiceFunction extends Construct {
     return this;
   }
 
+  /** A setting the function reads from its environment (no resource, no grant), set once. */
+  withSetting(name: string, value: string): this {
+    this.setEnvironment(name, value);
+    return this;
+  }
+
+  /** The telemetry rebuild queue's URL, and sqs:SendMessage on exactly it. */
+  bindTelemetryRebuildQueue(queue: IQueue): this {
+    this.setEnvironment(ENV.telemetryRebuildQueueUrl, queue.queueUrl);
+    this.allow(['sqs:SendMessage'], [queue.queueArn]);
+    return this;
+  }
+
   /**
    * Provider keys, for one use (see SecretsUse). `encrypt` and `decrypt` learn the key and the name prefix
    * and tag the role into the group the secrets key policy lets encrypt or decrypt directly (see

@@ -9,9 +9,16 @@ export interface SyncQueueProps {
   maxReceiveCount?: number;
   /** How long the dead-letter queue keeps a message; default 14 days. */
   deadLetterRetention?: Duration;
+  /** A FIFO queue (and dead-letter queue): messages of one group are received one at a time, in order. */
+  fifo?: boolean;
+  /** How long the queue holds each new message before it can be received; default none. */
+  deliveryDelay?: Duration;
 }
 
-/** A provider's sync queue with its dead-letter queue: SSL only, encrypted, redrive after N receives. */
+/**
+ * A work queue with its dead-letter queue (a provider's sync jobs, re-attributions, telemetry rebuilds): SSL
+ * only, encrypted, redrive after N receives.
+ */
 export class SyncQueue extends Construct {
   readonly queue: Queue;
   readonly deadLetterQueue: Queue;
@@ -25,6 +32,7 @@ export class SyncQueue extends Construct {
       retentionPeriod: props.deadLetterRetention ?? Duration.days(14),
       enforceSSL: true,
       encryption: QueueEncryption.SQS_MANAGED,
+      ...(props.fifo ? { fifo: true } : {}),
     });
     this.queue = new Queue(this, 'Queue', {
       visibilityTimeout: Duration.seconds(props.consumerTimeout.toSeconds() * 6),
@@ -32,6 +40,8 @@ export class SyncQueue extends Construct {
       enforceSSL: true,
       encryption: QueueEncryption.SQS_MANAGED,
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: this.maxReceiveCount },
+      ...(props.fifo ? { fifo: true } : {}),
+      ...(props.deliveryDelay ? { deliveryDelay: props.deliveryDelay } : {}),
     });
   }
 }

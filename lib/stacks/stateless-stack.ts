@@ -10,10 +10,12 @@ import {
   type TableDefinition,
 } from '../../functions/adapters/dynamodb/table-definitions';
 import type { ProviderManifest } from '../../functions/domain/provider-manifest';
+import { ENV } from '../../functions/environment';
 import { functionEntries, type HttpFunctionName } from '../../functions/routes';
 import { secretNamePrefix, type StageConfig } from '../config';
 import { OperatorAlarms } from '../constructs/alarms';
 import { AttributionPipeline } from '../constructs/attribution-pipeline';
+import { TelemetryPipeline } from '../constructs/telemetry-pipeline';
 import { Api } from '../constructs/http-api';
 import { ImportPipeline } from '../constructs/import-pipeline';
 import { ProviderPipeline } from '../constructs/provider-pipeline';
@@ -53,6 +55,7 @@ export class StatelessStack extends Stack {
   readonly ingestTokenAuthorizer: ServiceFunction;
   readonly pipelines: readonly ProviderPipeline[];
   readonly attribution: AttributionPipeline;
+  readonly telemetry: TelemetryPipeline;
   readonly imports: ImportPipeline;
   readonly site: WebSite;
   readonly alarms: OperatorAlarms;
@@ -87,6 +90,7 @@ export class StatelessStack extends Stack {
     );
     const everyQueue = Object.fromEntries(this.pipelines.map((p) => [p.manifest.id, p.queue.queue]));
     this.imports = new ImportPipeline(this, 'Imports', { config, tables, ...logs });
+    this.telemetry = new TelemetryPipeline(this, 'Telemetry', { tables, ...logs });
 
     const make = (name: HttpFunctionName, description: string, timeout = Duration.seconds(10)) =>
       new ServiceFunction(this, `${name[0]?.toUpperCase()}${name.slice(1)}Function`, {
@@ -152,7 +156,9 @@ export class StatelessStack extends Stack {
         ['dynamodb:Query', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
       ),
       // Claude Code's OpenTelemetry metrics: resolves the ingest token by its hash (and notes its use), makes the
-      // team's telemetry integration once, merges series and stores the days they change as fetchers store days.
+      // team's telemetry integration once, counts the team's requests (UpdateItem), merges each developer-day's
+      // series (GetItem, conditional PutItem), marks the day and queues its rebuild (DeleteItem takes a mark back
+      // when the queue refuses). It stores no day itself.
       otlp: make('otlp', 'POST /otlp/v1/metrics: Claude Code telemetry', Duration.seconds(29))
         .bindTable(tables.integrations, [
           'dynamodb:GetItem',
@@ -160,7 +166,14 @@ export class StatelessStack extends Stack {
           'dynamodb:UpdateItem',
           'dynamodb:Query',
         ])
-        .bindTable(tables.usage, STORE_DAYS_ACTIONS),
+        .bindTable(tables.usage, [
+          'dynamodb:GetItem',
+          'dynamodb:PutItem',
+          'dynamodb:UpdateItem',
+          'dynamodb:DeleteItem',
+        ])
+        .bindTelemetryRebuildQueue(this.telemetry.queue.queue)
+        .withSetting(ENV.telemetryRequestsPerMinute, String(config.telemetryThrottle.teamRequestsPerMinute)),
     };
 
     // The ingest token authorizer: one lookup by the token's hash, and its use noted (at most every 5 minutes).
@@ -196,6 +209,7 @@ export class StatelessStack extends Stack {
       pipelines: this.pipelines,
       attribution: this.attribution,
       imports: this.imports,
+      telemetry: this.telemetry,
     });
     new CfnOutput(this, 'ApiUrl', { value: this.api.url });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarms.topic.topicArn });

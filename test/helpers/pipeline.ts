@@ -67,6 +67,11 @@ export interface TestPipeline {
     },
   ): Promise<ApiResponse>;
   scanAll(): Promise<string>;
+  /**
+   * scanAll without the teams' request counts, which every admitted OTLP request adds to — a bad body too, so a
+   * flood of them is refused like any other (decision 92): what "wrote nothing" means for the data.
+   */
+  scanData(): Promise<string>;
   /** Every item of one table (by its environment variable), unmarshalled. */
   scanTable(envVar: string): Promise<Record<string, unknown>[]>;
   tableNames: Record<string, string>;
@@ -103,6 +108,10 @@ export async function startPipeline(options: {
   page?: boolean | { config: () => PageConfig };
   /** Replaces parts of the provider context over the test defaults (e.g. a fetch that times out sooner). */
   providerContext?: Partial<ProviderContext>;
+  /** Settings the functions read from their environment (e.g. TELEMETRY_REQUESTS_PER_MINUTE). */
+  env?: Record<string, string>;
+  /** How long a changed telemetry day waits for its rebuild; default 0 (as soon as the queue is drained). */
+  telemetryRebuildDelayMs?: number;
 }): Promise<TestPipeline> {
   if (!process.env.AWS_ENDPOINT_URL_DYNAMODB) throw new Error('DynamoDB Local is not running (global setup)');
   let current = new Date(options.now);
@@ -138,8 +147,11 @@ export async function startPipeline(options: {
       GITHUB_API_BASE_URL: github.url,
       CURSOR_API_BASE_URL: cursor.url,
       CLAUDE_ENTERPRISE_API_BASE_URL: enterprise.url,
+      ...options.env,
     },
     paceWindowScale: PACE_SCALE,
+    // A changed telemetry day is rebuilt as soon as the queue is drained (the stack waits a minute).
+    telemetryRebuildDelayMs: options.telemetryRebuildDelayMs ?? 0,
     clock,
     // Waits are real but short: retry-after and backoff behaviour is measured in unit tests.
     providerContext: {
@@ -222,6 +234,10 @@ export async function startPipeline(options: {
     async scanAll() {
       const tables = await Promise.all(Object.keys(tableNames).map(scanTable));
       return JSON.stringify(tables.flat());
+    },
+    async scanData() {
+      const tables = await Promise.all(Object.keys(tableNames).map(scanTable));
+      return JSON.stringify(tables.flat().filter((item) => !String(item.pk).endsWith('#THROTTLE')));
     },
     async breakStorage() {
       await dropTestTables(dynamo, Object.values(tableNames));

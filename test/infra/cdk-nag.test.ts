@@ -53,7 +53,7 @@ function synthesize(config: StageConfig, tamper?: (app: App) => void, env?: Envi
 function allowed(config: StageConfig, violation: SuppressedViolation): boolean {
   const paths = violation.violatingConstructs.map((c) => c.constructPath);
   const onFunctionRoles = paths.every((p) =>
-    /\/(\w+Function|Provider-[\w-]+\/(Scheduler|Fetcher)|Attribution\/Worker|Imports\/Worker)\/Role\/DefaultPolicy\/Resource$/.test(
+    /\/(\w+Function|Provider-[\w-]+\/(Scheduler|Fetcher)|Attribution\/Worker|Imports\/Worker|Telemetry\/Worker)\/Role\/DefaultPolicy\/Resource$/.test(
       p,
     ),
   );

@@ -76,7 +76,7 @@ export const providerStem = (manifest: ProviderManifest) =>
 /**
  * Renders a template value as readable text: pseudo parameters as <region>, <partition>, <account>; outputs
  * of the stateful stack read with Fn::GetStackOutput as <UsageTable>, <SecretsKey>, …; the stack's queues as <queue:provider> and
- * <dlq:provider> (and <queue:attribution>, <queue:imports>, <ImportsBucket>); other references as <LogicalId>.
+ * <dlq:provider> (and <queue:attribution>, <queue:telemetry-rebuild>, <queue:imports>, <ImportsBucket>); other references as <LogicalId>.
  */
 export function render(value: unknown, manifests: readonly ProviderManifest[] = providerManifests): string {
   if (typeof value === 'string') return value;
@@ -113,6 +113,8 @@ function logical(id: string, manifests: readonly ProviderManifest[]): string {
   }
   if (id.startsWith('AttributionRequestsQueue')) return '<queue:attribution>';
   if (id.startsWith('AttributionRequestsDeadLetter')) return '<dlq:attribution>';
+  if (id.startsWith('TelemetryRebuildsQueue')) return '<queue:telemetry-rebuild>';
+  if (id.startsWith('TelemetryRebuildsDeadLetter')) return '<dlq:telemetry-rebuild>';
   if (id.startsWith('ImportsFilesQueue')) return '<queue:imports>';
   if (id.startsWith('ImportsFilesDeadLetter')) return '<dlq:imports>';
   if (id.startsWith('ImportsUploads')) return '<ImportsBucket>';

@@ -61,8 +61,8 @@ const expected: Record<string, string[]> = {
     ),
     ...dataKeyWrite,
   ],
-  // Resolves the ingest token (and notes its use), makes the telemetry integration once, reads the roster, and
-  // stores days as a fetcher does (its series beside them); no secret, no queue.
+  // Resolves the ingest token (and notes its use), makes the telemetry integration once, counts the team's
+  // requests, merges developer-days' series, marks a changed day and queues its rebuild; stores no day, no secret.
   'POST /otlp/v1/metrics': [
     ...ownLogsAndTraces,
     ...on(
@@ -72,8 +72,30 @@ const expected: Record<string, string[]> = {
       'dynamodb:UpdateItem',
       'dynamodb:Query',
     ),
+    ...on(
+      '<UsageTable>',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:DeleteItem',
+    ),
+    ...dataKeyWrite,
+    'sqs:SendMessage <queue:telemetry-rebuild>',
+  ],
+  // Rebuilds a telemetry day from its series and stores it as a fetcher stores a day.
+  'Rebuild telemetry days from their series': [
+    ...ownLogsAndTraces,
+    ...on('<IntegrationsTable>', 'dynamodb:GetItem', 'dynamodb:Query'),
     ...storeDays,
     ...dataKeyWrite,
+    ...on(
+      '<queue:telemetry-rebuild>',
+      'sqs:ReceiveMessage',
+      'sqs:DeleteMessage',
+      'sqs:ChangeMessageVisibility',
+      'sqs:GetQueueAttributes',
+      'sqs:GetQueueUrl',
+    ),
   ],
   // Looks an ingest token up by its hash and notes its use; nothing else.
   'Authorize ingest tokens of POST /otlp/v1/metrics': [

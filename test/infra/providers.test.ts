@@ -97,19 +97,19 @@ describe('one pipeline per provider of the registry', () => {
     (_id, manifest) => expectPipeline(t, manifest, providerManifests),
   );
 
-  it('nothing more: as many rules, event sources, queue pairs and fetchers as providers (+ attribution, imports)', () => {
+  it('nothing more: as many rules, event sources, queue pairs and fetchers as providers (+ attribution, imports, telemetry rebuilds)', () => {
     const n = providerManifests.length;
     t.resourceCountIs('AWS::Events::Rule', n);
-    // The attribution queue (roster changes) and the imports queue (uploaded files) have their consumer and
-    // queue pair too.
-    t.resourceCountIs('AWS::Lambda::EventSourceMapping', n + 2);
-    t.resourceCountIs('AWS::SQS::Queue', 2 * (n + 2));
+    // The attribution queue (roster changes), the imports queue (uploaded files) and the telemetry rebuild queue
+    // have their consumer and queue pair too.
+    t.resourceCountIs('AWS::Lambda::EventSourceMapping', n + 3);
+    t.resourceCountIs('AWS::SQS::Queue', 2 * (n + 3));
   });
 
   it('every queue is encrypted and refuses non-TLS access', () => {
     t.allResourcesProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true });
     const policies = Object.values(resourcesOf(t)).filter((r) => r.Type === 'AWS::SQS::QueuePolicy');
-    expect(policies).toHaveLength(2 * (providerManifests.length + 2));
+    expect(policies).toHaveLength(2 * (providerManifests.length + 3));
     for (const policy of policies) {
       expect(JSON.stringify(policy.Properties.PolicyDocument)).toContain('"aws:SecureTransport":"false"');
     }

@@ -47,9 +47,9 @@ describe('functions: the defaults of the one function construct', () => {
   });
 
   it('all run ARM64 with active tracing, source maps, and a log group of their own with the stage retention', () => {
-    // API functions, a scheduler and a fetcher per provider, the attribution worker, the import worker and the
-    // ingest token authorizer.
-    expect(functions).toHaveLength(Object.keys(descriptionOf).length + 2 * providerManifests.length + 3);
+    // API functions, a scheduler and a fetcher per provider, the attribution worker, the import worker, the
+    // telemetry rebuild worker and the ingest token authorizer.
+    expect(functions).toHaveLength(Object.keys(descriptionOf).length + 2 * providerManifests.length + 4);
     const logGroups = new Set<string>();
     for (const [, fn] of functions) {
       expect(fn.Properties).toMatchObject({

@@ -18,6 +18,8 @@ import { TEST_KEYS } from '../helpers/provider-keys';
  * of every route — a status added to the document without a request that produces it fails here.
  */
 const NOW = '2026-06-15T12:00:00Z';
+/** Each team's OTLP requests a minute in this pipeline (the stack's default is 6,000). */
+const TEAM_REQUESTS_PER_MINUTE = 10;
 const OTHER_VALID_KEY = TEST_KEYS.anthropicOtherAdmin;
 
 type Document = ReturnType<typeof buildOpenApiDocument>;
@@ -120,6 +122,8 @@ describe('OpenAPI contract', () => {
       now: NOW,
       fake: { developers: 3, apiKeyActors: 0, historyDays: 30, seed: 'openapi' },
       github: { developers: 4, historyDays: 30, seed: 'openapi' },
+      // Low enough that a team over it is quick to make (each team counts its own).
+      env: { TELEMETRY_REQUESTS_PER_MINUTE: String(TEAM_REQUESTS_PER_MINUTE) },
     });
     admin = await pipeline.token('team-a', 'admin');
     member = await pipeline.token('team-a', 'member');
@@ -418,6 +422,22 @@ describe('OpenAPI contract', () => {
       rawBody: '{}',
       headers: { 'content-type': 'text/plain' },
     });
+    // A team whose machines sent their minute's limit already.
+    const busyAdmin = await pipeline.token('team-otlp-busy', 'admin');
+    const busy = await pipeline.call('POST', '/ingest-tokens', { token: busyAdmin, body: { name: 'busy' } });
+    const busyToken = String(busy.body.token);
+    for (let i = 0; i < TEAM_REQUESTS_PER_MINUTE; i++) {
+      const admitted = await pipeline.call('POST', '/otlp/v1/metrics', {
+        headers: { ...json, authorization: `Bearer ${busyToken}` },
+        rawBody: '{"resourceMetrics":[]}',
+      });
+      expect(admitted.status).toBe(200);
+    }
+    const refused = await expectContract('POST', '/otlp/v1/metrics', 429, {
+      token: busyToken,
+      body: { resourceMetrics: [] },
+    });
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
   });
 
   it('answers 500 with a problem that reveals nothing when storage fails', async () => {

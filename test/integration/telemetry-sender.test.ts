@@ -29,6 +29,8 @@ describe('npm run telemetry’s sender', () => {
         { email: 'bo@example.org', seed: 2 },
       ],
     });
+    // The days are rebuilt from the merged series a little later (here: as soon as the queue is drained).
+    await pipeline.runtime.queue.drain();
     const rows = (await pipeline.scanTable(usageTable.envVar)).filter(
       (item) => item.team_id === TEAM && String(item.sk).startsWith('USAGE#'),
     );

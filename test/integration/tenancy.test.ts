@@ -239,6 +239,8 @@ describe('tenants are walls', () => {
       count('team B ingest token', response.status);
       expect(response.status).toBe(200);
       expect(secrets.filter((secret) => response.text.includes(secret))).toEqual([]);
+      // The day is rebuilt from the merged series when the rebuild queue delivers.
+      await pipeline.runtime.queue.drain();
       const stored = (await pipeline.scanTable('USAGE_TABLE')).filter((item) =>
         String(item.sk).startsWith('USAGE#'),
       );

@@ -6,6 +6,7 @@ import { DynamoAttributionStore } from './attribution-store';
 import { DynamoImportRepository } from './import-repository';
 import { DynamoIngestTokenRepository } from './ingest-token-repository';
 import { DynamoIntegrationRepository } from './integration-repository';
+import { DynamoRequestCounter } from './request-counter';
 import { DynamoRosterRepository } from './roster-repository';
 import { DynamoRequestPacer } from './request-pacer';
 import { integrationsTable, usageTable } from './table-definitions';
@@ -45,6 +46,11 @@ export function telemetrySeriesRepository(
   env: NodeJS.ProcessEnv = process.env,
 ): DynamoTelemetrySeriesRepository {
   return new DynamoTelemetrySeriesRepository(documentClient(), requireEnv(usageTable.envVar, env));
+}
+
+/** Request counts per team and throttle window, in the Usage table (past windows expire). */
+export function requestCounter(env: NodeJS.ProcessEnv = process.env): DynamoRequestCounter {
+  return new DynamoRequestCounter(documentClient(), requireEnv(usageTable.envVar, env));
 }
 
 /** The team rosters, in the Integrations table (the control plane). */

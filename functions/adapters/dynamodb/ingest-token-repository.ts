@@ -19,7 +19,13 @@ function fromItem(item: Record<string, unknown>): IngestToken {
 }
 
 /** Ingest tokens in the Integrations table (docs/data-model.md, "Ingest tokens"). */
+/** Tokens an instance remembers noting before it starts afresh. */
+const NOTED_TOKENS = 10_000;
+
 export class DynamoIngestTokenRepository implements IngestTokenRepository {
+  /** When this instance last noted each token's use (`team|token` → ISO time). */
+  private readonly noted = new Map<string, string>();
+
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -129,6 +135,13 @@ export class DynamoIngestTokenRepository implements IngestTokenRepository {
 
   async touch(teamId: string, tokenId: string, at: Date, resolutionSeconds: number): Promise<void> {
     const before = new Date(at.getTime() - resolutionSeconds * 1000).toISOString();
+    // A refused conditional write still costs a write unit: an instance that noted this token's use within the
+    // resolution does not ask again (a machine exporting every minute would otherwise pay one a request).
+    const memo = `${teamId}|${tokenId}`;
+    const noted = this.noted.get(memo);
+    if (noted !== undefined && noted >= before) return;
+    if (this.noted.size >= NOTED_TOKENS) this.noted.clear();
+    this.noted.set(memo, at.toISOString());
     try {
       await this.client.send(
         new UpdateCommand({

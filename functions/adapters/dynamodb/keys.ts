@@ -33,13 +33,17 @@ export const keys = {
   rawPrefix: (integrationId: string) => `RAW#${integrationId}#`,
 
   /**
-   * Telemetry series of one integration's day (functions/domain/telemetry/series.ts), one item per series, in a
-   * partition of their own: a day's rows are rebuilt from one query of it, and the day partition that fetchers
-   * read whole to replace a day does not grow with them.
+   * Telemetry series of one integration's day (functions/domain/telemetry/series.ts), one item per developer, and
+   * the day's rebuild mark, in a partition of their own: a day's rows are rebuilt from one query of it, and the
+   * day partition that fetchers read whole to replace a day does not grow with them.
    */
   telemetrySeriesDay: (teamId: string, integrationId: string, date: string) =>
     `TEAM#${teamId}#SERIES#${integrationId}#${date}`,
-  telemetrySeries: (series: string) => `SERIES#${series}`,
+  telemetryDeveloper: (developerHash: string) => `DEV#${developerHash}`,
+  telemetryRebuildMark: 'REBUILD',
+  /** A team's request counts per throttle window, apart from its data (`scope`: what is counted, e.g. `otlp`). */
+  throttle: (teamId: string) => `TEAM#${teamId}#THROTTLE`,
+  throttleWindow: (scope: string, windowStart: string) => `${scope}#${windowStart}`,
 
   /** The latest seat snapshot of an integration, in parts (a snapshot of now, not of a day). */
   seats: (integrationId: string, part: number) => `SEATS#${integrationId}#${String(part).padStart(3, '0')}`,

@@ -29,6 +29,8 @@ export const usageTable: TableDefinition = {
   envVar: 'USAGE_TABLE',
   partitionKey: 'pk',
   sortKey: 'sk',
+  // Only request counts of past throttle windows expire; no usage item carries the attribute.
+  timeToLiveAttribute: 'expiration',
   globalSecondaryIndexes: [],
 };
 

@@ -5,6 +5,7 @@ import { tracer } from '../../shared/observability';
 import { requireEnv } from '../../shared/env';
 import { SqsAttributionQueue } from './sqs-attribution-queue';
 import { SqsSyncQueue } from './sqs-sync-queue';
+import { SqsTelemetryRebuildQueue } from './sqs-telemetry-rebuild-queue';
 
 let sqs: SQSClient | undefined;
 const client = () => (sqs ??= tracer.captureAWSv3Client(new SQSClient({})));
@@ -21,4 +22,9 @@ export function sqsSyncQueue(env: NodeJS.ProcessEnv = process.env): SqsSyncQueue
 /** The attribution queue the stack names, as an AttributionQueue. */
 export function sqsAttributionQueue(env: NodeJS.ProcessEnv = process.env): SqsAttributionQueue {
   return new SqsAttributionQueue(client(), requireEnv(ENV.attributionQueueUrl, env));
+}
+
+/** The telemetry rebuild queue the stack names (FIFO, delayed), as a TelemetryRebuildQueue. */
+export function sqsTelemetryRebuildQueue(env: NodeJS.ProcessEnv = process.env): SqsTelemetryRebuildQueue {
+  return new SqsTelemetryRebuildQueue(client(), requireEnv(ENV.telemetryRebuildQueueUrl, env));
 }

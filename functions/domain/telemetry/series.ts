@@ -115,6 +115,8 @@ export function mergeSeries(stored: SeriesState | undefined, incoming: SeriesSta
     return stored.value === incoming.value ? undefined : { ...stored, value: incoming.value };
   }
   if (BigInt(incoming.timeNanos) <= BigInt(stored.timeNanos)) return undefined;
+  // Re-reported at the value kept: the day's figures stay as they are, so nothing is written.
+  if (incoming.value === stored.value) return undefined;
   return { ...incoming, firstValue: stored.firstValue };
 }
 

@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
-import { refreshAfterStoring, type RefreshAttributionPorts } from './refresh-attribution';
+import { mapLimit } from '../concurrency';
 import { addDays, toIsoDay } from '../dates';
-import { UnauthorizedError } from '../errors';
+import { TooManyRequestsError, UnauthorizedError } from '../errors';
 import { hashIngestToken, ingestTokenOf, LAST_USED_RESOLUTION_SECONDS } from '../ingest-tokens';
 import { integrationIdFor } from '../integration-id';
 import type { Integration } from '../model';
@@ -9,27 +8,27 @@ import type {
   Clock,
   IngestTokenRepository,
   IntegrationRepository,
-  SeriesChange,
+  TelemetryRebuildQueue,
   TelemetrySeriesRepository,
-  UsageRepository,
 } from '../ports';
-import { dayReplacement } from '../stored-day';
+import type { TeamThrottle } from '../request-throttle';
 import { pointsOf } from '../telemetry/otlp-points';
-import { mergeSeries, rowsFromSeries, seriesOfPoint, type SeriesState } from '../telemetry/series';
+import { mergeSeries, seriesOfPoint, type SeriesState } from '../telemetry/series';
 
 /**
  * Claude Code's OpenTelemetry metrics, pushed by a team's machines (POST /otlp/v1/metrics).
  * Input: the ingest token's team and the decoded ExportMetricsServiceRequest. Output: what was accepted,
  * rejected (malformed points, points naming nobody, days outside the window) and ignored (metrics and kinds
  * this endpoint does not read), for the OTLP answer's partial success.
- * Steps: points → series states per developer-day → merged into the stored series (a point delivered twice
- * or a counter re-reported changes nothing) → each day that changed rebuilt whole from its series through the
- * fetchers' day replacement → the blocks and attribution above those days.
+ * Steps: points → series states per developer-day → merged into that developer-day's stored series (a point
+ * delivered twice or a counter re-reported changes nothing, and writes nothing) → each day that changed marked
+ * for one rebuild a little later (rebuild-telemetry-day.ts), however many requests change it meanwhile
+ * (decision 91).
  */
-export interface IngestTelemetryPorts extends RefreshAttributionPorts {
+export interface IngestTelemetryPorts {
   series: TelemetrySeriesRepository;
   integrations: Pick<IntegrationRepository, 'get' | 'save'>;
-  usage: Pick<UsageRepository, 'replaceDay' | 'getSeats'>;
+  rebuilds: TelemetryRebuildQueue;
   clock: Clock;
 }
 
@@ -42,15 +41,27 @@ export interface AuthenticateIngestPorts {
 export const TELEMETRY_TOOL = 'claude_code';
 /** Days before today a point may fall on: a machine that was offline may send a few days late. */
 export const TELEMETRY_PAST_DAYS = 7;
-/** Rounds of read → merge → write for one day while other requests write the same day. */
+/**
+ * Requests a team's machines may send in a minute, all together, unless the stack says otherwise: six times the
+ * steady load of 1,000 developers exporting every 60 s, so retries after an outage pass too (decision 92).
+ */
+export const TELEMETRY_REQUESTS_PER_MINUTE = 6_000;
+/** Rounds of read → merge → write for one developer-day while other requests write it too. */
 const MAX_ROUNDS = 8;
+/** Developer-days merged at once by one request. */
+const MERGES_AT_ONCE = 8;
+/**
+ * A rebuild mark older than this is taken over by the next change (its rebuild was lost): longer than the
+ * rebuild's delay and its retries take.
+ */
+export const REBUILD_MARK_STALE_SECONDS = 15 * 60;
 
 export interface IngestResult {
   accepted: number;
   rejected: number;
   /** Points of metrics this endpoint does not read (other tools' metrics, histograms…): ignored, not refused. */
   ignored: number;
-  /** Days whose rows changed (a duplicate request changes none). */
+  /** Days whose series changed, each rebuilt a little later (a duplicate request changes none). */
   days_changed: number;
   /** Why points were rejected, for the answer's `errorMessage`; absent when none was. */
   message?: string;
@@ -75,6 +86,21 @@ export async function authenticateIngestToken(
     LAST_USED_RESOLUTION_SECONDS,
   );
   return found;
+}
+
+export interface AdmitTelemetryPorts {
+  throttle: TeamThrottle;
+  clock: Clock;
+}
+
+/** Counts a request against its team's limit; a 429 with the seconds to wait once the team is over it. */
+export async function admitTelemetryRequest(teamId: string, ports: AdmitTelemetryPorts): Promise<void> {
+  const wait = await ports.throttle.admit(teamId, ports.clock.now());
+  if (wait === undefined) return;
+  throw new TooManyRequestsError(
+    `Your team sent more telemetry requests this minute than its limit allows; send again in ${wait} s (exporters do so by themselves, honouring Retry-After). A team whose machines need more asks its operator to raise the limit.`,
+    wait,
+  );
 }
 
 /** The integration that holds a team's Claude Code telemetry: one per team, made on the first request. */
@@ -105,92 +131,87 @@ async function telemetryIntegration(teamId: string, ports: IngestTelemetryPorts)
   return integration;
 }
 
-/** Merges a day's incoming states into what is stored: the changes to write (none for a duplicate). */
-function changesOf(stored: readonly SeriesState[], incoming: readonly SeriesState[]): SeriesChange[] {
+/** A developer-day's stored states with the incoming ones merged in; undefined when none of them changes it. */
+function mergedStates(
+  stored: readonly SeriesState[],
+  incoming: readonly SeriesState[],
+): SeriesState[] | undefined {
   const current = new Map(stored.map((state) => [state.series, state]));
-  const previous = new Map(stored.map((state) => [state.series, state]));
-  const changed = new Set<string>();
+  let changed = false;
   for (const state of incoming) {
     const next = mergeSeries(current.get(state.series), state);
     if (!next) continue;
     current.set(state.series, next);
-    changed.add(state.series);
+    changed = true;
   }
-  return [...changed].map((series) => ({
-    next: current.get(series) as SeriesState,
-    previous: previous.get(series),
-  }));
+  return changed ? [...current.values()] : undefined;
 }
 
 /**
- * Writes one day's incoming states; true when any series changed — by this request, or by another that moved a
- * series first (its rebuild may not have run yet: rebuilding again is cheap beside a day left stale).
+ * Marks the day for a rebuild and, when this call made the mark, queues the rebuild. Should the queue refuse,
+ * the mark is taken back (a mark without a queued rebuild would hold every later request's off until it
+ * went stale) and the request fails, so the exporter sends it again.
  */
-async function mergeDay(
+async function requestRebuild(
   teamId: string,
   integrationId: string,
   date: string,
+  ports: IngestTelemetryPorts,
+): Promise<void> {
+  const now = ports.clock.now();
+  const staleBefore = new Date(now.getTime() - REBUILD_MARK_STALE_SECONDS * 1000).toISOString();
+  const marked = await ports.series.markForRebuild(
+    teamId,
+    integrationId,
+    date,
+    now.toISOString(),
+    staleBefore,
+  );
+  if (!marked) return;
+  try {
+    await ports.rebuilds.requestRebuild({
+      team_id: teamId,
+      integration_id: integrationId,
+      date,
+      marked_at: marked,
+    });
+  } catch (error) {
+    await ports.series.clearRebuildMark(teamId, integrationId, date);
+    throw error;
+  }
+}
+
+/**
+ * Merges one developer-day's incoming states into what is stored; true when its series changed. The day is
+ * marked for a rebuild before the series are written, so a stored change is never left without a rebuild to
+ * come: a rebuild clears the mark before it reads, so one whose mark this request found reads this write — and
+ * should a rebuild have cleared it in between, the check after the write marks the day again.
+ */
+async function mergeDeveloperDay(
+  teamId: string,
+  integrationId: string,
+  date: string,
+  developerKey: string,
   incoming: readonly SeriesState[],
   ports: IngestTelemetryPorts,
 ): Promise<boolean> {
-  let pending = incoming;
-  let changed = false;
+  let marked = false;
   for (let round = 1; round <= MAX_ROUNDS; round++) {
-    const stored = await ports.series.getDay(teamId, integrationId, date);
-    const changes = changesOf(stored, pending);
-    if (changes.length === 0) return changed;
-    changed = true;
-    const moved = await ports.series.put(teamId, integrationId, changes);
-    if (moved.length === 0) return true;
-    // Another request moved these series first: merge their incoming states into what it wrote.
-    const retry = new Set(moved.map((change) => change.next.series));
-    pending = pending.filter((state) => retry.has(state.series));
+    const stored = await ports.series.getDeveloperDay(teamId, integrationId, date, developerKey);
+    const next = mergedStates(stored?.states ?? [], incoming);
+    if (!next) return false;
+    if (!marked) await requestRebuild(teamId, integrationId, date, ports);
+    marked = true;
+    const version = stored?.version ?? 0;
+    if (await ports.series.putDeveloperDay(teamId, integrationId, date, developerKey, next, version)) {
+      if (!(await ports.series.isMarkedForRebuild(teamId, integrationId, date))) {
+        await requestRebuild(teamId, integrationId, date, ports);
+      }
+      return true;
+    }
+    // Another request wrote this developer's day first: merge into what it wrote.
   }
   throw new Error(`the telemetry series of ${date} kept changing while they were merged`);
-}
-
-const fingerprint = (states: readonly SeriesState[]): string =>
-  createHash('sha256')
-    .update(
-      states
-        .map((s) => `${s.series}|${s.timeNanos}|${s.value}|${s.firstValue}`)
-        .sort()
-        .join('\n'),
-    )
-    .digest('base64url');
-
-/**
- * Rebuilds a day's rows from all its series and stores them as a fetched day is stored. Another request may
- * write series of the same day meanwhile: the series are read again after the day is stored, and the day is
- * built again until what it was built from is still what is stored, so the last writer leaves the latest rows.
- */
-async function rebuildDay(
-  integration: Integration,
-  date: string,
-  ports: IngestTelemetryPorts,
-): Promise<void> {
-  let states = await ports.series.getDay(integration.team_id, integration.integration_id, date);
-  for (let round = 1; round <= MAX_ROUNDS; round++) {
-    const rows = rowsFromSeries(states);
-    await ports.usage.replaceDay(
-      dayReplacement({
-        team_id: integration.team_id,
-        integration_id: integration.integration_id,
-        provider: integration.provider,
-        sync_id: `otlp_${date}`,
-        date,
-        rows,
-        // The series are kept as items of their own: the raw part says what the rows were built from.
-        raw: { source: 'otlp', series: states.length, fingerprint: fingerprint(states) },
-        attempts: 0,
-        now: ports.clock.now().toISOString(),
-      }),
-    );
-    const after = await ports.series.getDay(integration.team_id, integration.integration_id, date);
-    if (fingerprint(after) === fingerprint(states)) return;
-    states = after;
-  }
-  throw new Error(`the telemetry rows of ${date} kept changing while they were stored`);
 }
 
 export async function ingestTelemetry(
@@ -215,19 +236,23 @@ export async function ingestTelemetry(
   }
   const rejected = reasons.malformed + reasons.nobody + reasons.outside;
   const accepted = [...byDate.values()].reduce((sum, states) => sum + states.length, 0);
-  const changed: string[] = [];
+  const changed = new Set<string>();
   if (byDate.size > 0) {
     const integration = await telemetryIntegration(teamId, ports);
-    for (const [date, states] of [...byDate].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      if (await mergeDay(teamId, integration.integration_id, date, states, ports)) changed.push(date);
+    const developerDays = new Map<string, { date: string; key: string; states: SeriesState[] }>();
+    for (const [date, states] of byDate) {
+      for (const state of states) {
+        const id = `${date}|${state.developer.key}`;
+        const entry = developerDays.get(id) ?? { date, key: state.developer.key, states: [] };
+        entry.states.push(state);
+        developerDays.set(id, entry);
+      }
     }
-    for (const date of changed) await rebuildDay(integration, date, ports);
-    await refreshAfterStoring(
-      teamId,
-      { integration_id: integration.integration_id, provider: integration.provider },
-      changed,
-      ports,
-    );
+    await mapLimit([...developerDays.values()], MERGES_AT_ONCE, async ({ date, key, states }) => {
+      if (await mergeDeveloperDay(teamId, integration.integration_id, date, key, states, ports)) {
+        changed.add(date);
+      }
+    });
   }
   const parts = [
     reasons.malformed && `${reasons.malformed} without a name, time, non-negative value or temporality`,
@@ -239,7 +264,7 @@ export async function ingestTelemetry(
     accepted,
     rejected,
     ignored,
-    days_changed: changed.length,
+    days_changed: changed.size,
     ...(parts.length ? { message: `Points rejected: ${parts.join('; ')}.` } : {}),
   };
 }

@@ -1,12 +1,21 @@
 import { UnauthorizedError } from '../../../../functions/domain/errors';
 import { hashIngestToken, newIngestToken } from '../../../../functions/domain/ingest-tokens';
-import type { SeriesChange, TelemetrySeriesRepository } from '../../../../functions/domain/ports';
+import type {
+  DeveloperSeries,
+  TelemetryRebuildQueue,
+  TelemetryRebuildRequest,
+  TelemetrySeriesRepository,
+} from '../../../../functions/domain/ports';
 import type { SeriesState } from '../../../../functions/domain/telemetry/series';
 import {
   authenticateIngestToken,
   ingestTelemetry,
   type IngestTelemetryPorts,
 } from '../../../../functions/domain/use-cases/ingest-telemetry';
+import {
+  rebuildTelemetryDay,
+  type RebuildTelemetryPorts,
+} from '../../../../functions/domain/use-cases/rebuild-telemetry-day';
 import { manifestCatalog } from '../../../../functions/providers/manifests';
 import {
   MemoryAttributionStore,
@@ -18,30 +27,63 @@ import {
   memoryLog,
 } from '../../../helpers/memory-ports';
 
-/** Series in memory, with the store's condition: a write lands only on the series as it was read. */
+/** Series in memory with the store's conditions: a developer-day is written only at the version read. */
 class MemorySeries implements TelemetrySeriesRepository {
-  readonly items = new Map<string, SeriesState>();
+  readonly days = new Map<string, DeveloperSeries>();
+  readonly marks = new Map<string, string>();
   writes = 0;
   async getDay(teamId: string, integrationId: string, date: string): Promise<SeriesState[]> {
-    return [...this.items]
+    return [...this.days]
       .filter(([key]) => key.startsWith(`${teamId}|${integrationId}|${date}|`))
-      .map(([, state]) => structuredClone(state));
+      .flatMap(([, day]) => structuredClone(day.states));
   }
-  async put(teamId: string, integrationId: string, changes: readonly SeriesChange[]) {
-    const moved: SeriesChange[] = [];
-    for (const change of changes) {
-      const key = `${teamId}|${integrationId}|${change.next.date}|${change.next.series}`;
-      const current = this.items.get(key);
-      const same = change.previous
-        ? current?.timeNanos === change.previous.timeNanos && current.value === change.previous.value
-        : !current;
-      if (!same) moved.push(change);
-      else {
-        this.items.set(key, structuredClone(change.next));
-        this.writes++;
-      }
-    }
-    return moved;
+  async getDeveloperDay(teamId: string, integrationId: string, date: string, developer: string) {
+    return structuredClone(this.days.get(`${teamId}|${integrationId}|${date}|${developer}`));
+  }
+  async putDeveloperDay(
+    teamId: string,
+    integrationId: string,
+    date: string,
+    developer: string,
+    states: readonly SeriesState[],
+    version: number,
+  ) {
+    const key = `${teamId}|${integrationId}|${date}|${developer}`;
+    if ((this.days.get(key)?.version ?? 0) !== version) return false;
+    this.days.set(key, { states: structuredClone([...states]), version: version + 1 });
+    this.writes++;
+    return true;
+  }
+  async markForRebuild(
+    teamId: string,
+    integrationId: string,
+    date: string,
+    now: string,
+    staleBefore: string,
+  ) {
+    const key = `${teamId}|${integrationId}|${date}`;
+    const mark = this.marks.get(key);
+    if (mark !== undefined && mark >= staleBefore) return undefined;
+    this.marks.set(key, now);
+    return now;
+  }
+  async isMarkedForRebuild(teamId: string, integrationId: string, date: string) {
+    return this.marks.has(`${teamId}|${integrationId}|${date}`);
+  }
+  async clearRebuildMark(teamId: string, integrationId: string, date: string) {
+    this.marks.delete(`${teamId}|${integrationId}|${date}`);
+  }
+}
+
+/** The rebuild queue: requests kept in order until `flush` runs them one at a time, as one day's group is. */
+class MemoryRebuilds implements TelemetryRebuildQueue {
+  readonly requests: TelemetryRebuildRequest[] = [];
+  sent = 0;
+  refuse = false;
+  async requestRebuild(request: TelemetryRebuildRequest) {
+    if (this.refuse) throw new Error('the queue is unavailable');
+    this.requests.push(request);
+    this.sent++;
   }
 }
 
@@ -94,21 +136,37 @@ function setup() {
   const usage = new MemoryUsage();
   const series = new MemorySeries();
   const integrations = new MemoryIntegrations();
-  const ports: IngestTelemetryPorts = {
+  const rebuilds = new MemoryRebuilds();
+  const clock = fixedClock(NOW);
+  const ports: IngestTelemetryPorts = { series, integrations, rebuilds, clock };
+  const rebuildPorts: RebuildTelemetryPorts = {
     series,
     integrations,
     usage,
     attribution: new MemoryAttributionStore(usage),
     roster: new MemoryRoster(),
     manifests: manifestCatalog,
-    clock: fixedClock(NOW),
+    clock,
     log: memoryLog(),
+  };
+  /** Runs the queued rebuilds, as the queue delivers them after its delay. */
+  const flush = async () => {
+    const results = [];
+    for (const request of rebuilds.requests.splice(0))
+      results.push(await rebuildTelemetryDay(request, rebuildPorts));
+    return results;
+  };
+  /** A request, then its day's rebuild. */
+  const ingest = async (body: unknown) => {
+    const result = await ingestTelemetry(TEAM, body, ports);
+    await flush();
+    return result;
   };
   const rowsOf = (date: string) =>
     [...usage.rows]
       .filter(([key]) => key.startsWith(`${TEAM}|`) && key.endsWith(`|${date}`))
       .flatMap(([, rows]) => rows);
-  return { usage, series, integrations, ports, rowsOf };
+  return { usage, series, integrations, rebuilds, ports, rowsOf, flush, ingest };
 }
 
 const lines = (value: number, at: string) =>
@@ -121,9 +179,8 @@ const lines = (value: number, at: string) =>
 
 describe('ingestTelemetry', () => {
   it('stores a developer-day row of the Claude Code tool from cumulative points, keyed by the lower-cased e-mail', async () => {
-    const { ports, rowsOf, integrations } = setup();
-    const result = await ingestTelemetry(
-      TEAM,
+    const { rowsOf, integrations, ingest } = setup();
+    const result = await ingest(
       request([
         {
           name: 'claude_code.lines_of_code.count',
@@ -144,7 +201,6 @@ describe('ingestTelemetry', () => {
           ],
         },
       ]),
-      ports,
     );
     expect(result).toEqual({ accepted: 4, rejected: 0, ignored: 0, days_changed: 1 });
     const [row] = rowsOf('2026-11-20');
@@ -159,23 +215,108 @@ describe('ingestTelemetry', () => {
   });
 
   it('counts a cumulative counter re-reported every minute once, and a replayed or duplicate request changes nothing', async () => {
-    const { ports, rowsOf, usage, series } = setup();
-    await ingestTelemetry(TEAM, lines(10, '2026-11-20T09:01:00Z'), ports);
-    await ingestTelemetry(TEAM, lines(25, '2026-11-20T09:02:00Z'), ports);
-    await ingestTelemetry(TEAM, lines(40, '2026-11-20T09:03:00Z'), ports);
+    const { rowsOf, usage, series, rebuilds, ingest } = setup();
+    await ingest(lines(10, '2026-11-20T09:01:00Z'));
+    await ingest(lines(25, '2026-11-20T09:02:00Z'));
+    await ingest(lines(40, '2026-11-20T09:03:00Z'));
     expect(rowsOf('2026-11-20')[0]?.metrics.lines_added).toBe(40);
     const replaced = usage.replaced.length;
     const writes = series.writes;
-    // The same request again, and an older one replayed late.
-    expect((await ingestTelemetry(TEAM, lines(40, '2026-11-20T09:03:00Z'), ports)).days_changed).toBe(0);
-    expect((await ingestTelemetry(TEAM, lines(10, '2026-11-20T09:01:00Z'), ports)).days_changed).toBe(0);
+    const sent = rebuilds.sent;
+    // The same request again, an older one replayed late, and the counter re-reported at the same value.
+    expect((await ingest(lines(40, '2026-11-20T09:03:00Z'))).days_changed).toBe(0);
+    expect((await ingest(lines(10, '2026-11-20T09:01:00Z'))).days_changed).toBe(0);
+    expect((await ingest(lines(40, '2026-11-20T09:04:00Z'))).days_changed).toBe(0);
     expect(usage.replaced).toHaveLength(replaced);
     expect(series.writes).toBe(writes);
+    expect(rebuilds.sent).toBe(sent);
     expect(rowsOf('2026-11-20')[0]?.metrics.lines_added).toBe(40);
   });
 
+  it('rebuilds a day once for every request that changed it before its rebuild ran', async () => {
+    const { rowsOf, usage, series, rebuilds, ports, flush } = setup();
+    for (let minute = 1; minute <= 5; minute++) {
+      await ingestTelemetry(TEAM, lines(minute * 10, `2026-11-20T09:0${minute}:00Z`), ports);
+      const other = request(
+        [
+          {
+            name: 'claude_code.session.count',
+            points: [{ value: minute, at: `2026-11-20T09:0${minute}:00Z` }],
+          },
+        ],
+        { 'user.email': 'bo@example.com' },
+      );
+      await ingestTelemetry(TEAM, other, ports);
+    }
+    // Ten requests changed the day, two developers' series each time: one rebuild is waiting, nothing stored yet.
+    expect(series.writes).toBe(10);
+    expect(rebuilds.requests).toHaveLength(1);
+    expect(usage.replaced).toHaveLength(0);
+    expect(await flush()).toEqual([{ series: 2, rows: 2, unchanged: false }]);
+    expect(usage.replaced).toHaveLength(1);
+    expect(
+      rowsOf('2026-11-20').map((row) => [row.developer.key, row.metrics.lines_added, row.metrics.sessions]),
+    ).toEqual(
+      expect.arrayContaining([
+        ['email:ana@example.com', 50, 0],
+        ['email:bo@example.com', 0, 5],
+      ]),
+    );
+    // The rebuild cleared the mark: the next change asks for the next rebuild.
+    await ingestTelemetry(TEAM, lines(60, '2026-11-20T09:06:00Z'), ports);
+    expect(rebuilds.requests).toHaveLength(1);
+    await flush();
+    expect(
+      rowsOf('2026-11-20').find((row) => row.developer.key === 'email:ana@example.com')?.metrics.lines_added,
+    ).toBe(60);
+  });
+
+  it('a rebuild whose rows come out as stored writes nothing', async () => {
+    const { usage, rebuilds, ingest, flush } = setup();
+    await ingest(lines(10, '2026-11-20T09:01:00Z'));
+    const replaced = usage.replaced.length;
+    // The same day delivered for a rebuild again (a mark taken over, a message sent twice).
+    rebuilds.requests.push({
+      team_id: TEAM,
+      integration_id: usage.replaced[0]?.split('|')[0] ?? '',
+      date: '2026-11-20',
+      marked_at: NOW,
+    });
+    expect(await flush()).toEqual([{ series: 1, rows: 1, unchanged: true }]);
+    expect(usage.replaced).toHaveLength(replaced);
+  });
+
+  it("marks the day again when a rebuild cleared the mark between this request's mark and its write", async () => {
+    const { series, rebuilds, ports, flush, rowsOf } = setup();
+    const put = series.putDeveloperDay.bind(series);
+    series.putDeveloperDay = async (...args) => {
+      // The queued rebuild runs now: it clears the mark and reads the day before this write lands.
+      await flush();
+      return put(...args);
+    };
+    await ingestTelemetry(TEAM, lines(10, '2026-11-20T09:01:00Z'), ports);
+    series.putDeveloperDay = put;
+    expect(rebuilds.requests).toHaveLength(1);
+    await flush();
+    expect(rowsOf('2026-11-20')[0]?.metrics.lines_added).toBe(10);
+  });
+
+  it('fails the request, writing no series and leaving no mark, when the rebuild cannot be queued', async () => {
+    const { series, rebuilds, ports } = setup();
+    rebuilds.refuse = true;
+    await expect(ingestTelemetry(TEAM, lines(10, '2026-11-20T09:01:00Z'), ports)).rejects.toThrow(
+      /unavailable/,
+    );
+    expect(series.writes).toBe(0);
+    expect(series.marks.size).toBe(0);
+    // The exporter sends it again once the queue is back: nothing was lost.
+    rebuilds.refuse = false;
+    expect((await ingestTelemetry(TEAM, lines(10, '2026-11-20T09:01:00Z'), ports)).days_changed).toBe(1);
+    expect(rebuilds.requests).toHaveLength(1);
+  });
+
   it('adds delta points once each, however often one is delivered', async () => {
-    const { ports, rowsOf } = setup();
+    const { rowsOf, ingest } = setup();
     const delta = (value: number, at: string) =>
       request([
         {
@@ -184,14 +325,14 @@ describe('ingestTelemetry', () => {
           points: [{ value, at, start: nanos(at) }],
         },
       ]);
-    await ingestTelemetry(TEAM, delta(2, '2026-11-20T09:01:00Z'), ports);
-    await ingestTelemetry(TEAM, delta(3, '2026-11-20T09:02:00Z'), ports);
-    await ingestTelemetry(TEAM, delta(2, '2026-11-20T09:01:00Z'), ports);
+    await ingest(delta(2, '2026-11-20T09:01:00Z'));
+    await ingest(delta(3, '2026-11-20T09:02:00Z'));
+    await ingest(delta(2, '2026-11-20T09:01:00Z'));
     expect(rowsOf('2026-11-20')[0]?.metrics.commits).toBe(5);
   });
 
   it('ignores and counts metrics it does not read, and rejects points naming nobody, malformed or outside the window', async () => {
-    const { ports, rowsOf } = setup();
+    const { rowsOf, ingest } = setup();
     const body = request([
       { name: 'claude_code.session.count', points: [{ value: 1, at: '2026-11-20T09:01:00Z' }] },
       { name: 'other_tool.requests', points: [{ value: 7, at: '2026-11-20T09:01:00Z' }] },
@@ -204,7 +345,7 @@ describe('ingestTelemetry', () => {
       { 'service.name': 'claude-code' },
     );
     body.resourceMetrics.push(...anonymous.resourceMetrics);
-    const result = await ingestTelemetry(TEAM, body, ports);
+    const result = await ingest(body);
     expect(result).toMatchObject({ accepted: 1, rejected: 3, ignored: 1, days_changed: 1 });
     expect(result.message).toMatch(
       /1 without a name, time.*1 without user\.email.*1 dated outside 2026-11-13\.\.2026-11-21/,
@@ -214,34 +355,33 @@ describe('ingestTelemetry', () => {
   });
 
   it('writes nothing for a request without a readable point', async () => {
-    const { ports, usage, integrations } = setup();
-    const result = await ingestTelemetry(TEAM, { resourceMetrics: 'nonsense' }, ports);
+    const { usage, integrations, ingest } = setup();
+    const result = await ingest({ resourceMetrics: 'nonsense' });
     expect(result).toEqual({ accepted: 0, rejected: 0, ignored: 0, days_changed: 0 });
     expect(usage.replaced).toHaveLength(0);
     expect(await integrations.list(TEAM)).toHaveLength(0);
   });
 
-  it('merges again when another request moved a series first, losing neither', async () => {
-    const { ports, rowsOf, series } = setup();
-    await ingestTelemetry(TEAM, lines(10, '2026-11-20T09:01:00Z'), ports);
+  it('merges again when another request moved the developer-day first, losing neither', async () => {
+    const { rowsOf, series, ports, ingest, flush } = setup();
+    await ingest(lines(10, '2026-11-20T09:01:00Z'));
     // Another request writes a newer point between this one's read and write.
-    const put = series.put.bind(series);
+    const put = series.putDeveloperDay.bind(series);
     let raced = false;
-    series.put = async (teamId, integrationId, changes) => {
+    series.putDeveloperDay = async (teamId, integrationId, date, developer, states, version) => {
       if (!raced) {
         raced = true;
-        const [change] = changes;
-        if (change)
-          await put(teamId, integrationId, [
-            {
-              next: { ...change.next, timeNanos: nanos('2026-11-20T09:05:00Z'), value: 50 },
-              previous: change.previous,
-            },
-          ]);
+        const newer = states.map((state) => ({
+          ...state,
+          timeNanos: nanos('2026-11-20T09:05:00Z'),
+          value: 50,
+        }));
+        await put(teamId, integrationId, date, developer, newer, version);
       }
-      return put(teamId, integrationId, changes);
+      return put(teamId, integrationId, date, developer, states, version);
     };
     await ingestTelemetry(TEAM, lines(20, '2026-11-20T09:02:00Z'), ports);
+    await flush();
     // The newer point stands: the older one merged into it changes nothing.
     expect(rowsOf('2026-11-20')[0]?.metrics.lines_added).toBe(50);
   });
