@@ -94,15 +94,15 @@ export interface UsageRepository {
     integrationId?: string,
   ): Promise<LedgerEntry[]>;
   /**
-   * One integration's day states over a period (state, and when a day not stored was last marked), from its
-   * month items: what the daily run needs to find days to repair, a few small reads whatever the team's size.
+   * Integrations' day states over a period (state, and when a day not stored was last marked), each in date order
+   * and in the order the integrations were given, from their month items: what the daily run needs to find days
+   * to repair — a few small reads per integration whatever the team's size, asked for many integrations at once.
    */
   getDayStates(
-    teamId: string,
-    integrationId: string,
+    integrations: readonly { teamId: string; integrationId: string }[],
     startDate: string,
     endDate: string,
-  ): Promise<Pick<LedgerEntry, 'date' | 'state' | 'updated_at'>[]>;
+  ): Promise<Pick<LedgerEntry, 'date' | 'state' | 'updated_at'>[][]>;
   /** The ledger of a period as a page reads it: each day's state and sums, none of the writers' bookkeeping. */
   getLedgerDays(teamId: string, startDate: string, endDate: string): Promise<LedgerDay[]>;
   getDeveloperDays(teamId: string, dates: string[]): Promise<StoredDeveloperDay[]>;

@@ -235,13 +235,21 @@ export class MemoryUsage implements UsageRepository {
       .map((entry) => structuredClone(entry));
   }
 
-  async getDayStates(teamId: string, integrationId: string, startDate: string, endDate: string) {
-    return (await this.getLedger(teamId, startDate, endDate, integrationId)).map(
-      ({ date, state, updated_at }) => ({
-        date,
-        state,
-        updated_at,
-      }),
+  async getDayStates(
+    integrations: readonly { teamId: string; integrationId: string }[],
+    startDate: string,
+    endDate: string,
+  ) {
+    return Promise.all(
+      integrations.map(async ({ teamId, integrationId }) =>
+        (await this.getLedger(teamId, startDate, endDate, integrationId)).map(
+          ({ date, state, updated_at }) => ({
+            date,
+            state,
+            updated_at,
+          }),
+        ),
+      ),
     );
   }
 

@@ -345,45 +345,53 @@ export class DynamoUsageRepository implements UsageRepository {
   }
 
   async getDayStates(
-    teamId: string,
-    integrationId: string,
+    integrations: readonly { teamId: string; integrationId: string }[],
     startDate: string,
     endDate: string,
-  ): Promise<Pick<LedgerEntry, 'date' | 'state' | 'updated_at'>[]> {
+  ): Promise<Pick<LedgerEntry, 'date' | 'state' | 'updated_at'>[][]> {
     const months: string[] = [];
     for (let month = startDate.slice(0, 7); month <= endDate.slice(0, 7);) {
       months.push(month);
       const [year, number] = month.split('-').map(Number) as [number, number];
       month = number === 12 ? `${year + 1}-01` : `${year}-${String(number + 1).padStart(2, '0')}`;
     }
+    const keyOf = (pk: string, sk: string) => `${pk}|${sk}`;
+    const owner = new Map<string, number>();
+    const wanted = integrations.flatMap(({ teamId, integrationId }, index) =>
+      months.map((month) => {
+        const key = { pk: keys.team(teamId), sk: keys.ledgerMonth(`${month}-01`, integrationId) };
+        owner.set(keyOf(key.pk, key.sk), index);
+        return key;
+      }),
+    );
     // Only each day's state and mark time: a month of cards with their sums is ~12 kB, this a few hundred bytes.
     const days = Array.from({ length: 31 }, (_, index) => `d${String(index + 1).padStart(2, '0')}`);
-    const items = await batchGet(
-      this.client,
-      this.tableName,
-      months.map((month) => ({
-        pk: keys.team(teamId),
-        sk: keys.ledgerMonth(`${month}-01`, integrationId),
-      })),
-      {
-        projection: ['#month', ...days.flatMap((day) => [`#${day}.#state`, `#${day}.#at`])].join(', '),
-        names: {
-          '#month': 'month',
-          '#state': 'state',
-          '#at': 'updated_at',
-          ...Object.fromEntries(days.map((day) => [`#${day}`, day])),
-        },
+    const items = await batchGet(this.client, this.tableName, wanted, {
+      projection: ['pk', 'sk', '#month', ...days.flatMap((day) => [`#${day}.#state`, `#${day}.#at`])].join(
+        ', ',
+      ),
+      names: {
+        '#month': 'month',
+        '#state': 'state',
+        '#at': 'updated_at',
+        ...Object.fromEntries(days.map((day) => [`#${day}`, day])),
       },
-    );
-    return items
-      .flatMap((item) => monthDays(item))
-      .filter(([date]) => date >= startDate && date <= endDate)
-      .map(([date, card]) => ({
-        date,
-        state: card.state as LedgerEntry['state'],
-        updated_at: String(card.updated_at ?? ''),
-      }))
-      .sort((a, b) => a.date.localeCompare(b.date));
+    });
+    const states: Pick<LedgerEntry, 'date' | 'state' | 'updated_at'>[][] = integrations.map(() => []);
+    for (const item of items) {
+      const index = owner.get(keyOf(String(item.pk), String(item.sk)));
+      if (index === undefined) continue;
+      for (const [date, card] of monthDays(item)) {
+        if (date < startDate || date > endDate) continue;
+        states[index]?.push({
+          date,
+          state: card.state as LedgerEntry['state'],
+          updated_at: String(card.updated_at ?? ''),
+        });
+      }
+    }
+    for (const list of states) list.sort((a, b) => a.date.localeCompare(b.date));
+    return states;
   }
 
   /**

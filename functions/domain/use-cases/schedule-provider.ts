@@ -1,5 +1,4 @@
 import type { IntegrationRepository, Log, UsageRepository } from '../ports';
-import { mapLimit } from '../concurrency';
 import type { ManifestCatalog } from '../provider';
 import { daysToRepair, historyWindow } from '../repair-plan';
 import { dailyDates, planSync, type JobTarget, type SyncPlanPorts } from '../sync-plan';
@@ -13,8 +12,6 @@ export interface ScheduleProviderPorts extends SyncPlanPorts {
 
 /** Integrations planned per call: bounds memory, and keeps the queue's batches full. */
 const PAGE = 100;
-/** Integrations whose day states are read at once. */
-const LEDGER_READS_AT_ONCE = 10;
 
 /**
  * The daily run of one provider: every active, sync-enabled integration (read from a sparse index, no
@@ -40,10 +37,8 @@ export async function scheduleProvider(
   const flush = async () => {
     // Integrations with days to repair get a plan of their own; the rest share the daily one.
     const plain: Omit<JobTarget, 'provider'>[] = [];
-    // The page's day states read a few at a time (each a BatchGet of the integration's month items).
-    const states = await mapLimit(page, LEDGER_READS_AT_ONCE, (target) =>
-      ports.usage.getDayStates(target.teamId, target.integrationId, window.start, window.end),
-    );
+    // The page's day states at once: its integrations' month items, 100 keys a BatchGetItem.
+    const states = await ports.usage.getDayStates(page, window.start, window.end);
     for (const [index, target] of page.entries()) {
       const repair = daysToRepair(states[index] ?? [], manifest, now, daily);
       if (repair.length === 0) {
