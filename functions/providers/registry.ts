@@ -10,9 +10,10 @@ function listed<Options>(definition: ProviderDefinition<Options>): ProviderDefin
 }
 
 /**
- * The registered providers, in display order: the one line to add for a new provider. Everything else —
- * connect, scheduler, fetcher, ledger, dashboard, the CDK pipeline (manifests.ts) and the local run's demo
- * (local/demo-providers.ts) — derives from this list.
+ * The registered providers, in display order: the one line to add for a new provider (and its manifest at the
+ * same place in manifests.ts, which functions that only name providers load instead). Everything else — connect,
+ * scheduler, fetcher, ledger, dashboard, the CDK pipeline and the local run's demo (local/demo-providers.ts) —
+ * derives from these lists.
  */
 export const providerDefinitions: readonly ProviderDefinition<never>[] = [
   listed(claudeCodeProvider),

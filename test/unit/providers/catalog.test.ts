@@ -6,6 +6,7 @@ import {
   toProviderCallError,
 } from '../../../functions/providers/catalog';
 import { ProviderHttpError } from '../../../functions/providers/http-client';
+import { providerManifests } from '../../../functions/providers/manifests';
 import { providerDefinitions } from '../../../functions/providers/registry';
 import type { ProviderContext, ProviderDefinition } from '../../../functions/providers/types';
 import { testManifest } from '../../helpers/memory-ports';
@@ -103,6 +104,13 @@ describe('provider catalog', () => {
     expect(() => catalog.get(TEST_KEYS.anthropicPasted)).toThrow(/^Unknown provider: the providers are/);
     expect(() => catalog.get(TEST_KEYS.anthropicPasted)).not.toThrow(/sk-ant/);
     expect(catalog.find('windsurf')).toBeUndefined();
+  });
+
+  it('lists the same manifests, in the same order, as the registry defines providers', () => {
+    expect(providerManifests).toEqual(providerDefinitions.map((definition) => definition.manifest));
+    providerManifests.forEach((manifest, index) =>
+      expect(manifest).toBe(providerDefinitions[index]?.manifest),
+    );
   });
 
   it('registers each provider once, under an id of lower-case words joined by underscores', () => {
