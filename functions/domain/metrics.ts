@@ -82,7 +82,15 @@ export function mergeBreakdowns(target: Breakdowns, source: Breakdowns): void {
   }
 }
 
-/** Share of shown suggestions that were accepted, or null when nothing was shown. */
+/**
+ * Acceptance, in one place: the share of shown suggestions that were accepted, or null when nothing was shown —
+ * of ONE tool's figures (the tool over a period, a day or week of it, its sources summed). Tools count a
+ * "suggestion" differently (Copilot a completion shown, Cursor a tab offered, Claude Code an edit decision), so
+ * figures summed over several tools have no acceptance rate: the dashboard gives it per tool and per tool in its
+ * series, a person's figures per tool (`tools[].acceptance_rate`), and a person's rate across tools is null
+ * (decisions 68 and 93). Still summed over tools: the deprecated `acceptance_trend` (decision 68), and a breakdown
+ * row's rate where two tools report the same editor or language.
+ */
 export function acceptanceRate(metrics: PartialMetrics): number | null {
   const shown = metrics.suggestions_shown ?? 0;
   if (shown === 0) return null;

@@ -26,6 +26,8 @@ export interface ToolUsage {
   name: string;
   active_days: number;
   metrics: UsageMetrics;
+  /** The tool's own acceptance (its sources summed); null when it showed nothing. */
+  acceptance_rate: number | null;
 }
 
 export interface PersonUsage {
@@ -37,7 +39,11 @@ export interface PersonUsage {
   identities: IdentityView[];
   active_days: number;
   interactions: number;
-  acceptance_rate: number | null;
+  /**
+   * Always null: acceptance is per tool only (`tools[].acceptance_rate`), as tools count a suggestion differently.
+   * The field stays for clients that read it (decision 93).
+   */
+  acceptance_rate: null;
   cost_cents: number;
   teams: string[];
   tools: ToolUsage[];
@@ -207,7 +213,8 @@ export function buildPeopleUsage(input: PeopleInput): { people: PersonUsage[]; m
       ),
       active_days: count(subject.days),
       interactions: total.interactions,
-      acceptance_rate: acceptanceRate(total),
+      // No rate across tools: one person's Copilot completions and Claude Code edits are unlike things.
+      acceptance_rate: null,
       cost_cents: total.cost_cents,
       teams: [...subject.teams].sort(),
       tools: [...subject.tools.entries()]
@@ -216,6 +223,7 @@ export function buildPeopleUsage(input: PeopleInput): { people: PersonUsage[]; m
           name: input.toolName(provider),
           active_days: count(tool.days),
           metrics: tool.metrics,
+          acceptance_rate: acceptanceRate(tool.metrics),
         }))
         .sort(
           (a, b) => b.metrics.interactions - a.metrics.interactions || a.provider.localeCompare(b.provider),
@@ -239,14 +247,28 @@ export function buildPeopleUsage(input: PeopleInput): { people: PersonUsage[]; m
 export const SORT_FIELDS = ['interactions', 'active_days', 'cost_cents', 'acceptance_rate', 'name'] as const;
 export type SortField = (typeof SORT_FIELDS)[number];
 
-/** Sorted rows; ties broken by name, then id, so pages never overlap or skip. */
-export function sortPeople(people: PersonUsage[], field: SortField, order: 'asc' | 'desc'): PersonUsage[] {
+/** A person's acceptance with one tool; null when they did not use it or it showed them nothing. */
+export const toolAcceptanceRate = (person: PersonUsage, tool: string): number | null =>
+  person.tools.find((entry) => entry.provider === tool)?.acceptance_rate ?? null;
+
+/**
+ * Sorted rows; ties broken by name, then id, so pages never overlap or skip. `acceptance_rate` orders by one
+ * tool's rate (`tool`), never a rate across tools; people without one come below 0.
+ */
+export function sortPeople(
+  people: PersonUsage[],
+  field: SortField,
+  order: 'asc' | 'desc',
+  tool?: string,
+): PersonUsage[] {
   const sign = order === 'asc' ? 1 : -1;
   const value = (person: PersonUsage): number | string =>
     field === 'name'
       ? person.display_name.toLowerCase()
       : field === 'acceptance_rate'
-        ? (person.acceptance_rate ?? -1)
+        ? tool === undefined
+          ? -1
+          : (toolAcceptanceRate(person, tool) ?? -1)
         : person[field];
   return [...people].sort((a, b) => {
     const x = value(a);

@@ -120,17 +120,26 @@ export const developersQuerySchema = daysQuerySchema.extend({
   sort: z
     .enum(SORT_FIELDS, { error: `must be one of ${SORT_FIELDS.join(', ')}` })
     .default('interactions')
-    .meta({ description: 'Order of the rows.' }),
+    .meta({
+      description: 'Order of the rows; `acceptance_rate` is one tool’s rate, named by `tool`.',
+    }),
   order: z
     .enum(['asc', 'desc'], { error: 'must be asc or desc' })
     .default('desc')
     .meta({ description: 'Direction (names sort case-insensitively).' }),
-  limit: wholeNumber('rows', 1, 500, 100).meta({ description: 'Rows per page (1–500).' }),
-  cursor: z
+  tool: z
     .string()
-    .max(512, 'is not a cursor this API gave')
+    .regex(/^[a-z][a-z0-9_]{1,39}$/, 'must be a tool id: 2–40 lower-case letters, digits or "_"')
     .optional()
-    .meta({ description: '`next_cursor` of the previous page (same days, group, sort and order).' }),
+    .meta({
+      description:
+        'The tool whose acceptance rate `sort=acceptance_rate` orders by (required with it, refused with any other sort): acceptance is per tool, never across tools. People without a rate for the tool come last (first in `asc`).',
+      example: 'github_copilot',
+    }),
+  limit: wholeNumber('rows', 1, 500, 100).meta({ description: 'Rows per page (1–500).' }),
+  cursor: z.string().max(512, 'is not a cursor this API gave').optional().meta({
+    description: '`next_cursor` of the previous page (same days, group, sort, order and tool).',
+  }),
   format: formatParameter.meta({
     description:
       'The answer as JSON (default) or CSV (also chosen by `Accept: text/csv`): every row in the order asked, no pages.',

@@ -57,7 +57,14 @@ export function seriesRows(dashboard: DashboardResponse): SeriesRow[] {
 
 type DeveloperRow = DevelopersResponse['developers'][number];
 
-/** GET /dashboard/developers: a row per person (or identity matching nobody), every row, in the order asked. */
+/** A person's tool in the `tools` cell: its interactions, and its own acceptance where it showed suggestions. */
+const toolCell = (tool: DeveloperRow['tools'][number]) =>
+  `${tool.name}: ${tool.metrics.interactions}${tool.acceptance_rate === null ? '' : ` (acceptance ${tool.acceptance_rate})`}`;
+
+/**
+ * GET /dashboard/developers: a row per person (or identity matching nobody), every row, in the order asked.
+ * `acceptance_rate` stays a column for existing readers and is empty: acceptance is per tool, in `tools`.
+ */
 export const developersCsv: CsvTable<DeveloperRow> = {
   columns: [
     'id',
@@ -83,7 +90,7 @@ export const developersCsv: CsvTable<DeveloperRow> = {
     row.interactions,
     row.acceptance_rate,
     row.cost_cents,
-    row.tools.map((tool) => `${tool.name}: ${tool.metrics.interactions}`).join('; '),
+    row.tools.map(toolCell).join('; '),
   ],
 };
 

@@ -380,7 +380,8 @@ export const operations: Record<string, Operation> = {
     summary: 'One row per person across tools, identities that match nobody, and seats',
     description:
       'Admins see everyone (with suggestions for identities that match nobody and the match rate per tool); ' +
-      'members see their own row. Sortable and paginated.',
+      'members see their own row. Acceptance is per tool (`tools[].acceptance_rate`), never across tools. ' +
+      'Sortable and paginated.',
     tag: 'Dashboard',
     request: { query: developersQuerySchema },
     success: [

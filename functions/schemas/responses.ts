@@ -475,7 +475,16 @@ const identityViewSchema = z
   .meta({ id: 'Identity' });
 
 const toolUsageSchema = z
-  .strictObject({ provider: providerId, name: z.string(), active_days: count, metrics: usageMetricsSchema })
+  .strictObject({
+    provider: providerId,
+    name: z.string(),
+    active_days: count,
+    metrics: usageMetricsSchema,
+    acceptance_rate: rate.meta({
+      description:
+        'The tool’s own acceptance: suggestions_accepted ÷ suggestions_shown of its figures (0–1, four decimals); null when it showed none.',
+    }),
+  })
   .meta({ id: 'ToolUsage' });
 
 export const developerUsageSchema = z
@@ -487,7 +496,11 @@ export const developerUsageSchema = z
     identities: z.array(identityViewSchema),
     active_days: count.meta({ description: 'Days with activity in any tool (a day counts once).' }),
     interactions: count,
-    acceptance_rate: rate,
+    acceptance_rate: z.null().meta({
+      deprecated: true,
+      description:
+        'Always null. Deprecated: tools count a suggestion differently (a Copilot completion, a Cursor tab, a Claude Code edit decision), so a rate across a person’s tools blends unlike things; read `tools[].acceptance_rate` (per tool).',
+    }),
     cost_cents: count,
     teams: z.array(z.string()).meta({ description: 'Provider teams seen for the developer in the period.' }),
     tools: z.array(toolUsageSchema),

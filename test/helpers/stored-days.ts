@@ -3,6 +3,7 @@ import {
   zeroMetrics,
   type DeveloperDayUsage,
   type DeveloperRef,
+  type UsageMetrics,
 } from '../../functions/domain/metrics';
 import type { Integration } from '../../functions/domain/model';
 import type { UsageRepository } from '../../functions/domain/ports';
@@ -19,6 +20,8 @@ export interface Use {
   teams?: string[];
   ref?: Partial<DeveloperRef>;
   active?: boolean;
+  /** Other figures of the row (suggestions shown and accepted, …); 0 where not given. */
+  metrics?: Partial<UsageMetrics>;
 }
 
 /** Stores a fetched day exactly as the fetcher does: rows, raw, level-0 block, rollup and ledger together. */
@@ -32,7 +35,7 @@ export async function storeDay(
     date,
     developer: { key: use.key, kind: 'user', email: use.key, ...use.ref },
     active: use.active ?? true,
-    metrics: { ...zeroMetrics(), interactions: use.interactions },
+    metrics: { ...zeroMetrics(), ...use.metrics, interactions: use.interactions },
     breakdowns: emptyBreakdowns(),
     extras: {},
     ...(use.teams ? { teams: use.teams } : {}),

@@ -340,6 +340,12 @@ const generators: Record<string, fc.Arbitrary<Case>> = {
         .map((value) => `sort=${encodeURIComponent(value)}`),
       fc.integer({ min: 501, max: 1e9 }).map((limit) => `limit=${limit}`),
       odd.map((value) => `cursor=${encodeURIComponent(`${value}x`)}`),
+      // Acceptance is per tool: a sort by it names a well-formed tool, and a tool goes with no other sort.
+      fc.constant('sort=acceptance_rate'),
+      odd
+        .filter((value) => !/^[a-z][a-z0-9_]{1,39}$/.test(value))
+        .map((value) => `sort=acceptance_rate&tool=${encodeURIComponent(value)}`),
+      fc.constantFrom('interactions', 'name').map((sort) => `sort=${sort}&tool=github_copilot`),
     ),
   }),
   'GET /dashboard/seats': fc.record({

@@ -141,9 +141,17 @@ describe('series by week and CSV exports', () => {
       ]),
     );
     const person = all.developers.find((row) => row.kind === 'person' && row.tools.length === 2);
+    // Each tool with its own acceptance; no rate across them (the column stays, empty).
+    expect(person?.tools.some((tool) => tool.acceptance_rate !== null)).toBe(true);
     expect(rows.find((row) => row.id === person?.id)?.tools).toBe(
-      person?.tools.map((tool) => `${tool.name}: ${tool.metrics.interactions}`).join('; '),
+      person?.tools
+        .map(
+          (tool) =>
+            `${tool.name}: ${tool.metrics.interactions}${tool.acceptance_rate === null ? '' : ` (acceptance ${tool.acceptance_rate})`}`,
+        )
+        .join('; '),
     );
+    expect(rows.every((row) => row.acceptance_rate === '')).toBe(true);
     // A member's download is their own row, as their JSON is.
     const own = await csv(`/dashboard/developers?days=${DAYS}&format=csv`, member);
     expect(own.map((row) => row.display_name)).toEqual([demoPerson(0).name]);

@@ -144,6 +144,61 @@ describe('people across tools', () => {
     expect(list.reduce((sum, row) => sum + row.interactions, 0)).toBe(await total());
   });
 
+  it('gives acceptance per tool on the developers view, a person’s page and "me", never a rate across tools', async () => {
+    type Rated = Row & {
+      acceptance_rate: number | null;
+      tools: { provider: string; acceptance_rate: number | null }[];
+    };
+    const rateOf = (figures: { suggestions_shown: number; suggestions_accepted: number }[]) => {
+      const shown = figures.reduce((sum, f) => sum + f.suggestions_shown, 0);
+      const accepted = figures.reduce((sum, f) => sum + f.suggestions_accepted, 0);
+      return shown === 0 ? null : Math.round((accepted / shown) * 10_000) / 10_000;
+    };
+    // Person 0's own rows of each tool, read back from the table: the rate of each tool's figures alone.
+    const stored = await pipeline.runtime.ports.usage.getDeveloperDays(TEAM, period);
+    const ana = person(0);
+    const theirs = (provider: string, mine: (row: (typeof stored)[number]) => boolean) =>
+      stored.filter((row) => row.provider === provider && mine(row)).map((row) => row.metrics);
+    const expected = {
+      claude_code: rateOf(theirs('claude_code', (row) => row.developer.email === ana.email)),
+      github_copilot: rateOf(
+        theirs(
+          'github_copilot',
+          (row) => row.developer.login?.toLowerCase() === ana.githubLogin.toLowerCase(),
+        ),
+      ),
+    };
+    expect(expected.claude_code).not.toBeNull();
+    expect(expected.github_copilot).not.toBeNull();
+    const perTool = (row: Rated | undefined) =>
+      Object.fromEntries((row?.tools ?? []).map((tool) => [tool.provider, tool.acceptance_rate]));
+
+    const list = (await rows()) as Rated[];
+    expect(list.every((row) => row.acceptance_rate === null)).toBe(true);
+    expect(perTool(list.find((row) => row.id === ids[0]))).toEqual(expected);
+    const page = (await get(`/dashboard/developers/${ids[0]}?days=${DAYS}`, admin)).body.developer as Rated;
+    const member = await pipeline.token(TEAM, 'member', ana.email);
+    const me = (await get(`/dashboard/me?days=${DAYS}`, member)).body.developer as Rated;
+    for (const developer of [page, me]) {
+      expect(developer.acceptance_rate).toBeNull();
+      expect(perTool(developer)).toEqual(expected);
+    }
+
+    // Rows are ordered by one tool's rate, people without one last; never by a rate across tools.
+    const byCopilot = (await rows(admin, '&sort=acceptance_rate&tool=github_copilot&order=desc')) as Rated[];
+    const copilotRates = byCopilot.map((row) => perTool(row).github_copilot ?? null);
+    const known = copilotRates.filter((rate): rate is number => rate !== null);
+    expect(known.length).toBeGreaterThan(1);
+    expect(copilotRates.slice(0, known.length)).toEqual([...known].sort((a, b) => b - a));
+    expect(copilotRates.slice(known.length).every((rate) => rate === null)).toBe(true);
+    for (const query of ['&sort=acceptance_rate', '&tool=github_copilot']) {
+      const refused = await get(`/dashboard/developers?days=${DAYS}${query}`, admin);
+      expect(refused.status).toBe(400);
+      expect(refused.headers.get('content-type')).toMatch(/application\/problem\+json/);
+      expect((refused.body.errors as { field: string }[]).map((issue) => issue.field)).toEqual(['tool']);
+    }
+  });
+
   it('moves a person’s figures with them from one group to another, keeping the team’s totals', async () => {
     const teamBefore = await total();
     const [alphaBefore, betaBefore] = [await total('&group=alpha'), await total('&group=beta')];

@@ -54,6 +54,8 @@ export interface DevelopersQuery {
   group?: string | undefined;
   sort: SortField;
   order: 'asc' | 'desc';
+  /** The tool whose acceptance rate `sort: 'acceptance_rate'` orders by (required with it, only with it). */
+  tool?: string | undefined;
   limit: number;
   cursor?: string | undefined;
 }
@@ -111,9 +113,30 @@ const peopleOf = ({ blocks, period, attribution, toolName, toolOf }: Loaded) =>
     includeIdle: true,
   });
 
-/** What a cursor must be used with: the same days, group, sort and order. */
+/** What a cursor must be used with: the same days, group, sort and order (and the tool sorted by). */
 const cursorShape = (query: DevelopersQuery) =>
-  `${query.days}|${query.group ?? ''}|${query.sort}|${query.order}`;
+  `${query.days}|${query.group ?? ''}|${query.sort}|${query.order}${query.tool === undefined ? '' : `|${query.tool}`}`;
+
+/**
+ * Acceptance orders rows by one tool's rate: a rate across tools would rank one person's Copilot completions
+ * against another's Claude Code edits (metrics.ts, acceptanceRate).
+ */
+function checkSortTool(query: DevelopersQuery): void {
+  if (query.sort === 'acceptance_rate' && query.tool === undefined) {
+    throw new ValidationError('Acceptance is per tool: name the tool whose rate orders the rows.', [
+      {
+        field: 'tool',
+        message:
+          'is required with sort=acceptance_rate: tools count a suggestion differently, so rows are ordered by one tool’s rate (e.g. tool=github_copilot)',
+      },
+    ]);
+  }
+  if (query.sort !== 'acceptance_rate' && query.tool !== undefined) {
+    throw new ValidationError('A tool orders rows only by its acceptance rate.', [
+      { field: 'tool', message: 'is only taken with sort=acceptance_rate' },
+    ]);
+  }
+}
 
 /** A page position, tied to the query it belongs to (a cursor of another sort or period is refused). */
 function cursorOffset(query: DevelopersQuery): number {
@@ -157,6 +180,7 @@ export async function readDevelopers(
   seats: SeatView[];
   unreported_teams: UnreportedTeam[];
 }> {
+  checkSortTool(query);
   const loaded = await load(caller, query.days, ports);
   const { attribution, blocks, period, seats: snapshots } = loaded;
   const group = query.group === undefined ? null : visibleGroup(caller, attribution, query.group);
@@ -165,7 +189,7 @@ export async function readDevelopers(
   const { people, match_rates } = peopleOf(loaded);
   const inGroup = (row: PersonUsage) => group === null || row.groups.includes(group.name);
   const visible = people.filter((row) => inGroup(row) && (everyone || row.id === own));
-  const sorted = sortPeople(visible, query.sort, query.order);
+  const sorted = sortPeople(visible, query.sort, query.order, query.tool);
   const offset = cursorOffset(query);
   const page = sorted.slice(offset, offset + query.limit).map((row) => ({
     ...row,

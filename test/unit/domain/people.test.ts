@@ -310,8 +310,60 @@ describe('per-person usage across tools', () => {
       ]),
     );
     const [person] = people(blocks, rosterOf(dana)).people;
-    expect(person?.acceptance_rate).toBe(0.5);
+    expect(person?.tools.map((tool) => [tool.provider, tool.acceptance_rate])).toEqual([
+      ['github_copilot', 0.5],
+    ]);
     expect(person?.teams).toEqual(['api', 'web']);
+  });
+
+  it('gives acceptance per tool, its sources summed, and no rate across tools', () => {
+    const enterprise: Integration = { integration_id: 'int_e', provider: 'claude_enterprise' };
+    const blocks = [
+      // Copilot: completions shown and accepted.
+      ...periodBlocks(
+        copilot,
+        new Map([
+          [
+            '2026-06-02',
+            [usage(github(7, 'dana-gh'), 12, { suggestions_shown: 10, suggestions_accepted: 3 })],
+          ],
+        ]),
+      ),
+      // Claude Code's two sources: edit decisions, one tool.
+      ...periodBlocks(
+        claude,
+        new Map([
+          ['2026-06-02', [usage(email('dana@x.org'), 3, { suggestions_shown: 2, suggestions_accepted: 2 })]],
+        ]),
+      ),
+      ...periodBlocks(
+        enterprise,
+        new Map([
+          ['2026-06-03', [usage(email('dana@x.org'), 3, { suggestions_shown: 2, suggestions_accepted: 0 })]],
+        ]),
+      ),
+      // A tool that shows nothing to accept.
+      ...periodBlocks(
+        { integration_id: 'int_i', provider: 'chatgpt' },
+        new Map([['2026-06-04', [usage(email('dana@x.org'), 5)]]]),
+      ),
+    ];
+    const { people: rows } = buildPeopleUsage({
+      blocks,
+      start: START,
+      days: DAYS,
+      attribution: rosterOf(dana),
+      toolName,
+      toolOf: (provider) => (provider === 'claude_enterprise' ? 'claude_code' : provider),
+    });
+    const person = row(rows, 'dana');
+    expect(person?.tools.map((tool) => [tool.provider, tool.acceptance_rate])).toEqual([
+      ['github_copilot', 0.3],
+      ['claude_code', 0.5],
+      ['chatgpt', null],
+    ]);
+    // 5 of 14 "suggestions" across the tools would be a number about nothing.
+    expect(person?.acceptance_rate).toBeNull();
   });
 });
 
@@ -331,11 +383,33 @@ describe('sorting people', () => {
     ...figures,
   });
   const ids = (rows: PersonUsage[]) => rows.map((row) => row.id);
+  const tool = (provider: string, acceptance_rate: number | null) => ({
+    provider,
+    name: provider,
+    active_days: 1,
+    metrics: zeroMetrics(),
+    acceptance_rate,
+  });
   const rows = [
-    person('p3', 'carol', { interactions: 5, active_days: 2, acceptance_rate: 0.5, cost_cents: 10 }),
-    person('p1', 'Bob', { interactions: 9, active_days: 2, acceptance_rate: null, cost_cents: 0 }),
-    person('p2', 'alice', { interactions: 5, active_days: 7, acceptance_rate: 0, cost_cents: 10 }),
-    person('p5', 'Alice', { interactions: 5, active_days: 1, acceptance_rate: 0.9, cost_cents: 3 }),
+    person('p3', 'carol', {
+      interactions: 5,
+      active_days: 2,
+      cost_cents: 10,
+      tools: [tool('github_copilot', 0.5), tool('claude_code', 0.1)],
+    }),
+    person('p1', 'Bob', { interactions: 9, active_days: 2, cost_cents: 0, tools: [tool('cursor', 0.99)] }),
+    person('p2', 'alice', {
+      interactions: 5,
+      active_days: 7,
+      cost_cents: 10,
+      tools: [tool('github_copilot', 0), tool('claude_code', 0.95)],
+    }),
+    person('p5', 'Alice', {
+      interactions: 5,
+      active_days: 1,
+      cost_cents: 3,
+      tools: [tool('github_copilot', 0.9)],
+    }),
   ];
 
   it('orders by a figure, breaking ties by name then id, in either direction', () => {
@@ -345,11 +419,23 @@ describe('sorting people', () => {
     expect(ids(sortPeople(rows, 'cost_cents', 'desc'))).toEqual(['p2', 'p3', 'p5', 'p1']);
   });
 
-  it('orders by name whatever its case, and puts people without an acceptance rate below 0', () => {
+  it('orders by name whatever its case, and by one tool’s acceptance with people without it below 0', () => {
     expect(ids(sortPeople(rows, 'name', 'asc'))).toEqual(['p2', 'p5', 'p1', 'p3']);
     expect(ids(sortPeople(rows, 'name', 'desc'))).toEqual(['p3', 'p1', 'p2', 'p5']);
-    expect(ids(sortPeople(rows, 'acceptance_rate', 'desc'))).toEqual(['p5', 'p3', 'p2', 'p1']);
-    expect(ids(sortPeople(rows, 'acceptance_rate', 'asc'))).toEqual(['p1', 'p2', 'p3', 'p5']);
+    expect(ids(sortPeople(rows, 'acceptance_rate', 'desc', 'github_copilot'))).toEqual([
+      'p5',
+      'p3',
+      'p2',
+      'p1',
+    ]);
+    expect(ids(sortPeople(rows, 'acceptance_rate', 'asc', 'github_copilot'))).toEqual([
+      'p1',
+      'p2',
+      'p3',
+      'p5',
+    ]);
+    // Another tool, another order: Bob's Cursor rate never meets the others' Copilot rates.
+    expect(ids(sortPeople(rows, 'acceptance_rate', 'desc', 'claude_code'))).toEqual(['p2', 'p3', 'p5', 'p1']);
   });
 
   it('gives the same order whatever order the rows come in, and leaves the rows as they were', () => {

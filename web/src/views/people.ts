@@ -56,14 +56,13 @@ export async function people({ api, params }: ViewContext): Promise<HTMLElement>
             h(
               'td',
               {},
-              // Acceptance per tool, never one rate across tools that count suggestions differently.
+              // Acceptance per tool, as the API gives it: never one rate across tools that count
+              // suggestions differently.
               row.tools
                 .map(
                   (tool) =>
                     `${tool.name} ${number(tool.metrics.interactions)}${
-                      tool.metrics.suggestions_shown > 0
-                        ? ` (${percent(tool.metrics.suggestions_accepted / tool.metrics.suggestions_shown)} accepted)`
-                        : ''
+                      tool.acceptance_rate === null ? '' : ` (${percent(tool.acceptance_rate)} accepted)`
                     }`,
                 )
                 .join(' · '),
@@ -202,15 +201,7 @@ export async function person({ api, params, rest }: ViewContext, me = false): Pr
             h('th', { scope: 'row' }, tool.name),
             h('td', {}, number(tool.metrics.interactions)),
             h('td', {}, number(tool.active_days)),
-            h(
-              'td',
-              {},
-              percent(
-                tool.metrics.suggestions_shown > 0
-                  ? tool.metrics.suggestions_accepted / tool.metrics.suggestions_shown
-                  : null,
-              ),
-            ),
+            h('td', {}, percent(tool.acceptance_rate)),
           ),
         ),
       ),

@@ -37,15 +37,21 @@ import { manifestCatalog } from '../../../../functions/providers/manifests';
 const claude = integrationRecord({ integration_id: 'int_c', provider: 'claude_code', name: 'Claude' });
 const copilot = integrationRecord({ integration_id: 'int_g', provider: 'github_copilot', name: 'Copilot' });
 
-const byEmail = (address: string, interactions: number): Use => ({
+/** Suggestions shown and accepted, where a day's use had some. */
+type Shown = [shown: number, accepted: number];
+const suggestions = (shown?: Shown): Pick<Use, 'metrics'> =>
+  shown ? { metrics: { suggestions_shown: shown[0], suggestions_accepted: shown[1] } } : {};
+const byEmail = (address: string, interactions: number, shown?: Shown): Use => ({
   key: `email:${address}`,
   interactions,
   ref: { email: address },
+  ...suggestions(shown),
 });
-const byLogin = (id: number, login: string, interactions: number): Use => ({
+const byLogin = (id: number, login: string, interactions: number, shown?: Shown): Use => ({
   key: `github:${id}`,
   interactions,
   ref: { email: undefined, login },
+  ...suggestions(shown),
 });
 const byKey = (name: string, interactions: number): Use => ({
   key: `api_key:${name}`,
@@ -125,11 +131,11 @@ async function setup() {
     '2026-06-10': [byEmail('jane@corp.com', 3), byEmail('alice@corp.com', 2), byEmail('stranger@ext.com', 4)],
     '2026-06-11': [],
     '2026-06-12': [byEmail('jane@corp.com', 1), byKey('ci', 5)],
-    '2026-06-13': [byEmail('alice@corp.com', 2)],
-    '2026-06-14': [byEmail('jane@corp.com', 2), byEmail('alice@corp.com', 1)],
+    '2026-06-13': [byEmail('alice@corp.com', 2, [4, 3])],
+    '2026-06-14': [byEmail('jane@corp.com', 2, [2, 2]), byEmail('alice@corp.com', 1)],
   });
   await sync(copilot, {
-    '2026-06-10': [byLogin(1, 'alice-gh', 6)],
+    '2026-06-10': [byLogin(1, 'alice-gh', 6, [10, 2])],
     '2026-06-11': [byLogin(7, 'jdoe', 2)],
   });
   await usage.replaceSeats({
@@ -193,6 +199,48 @@ describe('the developers view, for an admin', () => {
       ['email:alice@corp.com', 'email'],
       ['github:1', 'github_login'],
     ]);
+  });
+
+  it('gives each person’s acceptance per tool, and no rate across their tools', async () => {
+    const { ports } = shared;
+    const { developers } = await readDevelopers(admin, query(), ports);
+    const rates = (id: string) => {
+      const row = developers.find((developer) => developer.id === id);
+      return [row?.acceptance_rate, row?.tools.map((tool) => [tool.provider, tool.acceptance_rate])];
+    };
+    // Alice: 3 of 4 Claude Code edits, 2 of 10 Copilot completions — not 5 of 14 of anything.
+    expect(rates('alice')).toEqual([
+      null,
+      [
+        ['claude_code', 0.75],
+        ['github_copilot', 0.2],
+      ],
+    ]);
+    expect(rates('jane')).toEqual([null, [['claude_code', 1]]]);
+    expect(rates(jdoeId)).toEqual([null, [['github_copilot', null]]]);
+    expect(rates('bob')).toEqual([null, []]);
+    // A person's page and "me" give the same row.
+    const [page, me] = [await readPerson(admin, 'alice', 7, ports), await readMe(alice, 7, ports)];
+    for (const detail of [page, me]) {
+      expect(detail.developer.acceptance_rate).toBeNull();
+      expect(detail.developer.tools.map((tool) => tool.acceptance_rate)).toEqual([0.75, 0.2]);
+    }
+  });
+
+  it('orders by one tool’s acceptance, people without it last, and refuses a rate across tools', async () => {
+    const { ports } = shared;
+    const order = async (tool: string, direction: 'asc' | 'desc') =>
+      (
+        await readDevelopers(admin, query({ sort: 'acceptance_rate', tool, order: direction }), ports)
+      ).developers.map((row) => row.id);
+    expect(await order('claude_code', 'desc')).toEqual(['jane', 'alice', 'bob', ciId, jdoeId, strangerId]);
+    expect(await order('github_copilot', 'desc')).toEqual(['alice', 'bob', ciId, 'jane', jdoeId, strangerId]);
+    expect(await order('github_copilot', 'asc')).toEqual(['bob', ciId, 'jane', jdoeId, strangerId, 'alice']);
+    for (const refused of [query({ sort: 'acceptance_rate' }), query({ tool: 'claude_code' })]) {
+      const error = await failure(readDevelopers(admin, refused, ports));
+      expect(error).toBeInstanceOf(ValidationError);
+      expect((error as ValidationError).issues.map((issue) => issue.field)).toEqual(['tool']);
+    }
   });
 
   it('suggests owners for identities that match nobody, and nothing for people', async () => {
@@ -321,15 +369,16 @@ describe('pages of the developers view', () => {
   it('cover every row exactly once, in the order of one page, for every sort', async () => {
     const { ports } = shared;
     for (const sort of SORT_FIELDS) {
+      const tool = sort === 'acceptance_rate' ? 'claude_code' : undefined;
       for (const order of ['asc', 'desc'] as const) {
-        const all = (await readDevelopers(admin, query({ sort, order }), ports)).developers.map(
+        const all = (await readDevelopers(admin, query({ sort, order, tool }), ports)).developers.map(
           (row) => row.id,
         );
         expect(all).toHaveLength(6);
         const paged: string[] = [];
         let cursor: string | undefined;
         for (let page = 0; page < 10; page++) {
-          const view = await readDevelopers(admin, query({ sort, order, limit: 4, cursor }), ports);
+          const view = await readDevelopers(admin, query({ sort, order, tool, limit: 4, cursor }), ports);
           expect(view.total).toBe(6);
           paged.push(...view.developers.map((row) => row.id));
           if (view.next_cursor === null) break;
@@ -362,6 +411,15 @@ describe('pages of the developers view', () => {
     }
     // The same query with a larger page still accepts it.
     expect((await readDevelopers(admin, query({ limit: 3, cursor }), ports)).developers).toHaveLength(3);
+    // A cursor of rows ordered by one tool's acceptance is not one of another tool's.
+    const byTool = (tool: string, cursor?: string) =>
+      query({ limit: 2, sort: 'acceptance_rate', tool, ...(cursor ? { cursor } : {}) });
+    const ordered = await readDevelopers(admin, byTool('claude_code'), ports);
+    const next = ordered.next_cursor as string;
+    expect(await failure(readDevelopers(admin, byTool('github_copilot', next), ports))).toBeInstanceOf(
+      ValidationError,
+    );
+    expect((await readDevelopers(admin, byTool('claude_code', next), ports)).developers).toHaveLength(2);
   });
 });
 
