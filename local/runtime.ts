@@ -29,7 +29,7 @@ import type {
   TelemetrySeriesRepository,
   UsageRepository,
 } from '../functions/domain/ports';
-import type { ProviderCatalog } from '../functions/domain/provider';
+import { seatReportingProviders, type ProviderCatalog } from '../functions/domain/provider';
 import { createConnectHandler } from '../functions/handlers/connect';
 import { createAttributionHandler } from '../functions/handlers/attribution';
 import { createDashboardHandler } from '../functions/handlers/dashboard';
@@ -95,6 +95,8 @@ export interface LocalRuntimeOptions {
 export interface LocalPorts {
   providers: ProviderCatalog;
   manifests: ProviderCatalog;
+  /** The providers that report licences, from the providers themselves. */
+  seatProviders: readonly string[];
   integrations: IntegrationRepository;
   usage: UsageRepository;
   roster: RosterRepository;
@@ -188,6 +190,7 @@ export function createLocalRuntime(options: LocalRuntimeOptions): LocalRuntime {
   const ports: LocalPorts = {
     providers,
     manifests: providers,
+    seatProviders: seatReportingProviders(providers),
     integrations: integrationRepository(env),
     usage: usageRepository(env),
     roster: rosterRepository(env),

@@ -103,6 +103,14 @@ export interface ProviderCatalog extends ManifestCatalog {
   get(id: string): UsageProvider<never>;
 }
 
+/** The providers that report licences — those that fetch seats (`fetchSeats`) — in the catalog's order. */
+export function seatReportingProviders(catalog: ProviderCatalog): string[] {
+  return catalog
+    .all()
+    .filter((manifest) => catalog.get(manifest.id).fetchSeats !== undefined)
+    .map((manifest) => manifest.id);
+}
+
 /** The name a person reads for a provider id (an id no longer registered shows as itself). */
 export function providerName(manifests: ManifestCatalog, id: string): string {
   return manifests.find(id)?.displayName ?? id;

@@ -103,6 +103,13 @@ function organisationSummary(snapshots: readonly SeatSnapshot[]): OrganisationSe
  * lists. Activity is known only for listed seats, so active and never-active seats are counted among them,
  * capped at the seats held (a seat passed on within the period is one seat); every other seat held is inactive.
  */
+/**
+ * Seats one snapshot holds: the organisation's assigned-seat count where the provider reports it (its listing
+ * need not name every holder), else the seats it lists.
+ */
+export const seatsHeld = (snapshot: SeatSnapshot): number =>
+  snapshot.organisation?.assigned_seats ?? snapshot.seats.length;
+
 export function seatSummary(snapshots: readonly SeatSnapshot[], periodStart: string): SeatSummary | null {
   if (snapshots.length === 0) return null;
   let assigned = 0;
@@ -121,9 +128,8 @@ export function seatSummary(snapshots: readonly SeatSnapshot[], periodStart: str
         spendMicroCents = (spendMicroCents ?? 0) + toMicroCents(seat.cycle_spend_cents);
       }
     }
-    const counted = snapshot.organisation?.assigned_seats;
-    if (counted !== undefined) fromOrganisation++;
-    const held = counted ?? snapshot.seats.length;
+    if (snapshot.organisation?.assigned_seats !== undefined) fromOrganisation++;
+    const held = seatsHeld(snapshot);
     const activeHeld = Math.min(activeListed, held);
     assigned += held;
     listed += snapshot.seats.length;
@@ -258,9 +264,16 @@ export function idleDays(seat: Pick<SeatView, 'last_activity_at'>, today: string
 
 export interface SeatToolSummary {
   provider: string;
+  /** Seats held, as the dashboard's seat summary counts them (seatSummary): the organisation's count where reported. */
   assigned: number;
+  assigned_from: SeatSummary['assigned_from'];
+  /** Seats listed one by one, with a holder (the `seats` of the view). */
+  listed: number;
   active_in_period: number;
-  /** Seats without activity for at least 14 / 30 / 60 days; a seat never active counts in each. */
+  /**
+   * Seats held without activity for at least 14 / 30 / 60 days: listed seats by their last activity (a seat never
+   * active in each), and every seat held that the listing does not name, whose activity is unknown.
+   */
   idle_14: number;
   idle_30: number;
   idle_60: number;
@@ -269,31 +282,47 @@ export interface SeatToolSummary {
   cycle_spend_cents: number | null;
 }
 
-/** Per tool: how many seats, how many idle for 14 / 30 / 60 days, and what they cost where known. */
-export function seatToolSummaries(seats: readonly SeatView[], today: string): SeatToolSummary[] {
-  const byTool = new Map<string, SeatToolSummary>();
-  for (const seat of seats) {
-    const summary = byTool.get(seat.provider) ?? {
-      provider: seat.provider,
-      assigned: 0,
-      active_in_period: 0,
-      idle_14: 0,
-      idle_30: 0,
-      idle_60: 0,
-      never_active: 0,
-      cycle_spend_cents: null,
-    };
-    const idle = idleDays(seat, today);
-    summary.assigned++;
-    if (seat.active_in_period) summary.active_in_period++;
-    if (idle === null) summary.never_active++;
-    if (idle === null || idle >= 14) summary.idle_14++;
-    if (idle === null || idle >= 30) summary.idle_30++;
-    if (idle === null || idle >= 60) summary.idle_60++;
-    if (seat.cycle_spend_cents !== null) {
-      summary.cycle_spend_cents = (summary.cycle_spend_cents ?? 0) + seat.cycle_spend_cents;
-    }
-    byTool.set(seat.provider, summary);
+/**
+ * Per provider (seats stay per source, decision 87), from its integrations' snapshots: the seats held, used and
+ * never used by the dashboard's rule (seatSummary), and how many of the seats held were idle 14 / 30 / 60 days to
+ * `today`. A seat held but not listed has no known activity, so it counts as not used in each span, as it counts
+ * inactive on the dashboard. Pass a member's own seats through `seatsOfSome`: the organisation's counts are the
+ * whole organisation's, never one person's.
+ */
+export function seatToolSummaries(
+  snapshots: readonly SeatSnapshot[],
+  periodStart: string,
+  today: string,
+): SeatToolSummary[] {
+  const byProvider = new Map<string, SeatSnapshot[]>();
+  for (const snapshot of snapshots) {
+    byProvider.set(snapshot.provider, [...(byProvider.get(snapshot.provider) ?? []), snapshot]);
   }
-  return [...byTool.values()].sort((a, b) => a.provider.localeCompare(b.provider));
+  return [...byProvider.entries()]
+    .map(([provider, ofProvider]) => {
+      const summary = seatSummary(ofProvider, periodStart) as SeatSummary;
+      const idle = IDLE_SPANS.map((span) =>
+        ofProvider.reduce((sum, snapshot) => {
+          const held = seatsHeld(snapshot);
+          const idleListed = snapshot.seats.filter((seat) => {
+            const days = idleDays({ last_activity_at: seat.last_activity_at ?? null }, today);
+            return days === null || days >= span;
+          }).length;
+          return sum + Math.min(held, idleListed + Math.max(0, held - snapshot.seats.length));
+        }, 0),
+      ) as [number, number, number];
+      return {
+        provider,
+        assigned: summary.assigned,
+        assigned_from: summary.assigned_from,
+        listed: summary.listed,
+        active_in_period: summary.active_in_period,
+        idle_14: idle[0],
+        idle_30: idle[1],
+        idle_60: idle[2],
+        never_active: summary.never_active,
+        cycle_spend_cents: summary.cycle_spend_cents,
+      };
+    })
+    .sort((a, b) => a.provider.localeCompare(b.provider));
 }

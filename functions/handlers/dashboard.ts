@@ -37,6 +37,13 @@ import { lazy } from '../shared/lazy';
 export type DashboardPorts = ReadDashboardPorts & ReadPeoplePorts;
 
 /**
+ * The providers that report licences, in display order: those whose provider fetches seats
+ * (`seatReportingProviders` of the registry). Written out because this function loads the providers' manifests,
+ * not their code; a unit test holds the list equal to the registry's.
+ */
+export const SEAT_PROVIDERS: readonly string[] = ['github_copilot', 'cursor', 'claude_enterprise'];
+
+/**
  * GET /dashboard, /dashboard/developers, /dashboard/seats, /dashboard/developers/{id} and /dashboard/me —
  * read-only; the first three also as CSV. What a member may see of people and groups is the use cases' rule
  * (functions/domain/privacy.ts).
@@ -95,6 +102,7 @@ export const handler = createDashboardHandler(
     attribution: attributionStore(),
     roster: rosterRepository(),
     manifests: manifestCatalog,
+    seatProviders: SEAT_PROVIDERS,
     clock: systemClock,
   })),
 );

@@ -398,8 +398,10 @@ export const operations: Record<string, Operation> = {
     operationId: 'getSeats',
     summary: 'Licences of the seat-based tools: whose, how long idle, what they cost',
     description:
-      'Per tool: seats assigned, active in the period, idle 14 / 30 / 60 days (never active included) and spend ' +
-      'where the tool reports it; then every seat, unused first. Admins see every seat, members their own.',
+      'Per tool: seats held (the organisation’s count where the provider reports one, as on the dashboard), ' +
+      'active in the period, idle 14 / 30 / 60 days (never active included) and spend where the tool reports ' +
+      'it; then every seat, unused first, and the providers that report seats. Admins see every seat, members ' +
+      'their own.',
     tag: 'Dashboard',
     request: { query: seatsQuerySchema },
     success: [

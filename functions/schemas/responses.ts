@@ -564,14 +564,30 @@ export const seatsSchema = z
         .strictObject({
           provider: providerId,
           name: z.string(),
-          assigned: count,
-          active_in_period: count,
+          assigned: count.meta({
+            description:
+              'Seats held, as the dashboard’s seat summary counts them: the organisation’s assigned seats where it reports them (Claude Enterprise), else the seats listed (`assigned_from`). A member’s view counts their listed seats.',
+          }),
+          assigned_from: z.enum(['listed', 'organisation', 'mixed']).meta({
+            description:
+              '`listed` the seats listed one by one; `organisation` the organisations’ assigned-seat counts; `mixed` both, over several integrations.',
+          }),
+          listed: count.meta({
+            description: 'Seats listed one by one, with a holder: the tool’s entries of `seats`.',
+          }),
+          active_in_period: count.meta({
+            description: 'Listed seats whose last activity falls in the period (at most `assigned`).',
+          }),
           idle_14: count.meta({
-            description: 'Seats without activity for 14 days or more (never active included).',
+            description:
+              'Seats held without activity for 14 days or more: listed ones by their last activity (never active included), and every seat held that is not listed (its activity is unknown, so it counts as not used).',
           }),
           idle_30: count,
           idle_60: count,
-          never_active: count,
+          never_active: count.meta({
+            description:
+              'Listed seats with no activity ever (not merely before the provider’s activity window).',
+          }),
           cycle_spend_cents: count.nullable().meta({
             description:
               'On-demand spend of the seats’ current billing cycles; null when the tool reports none.',
@@ -588,6 +604,10 @@ export const seatsSchema = z
         }),
       }),
     ),
+    seat_providers: z.array(z.strictObject({ provider: providerId, name: z.string() })).meta({
+      description:
+        'Every provider that reports licences, connected or not (those whose integrations fetch seats): what a team without seats can connect.',
+    }),
   })
   .meta({ id: 'Seats' });
 

@@ -24,6 +24,8 @@ const PLAN_DAYS = 40;
 const NOT_ENTERPRISE_KEY = TEST_KEYS.claudeEnterpriseNotEnterprise;
 const UNKNOWN_KEY = TEST_KEYS.claudeEnterpriseUnknown;
 const WINDOW_MS = 60_000 * PACE_SCALE;
+/** Seats the organisation assigned to people its `users` roll-up does not list. */
+const UNLISTED = 3;
 
 describe('Claude Enterprise Analytics pipeline', () => {
   let pipeline: TestPipeline;
@@ -48,6 +50,7 @@ describe('Claude Enterprise Analytics pipeline', () => {
       enterprise: {
         seed: 'pipeline',
         planDays: PLAN_DAYS,
+        unlistedSeats: UNLISTED,
         nonEnterpriseKeys: [NOT_ENTERPRISE_KEY],
         rateLimit: { perWindow: 60, windowMs: WINDOW_MS },
       },
@@ -168,7 +171,7 @@ describe('Claude Enterprise Analytics pipeline', () => {
     // Beside them, the organisation's counts of the newest published day's summary, read back from the table.
     expect(snapshot?.organisation).toEqual({
       as_of: enterprise.newestPublishedDay(),
-      assigned_seats: enterprise.users.length,
+      assigned_seats: enterprise.users.length + UNLISTED,
       pending_invites: 1,
       active_users: {
         daily: expect.any(Number),
@@ -214,6 +217,63 @@ describe('Claude Enterprise Analytics pipeline', () => {
         tool_active_users: organisation?.tool_active_users,
       },
     });
+  });
+
+  it('the seats view holds the dashboard’s seats: the organisation’s count, of which the listed users by name', async () => {
+    const snapshot = (await pipeline.runtime.ports.usage.getSeats(TEAM)).find(
+      (seats) => seats.integration_id === integrationId,
+    );
+    const listed = snapshot?.seats ?? [];
+    const [view, dashboard] = await Promise.all([
+      pipeline.call('GET', '/dashboard/seats?days=30', { token: admin }),
+      pipeline.call('GET', '/dashboard?days=30', { token: admin }),
+    ]);
+    expect([view.status, dashboard.status]).toEqual([200, 200]);
+    const summary = (
+      dashboard.body.tools as { provider: string; seats: Record<string, number | string> | null }[]
+    ).find((tool) => tool.provider === 'claude_code')?.seats;
+    const tools = view.body.tools as Record<string, unknown>[];
+    // Listed seats idle N days or more by their last activity, and every seat held that nobody is listed for.
+    const idle = (span: number) =>
+      listed.filter(
+        (seat) =>
+          !seat.last_activity_at || daysBetween(seat.last_activity_at.slice(0, 10), TODAY).length - 1 >= span,
+      ).length + UNLISTED;
+    expect(tools).toEqual([
+      {
+        provider: 'claude_enterprise',
+        name: 'Claude Enterprise Analytics',
+        assigned: enterprise.users.length + UNLISTED,
+        assigned_from: 'organisation',
+        listed: enterprise.users.length,
+        active_in_period: summary?.active_in_period,
+        idle_14: idle(14),
+        idle_30: idle(30),
+        idle_60: idle(60),
+        never_active: summary?.never_active,
+        cycle_spend_cents: null,
+      },
+    ]);
+    expect(tools[0]?.assigned).toBe(summary?.assigned);
+    expect(view.body.seats as unknown[]).toHaveLength(listed.length);
+    // The page names every provider that reports licences, whatever the team connected.
+    expect(view.body.seat_providers).toEqual([
+      { provider: 'github_copilot', name: 'GitHub Copilot' },
+      { provider: 'cursor', name: 'Cursor' },
+      { provider: 'claude_enterprise', name: 'Claude Enterprise Analytics' },
+    ]);
+    // A member's view is their own listed seat: the organisation's count is not theirs.
+    const holder = enterprise.users[0]?.email as string;
+    const own = await pipeline.call('GET', '/dashboard/seats?days=30', {
+      token: await pipeline.token(TEAM, 'member', holder),
+    });
+    expect(own.body.visibility).toBe('own_row');
+    expect(own.body.tools).toMatchObject([
+      { provider: 'claude_enterprise', assigned: 1, assigned_from: 'listed', listed: 1 },
+    ]);
+    expect(
+      (own.body.seats as { developer: { email?: string } }[]).map((seat) => seat.developer.email),
+    ).toEqual([holder]);
   });
 
   it('meets the Claude Code Admin API’s rows by e-mail: some people in both, some in one only', async () => {

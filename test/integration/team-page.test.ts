@@ -8,6 +8,7 @@ import type {
   DashboardResponse,
   DevelopersResponse,
   IntegrationListResponse,
+  SeatsResponse,
 } from '../../functions/schemas/responses';
 import { startPipeline, type TestPipeline } from '../helpers/pipeline';
 
@@ -199,6 +200,27 @@ describe('the team page in a browser', () => {
     await shot(page, 'settings');
     await page.getByTestId('toggle-github_copilot').click();
     await page.getByText(/: daily sync on\.$/).waitFor();
+    await page.close();
+  });
+
+  it('seats for a member who holds none: the notice names every provider that reports licences', async () => {
+    const page = await signIn('member', 'no-seat@page.example');
+    await page.getByRole('link', { name: 'Seats' }).click();
+    await page.getByRole('heading', { name: 'Seats' }).waitFor();
+    const { seat_providers: providers } = await api<SeatsResponse>(
+      '/dashboard/seats',
+      await pipeline.token(TEAM, 'member', 'no-seat@page.example'),
+    );
+    expect(providers.map((provider) => provider.name)).toEqual([
+      'GitHub Copilot',
+      'Cursor',
+      'Claude Enterprise Analytics',
+    ]);
+    await page
+      .getByText(
+        'You hold no seat of a seat-based tool (GitHub Copilot, Cursor and Claude Enterprise Analytics report their licences).',
+      )
+      .waitFor();
     await page.close();
   });
 

@@ -21,11 +21,12 @@ import type {
   UsageRepository,
 } from '../ports';
 import { assertMayReadPerson, canSeeEveryone, ownSubject, visibleGroup } from '../privacy';
-import { toolNamer, type ManifestCatalog } from '../provider';
+import { providerName, toolNamer, type ManifestCatalog } from '../provider';
 import {
   idleDays,
   seatToolSummaries,
   seatViews,
+  seatsOfSome,
   unreportedTeams,
   type SeatToolSummary,
   type SeatView,
@@ -46,6 +47,8 @@ export interface ReadPeoplePorts {
   usage: Pick<UsageRepository, 'getSeats' | 'getLedgerDays'>;
   integrations: Pick<IntegrationRepository, 'list'>;
   manifests: ManifestCatalog;
+  /** The providers that report licences (those whose provider fetches seats), in display order. */
+  seatProviders: readonly string[];
   clock: Clock;
 }
 
@@ -233,11 +236,14 @@ export interface SeatsView {
   visibility: 'everyone' | 'own_row';
   tools: (SeatToolSummary & { name: string })[];
   seats: (SeatView & { display_name: string; idle_days: number | null })[];
+  /** Every provider that reports licences, connected or not: what a team without seats could connect. */
+  seat_providers: { provider: string; name: string }[];
 }
 
 /**
  * GET /dashboard/seats: every licence of the seat-based tools with whose it is and how long it has been idle,
- * and per tool the seats idle 14 / 30 / 60 days and their spend. Members see their own seats only.
+ * and per tool the seats held (by the dashboard's rule: the organisation's count where reported), used, idle
+ * 14 / 30 / 60 days and their spend. Members see their own seats only, counted as listed.
  */
 export async function readSeats(caller: Caller, days: number, ports: ReadPeoplePorts): Promise<SeatsView> {
   const loaded = await load(caller, days, ports);
@@ -245,32 +251,37 @@ export async function readSeats(caller: Caller, days: number, ports: ReadPeopleP
   const everyone = canSeeEveryone(caller);
   const own = ownSubject(caller, attribution);
   const names = new Map(peopleOf(loaded).people.map((row) => [row.id, row.display_name]));
-  const seats = seatViews(
-    snapshots,
-    period.start_date,
-    (snapshot, seat) =>
-      attribution.resolve(snapshot.provider, snapshot.integration_id, seat.developer).subject,
-  )
-    .filter((seat) => everyone || seat.developer_id === own)
-    .map((seat) => ({
-      ...seat,
-      display_name:
-        names.get(seat.developer_id) ??
-        seat.developer.display_name ??
-        seat.developer.email ??
-        seat.developer.login ??
-        seat.developer.key,
-      idle_days: idleDays(seat, period.end_date),
-    }));
+  const holder = (snapshot: SeatSnapshot, seat: SeatSnapshot['seats'][number]) =>
+    attribution.resolve(snapshot.provider, snapshot.integration_id, seat.developer).subject;
+  // A member's own seats, without the organisation's counts: those are the whole organisation's, not theirs.
+  const visible = everyone
+    ? snapshots
+    : seatsOfSome(snapshots, (snapshot, seat) => holder(snapshot, seat) === own).filter(
+        (snapshot) => snapshot.seats.length > 0,
+      );
+  const seats = seatViews(visible, period.start_date, holder).map((seat) => ({
+    ...seat,
+    display_name:
+      names.get(seat.developer_id) ??
+      seat.developer.display_name ??
+      seat.developer.email ??
+      seat.developer.login ??
+      seat.developer.key,
+    idle_days: idleDays(seat, period.end_date),
+  }));
   return {
     team_id: caller.teamId,
     period,
     visibility: everyone ? 'everyone' : 'own_row',
-    tools: seatToolSummaries(seats, period.end_date).map((summary) => ({
+    tools: seatToolSummaries(visible, period.start_date, period.end_date).map((summary) => ({
       ...summary,
       name: toolName(summary.provider),
     })),
     seats,
+    seat_providers: ports.seatProviders.map((provider) => ({
+      provider,
+      name: providerName(ports.manifests, provider),
+    })),
   };
 }
 

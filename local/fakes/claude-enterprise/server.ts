@@ -55,6 +55,11 @@ export interface FakeClaudeEnterpriseOptions {
   firstPerson?: number;
   /** Seat users (the last never uses its seat, the one before only chats); default 10. */
   seatUsers?: number;
+  /**
+   * Seats assigned to people `users` never lists: counted in the summaries' assigned seats only, as an organisation
+   * whose activity roll-up does not name every holder; default 0.
+   */
+  unlistedSeats?: number;
   /** Days of the Enterprise plan before the fake's first "today"; earlier days have no seats; default 400. */
   planDays?: number;
   /** The fake's "today" (data clock); default real time. The rate limit always runs on real time. */
@@ -176,6 +181,7 @@ interface State {
   organizationId: string;
   org: OrganisationOptions;
   users: SeatUser[];
+  unlistedSeats: number;
   groups: RbacGroupInfo[];
   now: () => Date;
   publishHourUtc: number;
@@ -459,7 +465,8 @@ function summaryOf(state: State, day: string, filter: Set<string> | undefined): 
     }
     return ids.size;
   };
-  const seats = seatedOn(state, day).length;
+  const seated = seatedOn(state, day).length;
+  const seats = seated + (seated > 0 ? state.unlistedSeats : 0);
   const dau = distinct(1, consumedTokens);
   const wau = distinct(7, consumedTokens);
   const mau = distinct(30, consumedTokens);
@@ -919,6 +926,7 @@ export async function startFakeClaudeEnterprise(
     organizationId: options.organizationId ?? 'org_01DemoEnterpriseOrganisation',
     org,
     users: seatUsers(org),
+    unlistedSeats: options.unlistedSeats ?? 0,
     groups: rbacGroups(seed),
     now,
     publishHourUtc: options.publishHourUtc ?? 17,

@@ -1,5 +1,13 @@
 import type { SeatAssignment, SeatOrganisationCounts, SeatSnapshot } from '../../../functions/domain/model';
-import { seatSummary, seatsOfSome, seatViews, unreportedTeams } from '../../../functions/domain/seats';
+import {
+  idleDays,
+  seatSummary,
+  seatToolSummaries,
+  seatsOfSome,
+  seatViews,
+  unreportedTeams,
+  type SeatView,
+} from '../../../functions/domain/seats';
 import { createManifestCatalog, manifestCatalog } from '../../../functions/providers/manifests';
 
 /** What the usage of the period names: `<provider>|<team>`. */
@@ -259,5 +267,146 @@ describe('seats of an organisation that reports its own counts (Claude Enterpris
       active_in_period: 1,
       organisation: null,
     });
+  });
+});
+
+describe('the seats view, per provider', () => {
+  const seat = (key: string, last: string | null, spend?: number): SeatAssignment => ({
+    developer: { key, kind: 'user' },
+    last_activity_at: last,
+    ...(spend === undefined ? {} : { cycle_spend_cents: spend }),
+  });
+  const of = (
+    provider: string,
+    seats: SeatAssignment[],
+    organisation?: SeatOrganisationCounts,
+    integration = `int_${provider}`,
+  ): SeatSnapshot => ({
+    team_id: 't',
+    integration_id: integration,
+    provider,
+    taken_at: '2026-06-15T03:00:00Z',
+    seats,
+    ...(organisation ? { organisation } : {}),
+  });
+
+  it('counts idle days to the period’s last day, null when never active', () => {
+    const view = (last: string | null) => ({ last_activity_at: last }) as SeatView;
+    expect(idleDays(view('2026-06-01T23:59:00Z'), '2026-06-15')).toBe(14);
+    expect(idleDays(view('2026-06-15T08:00:00Z'), '2026-06-15')).toBe(0);
+    expect(idleDays(view(null), '2026-06-15')).toBeNull();
+  });
+
+  it('sums per provider the seats idle 14 / 30 / 60 days (never active in each) and their spend', () => {
+    const summaries = seatToolSummaries(
+      [
+        of('b', [
+          seat('b1', '2026-06-14T00:00:00Z', 120),
+          seat('b2', '2026-06-01T00:00:00Z', 30),
+          seat('b3', '2026-05-01T00:00:00Z'),
+          seat('b4', '2026-03-01T00:00:00Z'),
+          seat('b5', null),
+        ]),
+        of('a', [seat('a1', '2026-06-15T00:00:00Z')]),
+      ],
+      '2026-05-17',
+      '2026-06-15',
+    );
+    expect(summaries).toEqual([
+      {
+        provider: 'a',
+        assigned: 1,
+        assigned_from: 'listed',
+        listed: 1,
+        active_in_period: 1,
+        idle_14: 0,
+        idle_30: 0,
+        idle_60: 0,
+        never_active: 0,
+        cycle_spend_cents: null,
+      },
+      {
+        provider: 'b',
+        assigned: 5,
+        assigned_from: 'listed',
+        listed: 5,
+        active_in_period: 2,
+        idle_14: 4,
+        idle_30: 3,
+        idle_60: 2,
+        never_active: 1,
+        cycle_spend_cents: 150,
+      },
+    ]);
+  });
+
+  it('holds the organisation’s assigned seats, as the dashboard does, and counts the unnamed ones idle', () => {
+    const counts: SeatOrganisationCounts = { as_of: '2026-06-13', assigned_seats: 10 };
+    const snapshots = [
+      of(
+        'claude_enterprise',
+        [
+          seat('a', '2026-06-12T00:00:00.000Z'),
+          seat('b', '2026-06-10T00:00:00.000Z'),
+          seat('c', '2026-05-20T00:00:00.000Z'),
+          seat('d', null),
+        ],
+        counts,
+      ),
+    ];
+    const [summary] = seatToolSummaries(snapshots, '2026-05-17', '2026-06-15');
+    const dashboard = seatSummary(snapshots, '2026-05-17');
+    expect(summary).toEqual({
+      provider: 'claude_enterprise',
+      // The seats held and used are the dashboard's, by the same rule.
+      assigned: dashboard?.assigned,
+      assigned_from: 'organisation',
+      listed: 4,
+      active_in_period: dashboard?.active_in_period,
+      // Two listed seats idle 14 days or more (c, and d never active), and the six seats nobody is listed for.
+      idle_14: 8,
+      idle_30: 7,
+      idle_60: 7,
+      never_active: 1,
+      cycle_spend_cents: null,
+    });
+    expect(summary).toMatchObject({ assigned: 10, active_in_period: 3 });
+  });
+
+  it('never counts more seats idle than held, and a member’s own seats as listed', () => {
+    const counts: SeatOrganisationCounts = { as_of: '2026-06-13', assigned_seats: 2 };
+    const snapshots = [
+      of(
+        'claude_enterprise',
+        ['a', 'b', 'c'].map((key) => seat(key, null)),
+        counts,
+      ),
+    ];
+    expect(seatToolSummaries(snapshots, '2026-05-17', '2026-06-15')).toMatchObject([
+      { assigned: 2, listed: 3, idle_14: 2, idle_60: 2, never_active: 2 },
+    ]);
+    const own = seatsOfSome(snapshots, (_snapshot, held) => held.developer.key === 'a');
+    expect(seatToolSummaries(own, '2026-05-17', '2026-06-15')).toMatchObject([
+      { assigned: 1, assigned_from: 'listed', listed: 1, idle_14: 1, never_active: 1 },
+    ]);
+  });
+
+  it('sums several organisations of one provider, each by its own count', () => {
+    const snapshots = [
+      of('claude_enterprise', [seat('a', '2026-06-12T00:00:00.000Z')], {
+        as_of: '2026-06-13',
+        assigned_seats: 3,
+      }),
+      of('claude_enterprise', [seat('b', '2026-06-12T00:00:00.000Z')], undefined, 'int_old'),
+    ];
+    expect(seatToolSummaries(snapshots, '2026-05-17', '2026-06-15')).toEqual([
+      expect.objectContaining({
+        assigned: 4,
+        assigned_from: 'mixed',
+        listed: 2,
+        active_in_period: 2,
+        idle_14: 2,
+      }),
+    ]);
   });
 });

@@ -1,8 +1,7 @@
 import type { HeatmapDay, HeatmapState } from '../../../functions/domain/dashboard';
 import { buildSeries, combinedState, weekStart, type DayFigures } from '../../../functions/domain/series';
-import { idleDays, seatToolSummaries, type SeatView } from '../../../functions/domain/seats';
 
-/** The dashboard's series by day and by week, and the seat figures of the seats view. */
+/** The dashboard's series by day and by week. */
 const day = (date: string, count: number, state: HeatmapState): HeatmapDay => ({ date, count, state });
 const tools = (entries: Record<string, [number, number, number, number]>): DayFigures['tools'] =>
   new Map(
@@ -142,57 +141,5 @@ describe('the series', () => {
         0,
       );
     expect(total('week')).toBe(total('day'));
-  });
-});
-
-describe('seats', () => {
-  const seat = (provider: string, last: string | null, spend: number | null = null) =>
-    ({
-      provider,
-      last_activity_at: last,
-      active_in_period: last !== null && last >= '2026-05-17',
-      cycle_spend_cents: spend,
-    }) as SeatView;
-
-  it('count idle days to the period’s last day, null when never active', () => {
-    expect(idleDays(seat('x', '2026-06-01T23:59:00Z'), '2026-06-15')).toBe(14);
-    expect(idleDays(seat('x', '2026-06-15T08:00:00Z'), '2026-06-15')).toBe(0);
-    expect(idleDays(seat('x', null), '2026-06-15')).toBeNull();
-  });
-
-  it('sum per tool the seats idle 14 / 30 / 60 days (never active in each) and their spend', () => {
-    const summaries = seatToolSummaries(
-      [
-        seat('b', '2026-06-14T00:00:00Z', 120),
-        seat('b', '2026-06-01T00:00:00Z', 30),
-        seat('b', '2026-05-01T00:00:00Z'),
-        seat('b', '2026-03-01T00:00:00Z'),
-        seat('b', null),
-        seat('a', '2026-06-15T00:00:00Z'),
-      ],
-      '2026-06-15',
-    );
-    expect(summaries).toEqual([
-      {
-        provider: 'a',
-        assigned: 1,
-        active_in_period: 1,
-        idle_14: 0,
-        idle_30: 0,
-        idle_60: 0,
-        never_active: 0,
-        cycle_spend_cents: null,
-      },
-      {
-        provider: 'b',
-        assigned: 5,
-        active_in_period: 2,
-        idle_14: 4,
-        idle_30: 3,
-        idle_60: 2,
-        never_active: 1,
-        cycle_spend_cents: 150,
-      },
-    ]);
   });
 });

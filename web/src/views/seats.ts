@@ -3,6 +3,19 @@ import type { Seats } from '../types';
 import { daysOf, type ViewContext } from '../app-context';
 import { periodControls } from './overview';
 
+/** The empty state: it names every provider that reports licences, as the API lists them. */
+function noSeats(result: Seats): string {
+  // A member sees their own seats only: none of theirs is not none of the team's.
+  const none =
+    result.visibility === 'own_row'
+      ? 'You hold no seat of a seat-based tool'
+      : 'No seat-based tool is connected';
+  const names = result.seat_providers.map((provider) => provider.name);
+  if (names.length === 0) return `${none}.`;
+  const list = names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+  return `${none} (${list} report${names.length === 1 ? 's' : ''} their licences).`;
+}
+
 /** Licences: per tool assigned and idle 14 / 30 / 60 days, then every seat, unused first. */
 export async function seats({ api, params }: ViewContext): Promise<HTMLElement> {
   const days = daysOf(params);
@@ -13,7 +26,7 @@ export async function seats({ api, params }: ViewContext): Promise<HTMLElement> 
     h('h1', {}, 'Seats'),
     periodControls(params, false),
     result.tools.length === 0
-      ? notice('empty', 'No seat-based tool is connected (GitHub Copilot and Cursor report their licences).')
+      ? notice('empty', noSeats(result))
       : h(
           'div',
           { class: 'cards tools' },
@@ -26,7 +39,14 @@ export async function seats({ api, params }: ViewContext): Promise<HTMLElement> 
                 'dl',
                 {},
                 h('dt', {}, 'Assigned'),
-                h('dd', {}, number(tool.assigned)),
+                h(
+                  'dd',
+                  {},
+                  // The organisation's count can hold seats its listing does not name (Claude Enterprise).
+                  tool.assigned_from === 'listed'
+                    ? number(tool.assigned)
+                    : `${number(tool.assigned)} (${number(tool.listed)} listed by name)`,
+                ),
                 h('dt', {}, `Used in ${result.period.days} days`),
                 h('dd', {}, number(tool.active_in_period)),
                 h('dt', {}, 'Idle 14 / 30 / 60 days'),

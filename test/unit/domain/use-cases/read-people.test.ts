@@ -8,10 +8,12 @@ import {
 import type { Caller, Integration } from '../../../../functions/domain/model';
 import { SORT_FIELDS } from '../../../../functions/domain/people';
 import { emptyRoster, toPerson, type PersonInput } from '../../../../functions/domain/roster';
+import { seatSummary } from '../../../../functions/domain/seats';
 import {
   readDevelopers,
   readMe,
   readPerson,
+  readSeats,
   type DevelopersQuery,
 } from '../../../../functions/domain/use-cases/read-people';
 import { createManifestCatalog } from '../../../../functions/providers/manifests';
@@ -113,7 +115,9 @@ async function setup() {
         displayName: 'GitHub Copilot',
         sync: { backfillDays: 100, dailyOffsets: [2, 3], newestOffset: 2, maxDaysPerJob: 10 },
       }),
+      testManifest({ id: 'claude_enterprise', displayName: 'Claude Enterprise Analytics' }),
     ]),
+    seatProviders: ['github_copilot', 'claude_enterprise'],
     clock: fixedClock('2026-06-15T08:00:00Z'),
   };
   const sync = async (integration: Integration, days: Record<string, Use[]>) => {
@@ -420,6 +424,116 @@ describe('pages of the developers view', () => {
       ValidationError,
     );
     expect((await readDevelopers(admin, byTool('claude_code', next), ports)).developers).toHaveLength(2);
+  });
+});
+
+describe('the seats view', () => {
+  /** A Claude Enterprise organisation that assigned 5 seats; its roll-up lists two of their holders. */
+  async function withEnterprise() {
+    const { ports } = await setup();
+    await ports.usage.replaceSeats({
+      team_id: 't',
+      integration_id: 'int_e',
+      provider: 'claude_enterprise',
+      taken_at: '2026-06-15T06:00:00Z',
+      seats: [
+        {
+          developer: { key: 'email:alice@corp.com', kind: 'user', email: 'alice@corp.com' },
+          last_activity_at: '2026-06-13T00:00:00.000Z',
+          activity_known_since: '2026-05-15',
+        },
+        {
+          developer: { key: 'email:bob@corp.com', kind: 'user', email: 'bob@corp.com' },
+          last_activity_at: null,
+          activity_known_since: '2026-05-15',
+        },
+      ],
+      organisation: { as_of: '2026-06-13', assigned_seats: 5, pending_invites: 1 },
+    });
+    return ports;
+  }
+
+  it('counts the seats held as the dashboard does: the organisation’s count where it reports one', async () => {
+    const ports = await withEnterprise();
+    const view = await readSeats(admin, 7, ports);
+    const snapshots = await ports.usage.getSeats('t');
+    const dashboard = (provider: string) =>
+      seatSummary(
+        snapshots.filter((snapshot) => snapshot.provider === provider),
+        view.period.start_date,
+      );
+    expect(view.tools).toEqual([
+      {
+        provider: 'claude_enterprise',
+        name: 'Claude Enterprise Analytics',
+        assigned: 5,
+        assigned_from: 'organisation',
+        listed: 2,
+        active_in_period: 1,
+        // Bob's seat, idle since the roll-up's window began, and the three seats it names nobody for.
+        idle_14: 4,
+        idle_30: 4,
+        idle_60: 4,
+        never_active: 0,
+        cycle_spend_cents: null,
+      },
+      {
+        provider: 'github_copilot',
+        name: 'GitHub Copilot',
+        assigned: 3,
+        assigned_from: 'listed',
+        listed: 3,
+        active_in_period: 2,
+        idle_14: 1,
+        idle_30: 1,
+        idle_60: 1,
+        never_active: 1,
+        cycle_spend_cents: null,
+      },
+    ]);
+    for (const tool of view.tools) {
+      expect(tool).toMatchObject({
+        assigned: dashboard(tool.provider)?.assigned,
+        assigned_from: dashboard(tool.provider)?.assigned_from,
+        active_in_period: dashboard(tool.provider)?.active_in_period,
+        never_active: dashboard(tool.provider)?.never_active,
+      });
+    }
+    expect(view.seats.filter((seat) => seat.provider === 'claude_enterprise')).toHaveLength(2);
+  });
+
+  it('gives a member their own seats, counted as listed: the organisation’s counts are not theirs', async () => {
+    const ports = await withEnterprise();
+    const view = await readSeats(alice, 7, ports);
+    expect(view.visibility).toBe('own_row');
+    expect(view.seats.map((seat) => [seat.provider, seat.developer_id])).toEqual([
+      ['github_copilot', 'alice'],
+      ['claude_enterprise', 'alice'],
+    ]);
+    expect(
+      view.tools.map((tool) => [tool.provider, tool.assigned, tool.assigned_from, tool.idle_14]),
+    ).toEqual([
+      ['claude_enterprise', 1, 'listed', 0],
+      ['github_copilot', 1, 'listed', 0],
+    ]);
+    // A member who holds no seat sees no tool, not the tools' seats.
+    const none = await readSeats(stranger, 7, ports);
+    expect([none.tools, none.seats]).toEqual([[], []]);
+  });
+
+  it('names every provider that reports licences, connected or not', async () => {
+    const { ports } = shared;
+    const view = await readSeats(admin, 7, {
+      ...ports,
+      seatProviders: ['github_copilot', 'claude_enterprise', 'gone'],
+    });
+    expect(view.seat_providers).toEqual([
+      { provider: 'github_copilot', name: 'GitHub Copilot' },
+      { provider: 'claude_enterprise', name: 'Claude Enterprise Analytics' },
+      // A provider no longer offered shows as its id.
+      { provider: 'gone', name: 'gone' },
+    ]);
+    expect(view.tools.map((tool) => tool.provider)).toEqual(['github_copilot']);
   });
 });
 
