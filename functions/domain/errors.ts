@@ -118,6 +118,70 @@ export class TooManyRequestsError extends Error {
   }
 }
 
+/**
+ * One place where a provider's answer differs from what this version reads: `where` it is, in our own words
+ * (`at data[3].date`, `users-1-day file 1 of 1 line 2`), and the rule it breaks (`expected string, received
+ * number`). Never the value found there: an answer may hold personal data or secrets.
+ */
+export interface AnswerIssue {
+  where: string;
+  rule: string;
+}
+
+/**
+ * A provider answered a body this version cannot read: `not_json` — not JSON at all (cut short or damaged on the
+ * way, as a proxy may); `unexpected_shape` — JSON that does not match the schema (the API changed, or answers a
+ * case its docs leave out). Raised by the providers' parsing; `reads` says how many answers in a row were so.
+ */
+export class ProviderResponseError extends Error {
+  override name = 'ProviderResponseError';
+  constructor(
+    readonly problem: 'not_json' | 'unexpected_shape',
+    /** The first few places (at most ANSWER_ISSUES_SHOWN); `more` counts the rest. */
+    readonly issues: readonly AnswerIssue[] = [],
+    readonly more = 0,
+    public reads = 1,
+  ) {
+    super(problem === 'not_json' ? 'an answer that is not JSON' : 'an answer of another shape');
+  }
+}
+
+/** Places of an answer a reason names; the rest are counted. */
+export const ANSWER_ISSUES_SHOWN = 3;
+/** Longest reason kept for a day (it is shown to a team's admin; the logs have the rest). */
+export const REASON_CHARS = 300;
+
+/**
+ * The reason a day (or a seat refresh) failed because of an answer it could not read, for a team's admin:
+ * the provider's name, what was wrong and where (never a value), and `then` — what happens next. At most
+ * REASON_CHARS characters: the places are shortened first, so the sentence always ends with `then`.
+ */
+export function unreadableAnswerReason(
+  providerName: string,
+  error: ProviderResponseError,
+  then: string,
+): string {
+  const places = [
+    ...error.issues
+      .slice(0, ANSWER_ISSUES_SHOWN)
+      .map((issue) => (issue.where ? `${issue.where}: ${issue.rule}` : issue.rule)),
+    ...(error.more > 0 ? [`and ${error.more} more`] : []),
+  ].join('; ');
+  const times = error.reads > 1 ? ` ${error.reads} times in a row` : '';
+  const what =
+    error.problem === 'not_json'
+      ? `a body that is not JSON${times}`
+      : `a body this version does not read${times}`;
+  const detail = places || (error.problem === 'not_json' ? 'cut short or damaged on the way' : '');
+  const build = (inner: string) =>
+    `The ${providerName} API answered ${what}${inner ? ` (${inner})` : ''}; ${then}.`;
+  const full = build(detail);
+  if (full.length <= REASON_CHARS) return full;
+  const room = Math.max(0, detail.length - (full.length - REASON_CHARS) - 1);
+  const shortened = build(`${detail.slice(0, room).trimEnd()}…`);
+  return shortened.length <= REASON_CHARS ? shortened : `${shortened.slice(0, REASON_CHARS - 1)}…`;
+}
+
 /** Something on our side is briefly busy (not the provider); the same request will work shortly. */
 export class TemporarilyUnavailableError extends Error {
   override name = 'TemporarilyUnavailableError';

@@ -1,4 +1,9 @@
-import { ValidationError } from '../domain/errors';
+import {
+  ProviderResponseError,
+  ProviderUnavailableError,
+  unreadableAnswerReason,
+  ValidationError,
+} from '../domain/errors';
 import { ProviderCallError, type ProviderCatalog, type UsageProvider } from '../domain/provider';
 import type { ProviderManifest } from '../domain/provider-manifest';
 import { ProviderHttpError } from './http-client';
@@ -15,11 +20,53 @@ export function toProviderCallError(error: ProviderHttpError): ProviderCallError
   return new ProviderCallError('failed', reason);
 }
 
-async function translated<T>(call: () => Promise<T>): Promise<T> {
+/**
+ * An answer the provider's parsing could not read, in the domain's terms (decision 95): one still not JSON
+ * after the client's reads is retried by the queue like a 5xx; JSON of another shape fails what was asked (a
+ * day: the daily run asks for it again). `subject` is what was asked for, as the reason names it.
+ */
+export function unreadableAnswerError(
+  manifest: ProviderManifest,
+  error: ProviderResponseError,
+  subject: 'the day' | 'the seats',
+): ProviderCallError {
+  if (error.problem === 'not_json') {
+    return new ProviderCallError(
+      'retry_later',
+      unreadableAnswerReason(manifest.displayName, error, `the queue tries ${subject} again`),
+    );
+  }
+  const then =
+    subject === 'the day'
+      ? 'the day is tried again on the next daily run'
+      : 'the seats are read again on the next sync';
+  return new ProviderCallError('failed', unreadableAnswerReason(manifest.displayName, error, then));
+}
+
+/** A sync-time call whose HTTP and answer failures become ProviderCallError. */
+async function translated<T>(
+  manifest: ProviderManifest,
+  subject: 'the day' | 'the seats',
+  call: () => Promise<T>,
+): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    throw error instanceof ProviderHttpError ? toProviderCallError(error) : error;
+    if (error instanceof ProviderHttpError) throw toProviderCallError(error);
+    if (error instanceof ProviderResponseError) throw unreadableAnswerError(manifest, error, subject);
+    throw error;
+  }
+}
+
+/** Connect's live check: an answer it could not read is a provider that cannot be asked now (503). */
+async function verified<T>(manifest: ProviderManifest, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (!(error instanceof ProviderResponseError)) throw error;
+    throw new ProviderUnavailableError(
+      unreadableAnswerReason(manifest.displayName, error, 'try again in a few minutes'),
+    );
   }
 }
 
@@ -28,21 +75,30 @@ export function bindProvider<Options>(
   definition: ProviderDefinition<Options>,
   ctx: ProviderContext,
 ): UsageProvider<Options> {
-  const { fetchDay, fetchDays, fetchSeats } = definition;
+  const { fetchDay, fetchDays, fetchSeats, manifest } = definition;
   return {
     manifest: definition.manifest,
     connectOptionsSchema: definition.connectOptionsSchema,
     checkKeyFormat: (apiKey) => definition.checkKeyFormat(apiKey),
     normalizeDay: (raw, day) => definition.normalizeDay(raw, day),
     ...(definition.earliestDay ? { earliestDay: definition.earliestDay.bind(definition) } : {}),
-    verifyCredentials: (credentials) => definition.verifyCredentials(credentials, ctx),
+    verifyCredentials: (credentials) =>
+      verified(manifest, () => definition.verifyCredentials(credentials, ctx)),
     ...(fetchDay
-      ? { fetchDay: (credentials, day) => translated(() => fetchDay(credentials, day, ctx)) }
+      ? {
+          fetchDay: (credentials, day) =>
+            translated(manifest, 'the day', () => fetchDay(credentials, day, ctx)),
+        }
       : {}),
     ...(fetchDays
-      ? { fetchDays: (credentials, days) => translated(() => fetchDays(credentials, days, ctx)) }
+      ? {
+          fetchDays: (credentials, days) =>
+            translated(manifest, 'the day', () => fetchDays(credentials, days, ctx)),
+        }
       : {}),
-    ...(fetchSeats ? { fetchSeats: (credentials) => translated(() => fetchSeats(credentials, ctx)) } : {}),
+    ...(fetchSeats
+      ? { fetchSeats: (credentials) => translated(manifest, 'the seats', () => fetchSeats(credentials, ctx)) }
+      : {}),
   };
 }
 

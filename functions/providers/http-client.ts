@@ -1,8 +1,10 @@
+import { ProviderResponseError } from '../domain/errors';
 import type { ProviderContext } from './types';
 
 /**
  * JSON over HTTP with the retry rules every provider client shares: 429 honours `retry-after`,
- * overload and server errors back off exponentially with full jitter, each request has a timeout.
+ * overload and server errors back off exponentially with full jitter, each request has a timeout, and a
+ * checked answer (requestAnswer) that is not JSON is read again like a 5xx, one of another shape once more.
  * Written here rather than taken from a retry library because it must read provider-specific
  * rate-limit headers, classify errors for the sync ledger, and run on an injected clock in tests.
  */
@@ -35,6 +37,13 @@ export interface RetryPolicy {
   maxRetryAfterSeconds: number;
   timeoutMs: number;
   retryStatuses: readonly number[];
+  /**
+   * Reads of a checked answer (requestAnswer) whose body is not JSON — cut short or damaged on the way — the
+   * first included, each after the backoff of a 5xx.
+   */
+  maxDamagedBodyAttempts: number;
+  /** Reads of a checked answer that is JSON of another shape, the first included: a schema does not fix itself. */
+  maxMisshapenBodyAttempts: number;
 }
 
 export const defaultRetryPolicy: RetryPolicy = {
@@ -44,12 +53,21 @@ export const defaultRetryPolicy: RetryPolicy = {
   maxRetryAfterSeconds: 60,
   timeoutMs: 30_000,
   retryStatuses: [429, 500, 502, 503, 504, 529],
+  maxDamagedBodyAttempts: 3,
+  maxMisshapenBodyAttempts: 2,
 };
 
 export interface JsonResponse {
   status: number;
   headers: Headers;
   body: unknown;
+}
+
+/** A checked answer: what the caller's `read` made of its body. */
+export interface CheckedResponse<T> {
+  status: number;
+  headers: Headers;
+  body: T;
 }
 
 export interface TextResponse {
@@ -130,8 +148,45 @@ export async function requestJson(
   url: string,
   options: RequestOptions,
 ): Promise<JsonResponse> {
-  const response = await send(ctx, url, options);
-  return { status: response.status, headers: response.headers, body: await readBody(response) };
+  return send(ctx, url, options, async (response) => ({
+    status: response.status,
+    headers: response.headers,
+    body: await readBody(response),
+  }));
+}
+
+/**
+ * A request with retries whose answer is checked: a successful answer (2xx, not one of `acceptStatuses`) must
+ * be JSON, which `read` turns into the caller's value (with readAnswer, which throws ProviderResponseError
+ * when the JSON is of another shape); an accepted status reaches `read` as requestJson reads it. A body that
+ * is not JSON (or breaks off) is asked again with the backoff of a 5xx, up to maxDamagedBodyAttempts reads; one
+ * of another shape once more (maxMisshapenBodyAttempts). Then the ProviderResponseError is thrown, with its
+ * reads. Every read counts toward maxAttempts too.
+ */
+export async function requestAnswer<T>(
+  ctx: ProviderContext,
+  url: string,
+  options: RequestOptions,
+  read: (body: unknown, status: number) => T,
+): Promise<CheckedResponse<T>> {
+  return send(ctx, url, options, async (response) => {
+    const accepted = options.acceptStatuses?.includes(response.status) ?? false;
+    if (accepted) {
+      return {
+        status: response.status,
+        headers: response.headers,
+        body: read(await readBody(response), response.status),
+      };
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(await response.text()) as unknown;
+    } catch {
+      // Not JSON, empty, or the connection broke off while the body was read.
+      throw new ProviderResponseError('not_json');
+    }
+    return { status: response.status, headers: response.headers, body: read(body, response.status) };
+  });
 }
 
 /** A request with retries; answers the body as text, whole (for NDJSON files and other downloads). */
@@ -140,12 +195,21 @@ export async function requestText(
   url: string,
   options: RequestOptions,
 ): Promise<TextResponse> {
-  const response = await send(ctx, url, options);
-  return { status: response.status, headers: response.headers, text: await response.text() };
+  return send(ctx, url, options, async (response) => ({
+    status: response.status,
+    headers: response.headers,
+    text: await response.text(),
+  }));
 }
 
-async function send(ctx: ProviderContext, url: string, options: RequestOptions): Promise<Response> {
+async function send<T>(
+  ctx: ProviderContext,
+  url: string,
+  options: RequestOptions,
+  answer: (response: Response) => Promise<T>,
+): Promise<T> {
   const policy = { ...defaultRetryPolicy, ...options.policy };
+  const unreadable = { not_json: 0, unexpected_shape: 0 };
   for (let attempt = 1; ; attempt++) {
     await options.beforeAttempt?.();
     let response: Response;
@@ -177,7 +241,22 @@ async function send(ctx: ProviderContext, url: string, options: RequestOptions):
       continue;
     }
 
-    if (response.ok || options.acceptStatuses?.includes(response.status)) return response;
+    if (response.ok || options.acceptStatuses?.includes(response.status)) {
+      try {
+        return await answer(response);
+      } catch (error) {
+        if (!(error instanceof ProviderResponseError)) throw error;
+        const reads = ++unreadable[error.problem];
+        const limit =
+          error.problem === 'not_json' ? policy.maxDamagedBodyAttempts : policy.maxMisshapenBodyAttempts;
+        error.reads = reads;
+        if (reads >= limit || attempt >= policy.maxAttempts) throw error;
+        const delayMs = backoffDelayMs(reads, policy);
+        ctx.onRetry?.({ attempt, status: response.status, delayMs });
+        await ctx.sleep(delayMs);
+        continue;
+      }
+    }
 
     const body = await readBody(response);
     const kind = options.classify?.(response.status, response.headers, body) ?? classify(response.status);

@@ -301,14 +301,24 @@ describe('GitHub Copilot pipeline', () => {
     expect(after.heatmap_data).toEqual(before.heatmap_data);
   });
 
-  it('a bad NDJSON line fails the day with its line number and keeps the stored day', async () => {
+  it('a line that is not JSON is fetched again through fresh report calls; one that stays fails the day readably', async () => {
     const day = addDays(TODAY, -12);
     const before = await dashboard();
     pipeline.github.faults.add({ kind: 'bad_line' });
     await manualSync(day, day);
+    expect(pipeline.github.faults.pending()).toBe(0);
+    const healed = (await ledgerOf(day)) as unknown as { state: string; last_error?: string };
+    expect(healed.state).toBe('ok');
+    expect(healed.last_error).toBeUndefined();
+
+    pipeline.github.faults.add({ kind: 'bad_line', times: Infinity });
+    await manualSync(day, day);
+    pipeline.github.faults.clear();
     const entry = (await ledgerOf(day)) as unknown as { state: string; last_error?: string };
     expect(entry.state).toBe('ok');
-    expect(entry.last_error).toMatch(/users-1-day .* line 2: not valid JSON/);
+    expect(entry.last_error).toMatch(
+      /The GitHub Copilot API answered a body that is not JSON 3 times in a row \(users-1-day .* line 2: not valid JSON\)/,
+    );
     expect((await dashboard()).total_interactions).toBe(before.total_interactions);
   });
 

@@ -1,7 +1,13 @@
-import { ProviderHttpError, requestJson } from '../http-client';
+import { readAnswer } from '../answers';
+import { ProviderHttpError, requestAnswer } from '../http-client';
 import type { ProviderContext } from '../types';
 import { claudeCodeManifest } from './manifest';
-import { anthropicErrorSchema, anthropicOrganizationSchema, claudeCodePageSchema } from './schemas';
+import {
+  anthropicErrorSchema,
+  anthropicOrganizationSchema,
+  claudeCodePageSchema,
+  claudeCodeRecordSchema,
+} from './schemas';
 
 /** Client of the Anthropic Admin API endpoints this project reads. */
 export const ANTHROPIC_VERSION = '2023-06-01';
@@ -12,28 +18,46 @@ function describeAnthropicError(body: unknown): string | undefined {
   return parsed.success ? `${parsed.data.error.type}: ${parsed.data.error.message}` : undefined;
 }
 
+/**
+ * A page of the Claude Code report, its records checked too (kept as sent: the normaliser reads them again), so
+ * a record of another shape is found while the page can still be asked again.
+ */
+function readPage(body: unknown) {
+  const page = readAnswer(claudeCodePageSchema, body);
+  page.data.forEach((record, index) =>
+    readAnswer(claudeCodeRecordSchema, record, { prefix: ['data', index] }),
+  );
+  return page;
+}
+
 export class AnthropicAdminClient {
   constructor(
     private readonly apiKey: string,
     private readonly ctx: ProviderContext,
   ) {}
 
-  private get(path: string, query: Record<string, string> = {}) {
+  /** A GET whose answer `read` checks (a damaged or misshapen body is asked again: requestAnswer). */
+  private async get<T>(path: string, query: Record<string, string>, read: (body: unknown) => T): Promise<T> {
     const url = new URL(path, this.ctx.baseUrl.endsWith('/') ? this.ctx.baseUrl : `${this.ctx.baseUrl}/`);
     for (const [name, value] of Object.entries(query)) url.searchParams.set(name, value);
-    return requestJson(this.ctx, url.toString(), {
-      headers: { 'x-api-key': this.apiKey, 'anthropic-version': ANTHROPIC_VERSION },
-      describeError: describeAnthropicError,
-      policy: {
-        maxAttempts: claudeCodeManifest.limits.maxAttempts,
-        maxRetryAfterSeconds: claudeCodeManifest.limits.maxRetryAfterSeconds,
+    const response = await requestAnswer(
+      this.ctx,
+      url.toString(),
+      {
+        headers: { 'x-api-key': this.apiKey, 'anthropic-version': ANTHROPIC_VERSION },
+        describeError: describeAnthropicError,
+        policy: {
+          maxAttempts: claudeCodeManifest.limits.maxAttempts,
+          maxRetryAfterSeconds: claudeCodeManifest.limits.maxRetryAfterSeconds,
+        },
       },
-    });
+      read,
+    );
+    return response.body;
   }
 
   async getOrganization(): Promise<{ id: string; name: string }> {
-    const response = await this.get('v1/organizations/me');
-    return anthropicOrganizationSchema.parse(response.body);
+    return this.get('v1/organizations/me', {}, (body) => readAnswer(anthropicOrganizationSchema, body));
   }
 
   /**
@@ -50,9 +74,7 @@ export class AnthropicAdminClient {
           const query: Record<string, string> = { starting_at: day, limit: String(PAGE_LIMIT) };
           if (cursor !== undefined) query.page = cursor;
           requests++;
-          const page = claudeCodePageSchema.parse(
-            (await this.get('v1/organizations/usage_report/claude_code', query)).body,
-          );
+          const page = await this.get('v1/organizations/usage_report/claude_code', query, readPage);
           records.push(...page.data);
           cursor = page.has_more ? (page.next_page ?? undefined) : undefined;
           if (page.has_more && cursor === undefined) {

@@ -1,10 +1,19 @@
 import { addDays } from '../../domain/dates';
 import { ANTHROPIC_VERSION } from '../claude-code/client';
 import { anthropicErrorSchema } from '../claude-code/schemas';
-import { ProviderHttpError, requestJson, type JsonResponse } from '../http-client';
+import { readAnswer } from '../answers';
+import { ProviderHttpError, requestAnswer } from '../http-client';
 import type { ProviderContext, RequestBudget } from '../types';
 import { claudeEnterpriseManifest } from './manifest';
-import { reportPageSchema, summariesSchema, userActivityPageSchema, type DaySummary } from './schemas';
+import {
+  reportPageSchema,
+  summariesSchema,
+  userActivityPageSchema,
+  userActivitySchema,
+  userCostRowSchema,
+  userUsageRowSchema,
+  type DaySummary,
+} from './schemas';
 
 /**
  * The Enterprise Analytics API allows 60 requests a minute per organisation, across all its endpoints. The pacer
@@ -57,13 +66,14 @@ export class ClaudeEnterpriseClient {
     private readonly ctx: ProviderContext,
   ) {}
 
-  private call(path: string, query: Query): Promise<JsonResponse> {
+  /** One request whose answer `read` checks (a damaged or misshapen body is asked again: requestAnswer). */
+  private async call<T>(path: string, query: Query, read: (body: unknown) => T): Promise<T> {
     const base = this.ctx.baseUrl.endsWith('/') ? this.ctx.baseUrl : `${this.ctx.baseUrl}/`;
     const url = new URL(path, base);
     for (const [name, value] of query) url.searchParams.append(name, value);
     const { pacer } = this.ctx;
     const { maxAttempts, maxRetryAfterSeconds } = claudeEnterpriseManifest.limits;
-    return requestJson(this.ctx, url.toString(), {
+    const options = {
       headers: { 'x-api-key': this.apiKey, 'anthropic-version': ANTHROPIC_VERSION },
       describeError,
       policy: { maxAttempts, maxRetryAfterSeconds },
@@ -77,7 +87,8 @@ export class ClaudeEnterpriseClient {
         }
         this.requests++;
       },
-    });
+    };
+    return (await requestAnswer(this.ctx, url.toString(), options, read)).body;
   }
 
   /**
@@ -97,8 +108,10 @@ export class ClaudeEnterpriseClient {
       try {
         for (let page = 1; ; page++) {
           if (page > MAX_PAGES) throw new Error(`more than ${MAX_PAGES} pages from ${path}`);
-          const answer = read(
-            (await this.call(path, cursor === undefined ? query : [...query, ['page', cursor]])).body,
+          const answer = await this.call(
+            path,
+            cursor === undefined ? query : [...query, ['page', cursor]],
+            read,
           );
           rows.push(...answer.rows);
           organizationId ??= answer.organizationId;
@@ -118,12 +131,16 @@ export class ClaudeEnterpriseClient {
    * has published, which is how that day is learnt without asking for an unpublished one.
    */
   async summaries(startingDate: string): Promise<DaySummary[]> {
-    const response = await this.call(ANALYTICS_PATHS.summaries, [['starting_date', startingDate]]);
-    return summariesSchema.parse(response.body).summaries;
+    const answer = await this.call(ANALYTICS_PATHS.summaries, [['starting_date', startingDate]], (body) =>
+      readAnswer(summariesSchema, body),
+    );
+    return answer.summaries;
   }
 
+  /** A page of user rows, each checked (kept as sent: the normaliser reads them again). */
   private readUsers = (body: unknown) => {
-    const page = userActivityPageSchema.parse(body);
+    const page = readAnswer(userActivityPageSchema, body);
+    page.data.forEach((row, index) => readAnswer(userActivitySchema, row, { prefix: ['data', index] }));
     return { rows: page.data, next: page.next_page ?? undefined };
   };
 
@@ -147,8 +164,10 @@ export class ClaudeEnterpriseClient {
     return (await this.walk(ANALYTICS_PATHS.users, query, this.readUsers)).rows;
   }
 
-  private readReport = (body: unknown) => {
-    const page = reportPageSchema.parse(body);
+  /** A page of a cost or usage report, each row checked with `row` (kept as sent). */
+  private readReport = (row: typeof userCostRowSchema | typeof userUsageRowSchema) => (body: unknown) => {
+    const page = readAnswer(reportPageSchema, body);
+    page.data.forEach((value, index) => readAnswer(row, value, { prefix: ['data', index] }));
     if (page.has_more && !page.next_page) {
       throw new ProviderHttpError('has_more without next_page', 'client', 200, 1);
     }
@@ -159,7 +178,13 @@ export class ClaudeEnterpriseClient {
     };
   };
 
-  private report(path: string, first: string, last: string, groupBy: string) {
+  private report(
+    path: string,
+    first: string,
+    last: string,
+    groupBy: string,
+    row: typeof userCostRowSchema | typeof userUsageRowSchema,
+  ) {
     const query: Query = [
       ['starting_at', midnight(first)],
       ['ending_at', midnight(addDays(last, 1))],
@@ -168,30 +193,35 @@ export class ClaudeEnterpriseClient {
       ['group_by[]', groupBy],
       ['limit', PAGE_LIMIT],
     ];
-    return this.walk(path, query, this.readReport);
+    return this.walk(path, query, this.readReport(row));
   }
 
   /** Claude Code cost per user, day and model over `[first, last]` (at most 31 days). */
   async costByModel(first: string, last: string): Promise<unknown[]> {
-    return (await this.report(ANALYTICS_PATHS.userCost, first, last, 'model')).rows;
+    return (await this.report(ANALYTICS_PATHS.userCost, first, last, 'model', userCostRowSchema)).rows;
   }
 
   /** Claude Code tokens per user, day and model over `[first, last]` (at most 31 days). */
   async usageByModel(first: string, last: string): Promise<unknown[]> {
-    return (await this.report(ANALYTICS_PATHS.userUsage, first, last, 'model')).rows;
+    return (await this.report(ANALYTICS_PATHS.userUsage, first, last, 'model', userUsageRowSchema)).rows;
   }
 
   /** Claude Code usage per user, day and RBAC group: who held which group on the days they used it. */
   async usageByGroup(first: string, last: string): Promise<unknown[]> {
-    return (await this.report(ANALYTICS_PATHS.userUsage, first, last, 'rbac_group_id')).rows;
+    return (await this.report(ANALYTICS_PATHS.userUsage, first, last, 'rbac_group_id', userUsageRowSchema))
+      .rows;
   }
 
   /** The organisation the key belongs to, from a one-row usage report of one day (its envelope names it). */
   async organizationId(day: string): Promise<string | undefined> {
-    const response = await this.call(ANALYTICS_PATHS.userUsage, [
-      ['starting_at', midnight(day)],
-      ['limit', '1'],
-    ]);
-    return reportPageSchema.parse(response.body).organization_id;
+    const answer = await this.call(
+      ANALYTICS_PATHS.userUsage,
+      [
+        ['starting_at', midnight(day)],
+        ['limit', '1'],
+      ],
+      (body) => readAnswer(reportPageSchema, body),
+    );
+    return answer.organization_id;
   }
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { RequestBudget } from '../types';
-import { requestJson, type JsonResponse } from '../http-client';
+import { readAnswer } from '../answers';
+import { requestAnswer } from '../http-client';
 import type { ProviderContext } from '../types';
 import { cursorManifest } from './manifest';
 import {
@@ -67,6 +68,24 @@ export function eventId(event: CursorUsageEvent): string {
     .digest('base64url');
 }
 
+/** A page of daily usage with its rows checked (a row of another shape is found while the page can be asked again). */
+function readUsagePage(body: unknown) {
+  const page = readAnswer(cursorUsagePageSchema, body);
+  const rows = page.data.map((row, index) =>
+    readAnswer(cursorUsageRowSchema, row, { prefix: ['data', index] }),
+  );
+  return { rows, pagination: page.pagination };
+}
+
+/** A page of usage events with each event checked. */
+function readEventsPage(body: unknown) {
+  const page = readAnswer(cursorEventsPageSchema, body);
+  const events = page.usageEvents.map((event, index) =>
+    readAnswer(cursorUsageEventSchema, event, { prefix: ['usageEvents', index] }),
+  );
+  return { events, pagination: page.pagination };
+}
+
 /** Client of the Cursor Admin API endpoints this project reads. HTTP Basic: the key as user name. */
 export class CursorAdminClient {
   private readonly authorization: string;
@@ -82,17 +101,19 @@ export class CursorAdminClient {
   /** Requests made so far (each attempt counts: Cursor counts them). */
   requests = 0;
 
-  private async call(
+  /** One request whose answer `read` checks (a damaged or misshapen body is asked again: requestAnswer). */
+  private async call<T>(
     path: string,
     budget: 'admin' | 'events',
+    read: (body: unknown) => T,
     init: { method?: 'GET' | 'POST'; json?: unknown; query?: Record<string, string> } = {},
-  ): Promise<JsonResponse> {
+  ): Promise<T> {
     const base = this.ctx.baseUrl.endsWith('/') ? this.ctx.baseUrl : `${this.ctx.baseUrl}/`;
     const url = new URL(path, base);
     for (const [name, value] of Object.entries(init.query ?? {})) url.searchParams.set(name, value);
     const { pacer } = this.ctx;
     const { maxAttempts, maxRetryAfterSeconds } = cursorManifest.limits;
-    return requestJson(this.ctx, url.toString(), {
+    const options = {
       ...(init.method ? { method: init.method } : {}),
       ...(init.json !== undefined ? { json: init.json } : {}),
       headers: { authorization: this.authorization },
@@ -109,19 +130,26 @@ export class CursorAdminClient {
         }
         this.requests++;
       },
-    });
+    };
+    return (await requestAnswer(this.ctx, url.toString(), options, read)).body;
   }
 
   async members(): Promise<CursorMember[]> {
-    return cursorMembersSchema.parse((await this.call('teams/members', 'admin')).body).teamMembers;
+    const answer = await this.call('teams/members', 'admin', (body) => readAnswer(cursorMembersSchema, body));
+    return answer.teamMembers;
   }
 
   /** The team's numeric id, from the audit log's parameters; undefined when the log does not say. */
   async teamIdentity(): Promise<string | undefined> {
-    const answer = await this.call('teams/audit-logs', 'admin', {
-      query: { startTime: '1d', endTime: 'now', page: '1', pageSize: '1' },
-    });
-    const teamId = cursorAuditLogsSchema.parse(answer.body).params?.teamId;
+    const answer = await this.call(
+      'teams/audit-logs',
+      'admin',
+      (body) => readAnswer(cursorAuditLogsSchema, body),
+      {
+        query: { startTime: '1d', endTime: 'now', page: '1', pageSize: '1' },
+      },
+    );
+    const teamId = answer.params?.teamId;
     return teamId === undefined ? undefined : String(teamId);
   }
 
@@ -137,10 +165,11 @@ export class CursorAdminClient {
         ...dayBounds(first, last),
         ...(options.paged ? { page, pageSize: USAGE_PAGE_SIZE } : {}),
       };
-      const answer = cursorUsagePageSchema.parse(
-        (await this.call('teams/daily-usage-data', 'admin', { method: 'POST', json: body })).body,
-      );
-      rows.push(...answer.data.map((row) => cursorUsageRowSchema.parse(row)));
+      const answer = await this.call('teams/daily-usage-data', 'admin', readUsagePage, {
+        method: 'POST',
+        json: body,
+      });
+      rows.push(...answer.rows);
       if (!options.paged || !answer.pagination?.hasNextPage) return rows;
     }
     throw new Error(`more than ${MAX_PAGES} pages of daily usage`);
@@ -151,13 +180,11 @@ export class CursorAdminClient {
     const seen = new Map<string, CursorUsageEvent>();
     for (let page = 1; page <= MAX_PAGES; page++) {
       const body = { ...dayBounds(first, last), page, pageSize: EVENTS_PAGE_SIZE };
-      const answer = cursorEventsPageSchema.parse(
-        (await this.call('teams/filtered-usage-events', 'events', { method: 'POST', json: body })).body,
-      );
-      for (const raw of answer.usageEvents) {
-        const event = cursorUsageEventSchema.parse(raw);
-        seen.set(eventId(event), event);
-      }
+      const answer = await this.call('teams/filtered-usage-events', 'events', readEventsPage, {
+        method: 'POST',
+        json: body,
+      });
+      for (const event of answer.events) seen.set(eventId(event), event);
       if (!answer.pagination?.hasNextPage) return [...seen.values()];
     }
     throw new Error(`more than ${MAX_PAGES} pages of usage events`);
@@ -168,8 +195,14 @@ export class CursorAdminClient {
     const members: { email: string; spendCents: number }[] = [];
     let cycleStart: number | undefined;
     for (let page = 1; page <= MAX_PAGES; page++) {
-      const answer = cursorSpendPageSchema.parse(
-        (await this.call('teams/spend', 'admin', { method: 'POST', json: { page, pageSize: 100 } })).body,
+      const answer = await this.call(
+        'teams/spend',
+        'admin',
+        (body) => readAnswer(cursorSpendPageSchema, body),
+        {
+          method: 'POST',
+          json: { page, pageSize: 100 },
+        },
       );
       cycleStart ??= answer.subscriptionCycleStart;
       members.push(...answer.teamMemberSpend.map((m) => ({ email: m.email, spendCents: m.spendCents })));

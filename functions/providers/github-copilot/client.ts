@@ -1,7 +1,17 @@
-import { ProviderHttpError, requestJson, requestText, type ProviderErrorKind } from '../http-client';
+import { ProviderResponseError } from '../../domain/errors';
+import { readAnswer } from '../answers';
+import {
+  defaultRetryPolicy,
+  ProviderHttpError,
+  requestAnswer,
+  requestJson,
+  requestText,
+  type ProviderErrorKind,
+  type RequestOptions,
+} from '../http-client';
 import type { ProviderContext } from '../types';
 import { githubCopilotManifest } from './manifest';
-import { parseReportFile, ReportFormatError } from './ndjson';
+import { parseReportFile } from './ndjson';
 import {
   copilotSeatsPageSchema,
   githubErrorSchema,
@@ -19,8 +29,10 @@ export const GITHUB_API_VERSION = '2026-03-10';
 const SEATS_PER_PAGE = 100;
 /** 100,000 seats: far beyond any organisation; stops a Link loop from running forever. */
 const MAX_SEAT_PAGES = 1000;
-/** Report calls per report and day: the first, then fresh links after an expired or truncated file. */
+/** Report calls per report and day: the first, then fresh links after an expired link or a damaged file. */
 const MAX_REPORT_CALLS = 3;
+/** Report calls while a file holds a record of another shape: one more, since a schema does not fix itself. */
+const MAX_MISSHAPEN_REPORT_CALLS = defaultRetryPolicy.maxMisshapenBodyAttempts;
 /** Statuses a signed link answers once it has expired (blob stores use 403; CDNs 404 or 410). */
 const EXPIRED_LINK_STATUSES = [403, 404, 410] as const;
 
@@ -172,8 +184,13 @@ export class GitHubCopilotClient {
     };
   }
 
-  private get(url: string, acceptStatuses: readonly number[] = []) {
-    return requestJson(this.ctx, url, {
+  /** A REST GET whose answer `read` checks (a damaged or misshapen body is asked again: requestAnswer). */
+  private get<T>(
+    url: string,
+    read: (body: unknown, status: number) => T,
+    acceptStatuses: readonly number[] = [],
+  ) {
+    const options: RequestOptions = {
       headers: { authorization: `Bearer ${this.token}`, 'x-github-api-version': GITHUB_API_VERSION },
       accept: 'application/vnd.github+json',
       describeError: describeGitHubError,
@@ -181,7 +198,8 @@ export class GitHubCopilotClient {
       rateLimitWaitSeconds: githubRateLimitWait,
       acceptStatuses,
       policy: this.policy(),
-    });
+    };
+    return requestAnswer(this.ctx, url, options, read);
   }
 
   /** A GraphQL call, with the token, rules and error reading of `get` (GraphQL is not versioned by header). */
@@ -277,19 +295,22 @@ export class GitHubCopilotClient {
 
   /** The organisation behind `org` (its numeric id is the stable account id). */
   async getOrganization(org: string): Promise<{ id: string; login: string; name: string }> {
-    const response = await this.get(this.url(`orgs/${encodeURIComponent(org)}`));
-    const parsed = githubOrganizationSchema.parse(response.body);
+    const { body: parsed } = await this.get(this.url(`orgs/${encodeURIComponent(org)}`), (body) =>
+      readAnswer(githubOrganizationSchema, body),
+    );
     return { id: parsed.id, login: parsed.login, name: parsed.name ?? parsed.login };
   }
 
   /** Step one of a report: its signed links (204 and 404 come back as answers, not errors). */
   async reportLinks(path: string, query: Record<string, string>) {
-    const response = await this.get(this.url(path, query), [204, 404]);
-    if (response.status === 204) return { kind: 'no_content' as const };
-    if (response.status === 404) {
-      return { kind: 'not_found' as const, message: describeGitHubError(response.body) ?? 'Not Found' };
-    }
-    return { kind: 'links' as const, links: reportLinksSchema.parse(response.body).download_links };
+    const read = (body: unknown, status: number) => {
+      if (status === 204) return { kind: 'no_content' as const };
+      if (status === 404) {
+        return { kind: 'not_found' as const, message: describeGitHubError(body) ?? 'Not Found' };
+      }
+      return { kind: 'links' as const, links: readAnswer(reportLinksSchema, body).download_links };
+    };
+    return (await this.get(this.url(path, query), read, [204, 404])).body;
   }
 
   /** Step two: one signed file, fetched without the GitHub token. Undefined when the link has expired. */
@@ -310,13 +331,16 @@ export class GitHubCopilotClient {
   }
 
   /**
-   * A one-day report, whole: report call → every link → NDJSON checked line by line. An expired link
-   * or a truncated file asks GitHub for fresh links and downloads them all again (links are not kept).
+   * A one-day report, whole: report call → every link → NDJSON checked line by line. An expired link or a
+   * damaged file (a line that is not JSON, a last line cut short) asks GitHub for fresh links and downloads them
+   * all again (links are not kept), up to MAX_REPORT_CALLS; a record of another shape, once more. A file still
+   * unreadable then throws its ProviderResponseError.
    */
   async getDayReport(report: ReportName, day: string, schema: z.ZodType): Promise<ReportAnswer> {
     const path = `${scopePath(this.options)}/copilot/metrics/reports/${report}`;
     let requests = 0;
     let lastProblem = '';
+    const unreadable = { not_json: 0, unexpected_shape: 0 };
     for (let call = 1; call <= MAX_REPORT_CALLS; call++) {
       requests++;
       const answer = await this.reportLinks(path, { day });
@@ -335,8 +359,10 @@ export class GitHubCopilotClient {
         try {
           records.push(...parseReportFile(text, label, schema));
         } catch (error) {
-          if (!(error instanceof ReportFormatError) || !error.truncated) throw error;
-          lastProblem = error.message;
+          if (!(error instanceof ProviderResponseError)) throw error;
+          error.reads = ++unreadable[error.problem];
+          const limit = error.problem === 'not_json' ? MAX_REPORT_CALLS : MAX_MISSHAPEN_REPORT_CALLS;
+          if (error.reads >= limit || call >= MAX_REPORT_CALLS) throw error;
           complete = false;
           break;
         }
@@ -372,16 +398,16 @@ export class GitHubCopilotClient {
       if (++requests > MAX_SEAT_PAGES) {
         throw new ProviderHttpError(`more than ${MAX_SEAT_PAGES} seat pages`, 'client', 200, 1);
       }
-      const response = await this.get(url, [404, 422]);
-      if (response.status === 404 || response.status === 422) {
-        return {
-          kind: 'not_set_up',
-          status: response.status,
-          message: describeGitHubError(response.body) ?? `HTTP ${response.status}`,
-          requests,
-        };
-      }
-      const page = copilotSeatsPageSchema.parse(response.body);
+      const response = await this.get(
+        url,
+        (body, status) =>
+          status === 404 || status === 422
+            ? { kind: 'not_set_up' as const, status, message: describeGitHubError(body) ?? `HTTP ${status}` }
+            : { kind: 'page' as const, page: readAnswer(copilotSeatsPageSchema, body) },
+        [404, 422],
+      );
+      if (response.body.kind === 'not_set_up') return { ...response.body, requests };
+      const { page } = response.body;
       total = page.total_seats;
       seats.push(...page.seats);
       const next = nextLink(response.headers.get('link'));

@@ -1,24 +1,15 @@
 import type { z } from 'zod';
-
-/** A report file that cannot be read as GitHub documents it; says where. */
-export class ReportFormatError extends Error {
-  override name = 'ReportFormatError';
-  constructor(
-    message: string,
-    readonly line: number,
-    /** The file ended in the middle of a record: downloading again may help. */
-    readonly truncated: boolean,
-  ) {
-    super(message);
-  }
-}
+import { ProviderResponseError } from '../../domain/errors';
+import { readAnswer } from '../answers';
 
 /**
  * Reads and checks one downloaded report file; answers its records unchanged (the normaliser parses
  * them again, so stored raw data can be re-normalised later). GitHub serves newline-delimited JSON (one object per line); its
  * example page prints a JSON array, which is accepted too. Blank lines are skipped. Every other line
  * must be a JSON object matching `schema`: a bad line stops the read with its line number — a report
- * with a silently dropped line would be stored as less usage than happened.
+ * with a silently dropped line would be stored as less usage than happened. A line that is not JSON (a last
+ * line cut short included) is a damaged download (`not_json`); one of another shape, `unexpected_shape`.
+ * Neither repeats what the line holds.
  */
 export function parseReportFile(text: string, label: string, schema: z.ZodType): unknown[] {
   const body = text.replace(/^\uFEFF/, '');
@@ -36,15 +27,14 @@ export function parseReportFile(text: string, label: string, schema: z.ZodType):
     } catch {
       // The last line with no newline after it that is not JSON: the file was cut short.
       const truncated = isLast && !body.endsWith('\n');
-      throw new ReportFormatError(
-        truncated
-          ? `${label} line ${number}: the file ends in the middle of a record (truncated download)`
-          : `${label} line ${number}: not valid JSON`,
-        number,
-        truncated,
-      );
+      throw new ProviderResponseError('not_json', [
+        {
+          where: `${label} line ${number}`,
+          rule: truncated ? 'the file ends in the middle of a record (truncated download)' : 'not valid JSON',
+        },
+      ]);
     }
-    check(value, schema, `${label} line ${number}`, number);
+    check(value, schema, `${label} line ${number}`);
     records.push(value);
   });
   return records;
@@ -55,21 +45,20 @@ function parseArray(body: string, label: string, schema: z.ZodType): unknown[] {
   try {
     values = JSON.parse(body);
   } catch {
-    throw new ReportFormatError(`${label}: a JSON array that does not parse (truncated download?)`, 1, true);
+    throw new ProviderResponseError('not_json', [
+      { where: label, rule: 'a JSON array that does not parse (truncated download?)' },
+    ]);
   }
-  if (!Array.isArray(values)) throw new ReportFormatError(`${label}: expected a JSON array`, 1, false);
-  values.forEach((value, index) => check(value, schema, `${label} record ${index + 1}`, index + 1));
+  if (!Array.isArray(values)) {
+    throw new ProviderResponseError('unexpected_shape', [{ where: label, rule: 'expected a JSON array' }]);
+  }
+  values.forEach((value, index) => check(value, schema, `${label} record ${index + 1}`));
   return values as unknown[];
 }
 
-function check(value: unknown, schema: z.ZodType, where: string, line: number): void {
+function check(value: unknown, schema: z.ZodType, where: string): void {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new ReportFormatError(`${where}: expected a JSON object`, line, false);
+    throw new ProviderResponseError('unexpected_shape', [{ where, rule: 'expected a JSON object' }]);
   }
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const field = issue?.path.join('.') || 'record';
-    throw new ReportFormatError(`${where}: ${field} ${issue?.message ?? 'is invalid'}`, line, false);
-  }
+  readAnswer(schema, value, { label: where });
 }

@@ -22,7 +22,9 @@ export type GitHubFault =
   /** Downloads stop in the middle of a record (the file is cut short). */
   | { kind: 'truncated_file'; times?: number }
   /** Downloads carry one line that is not JSON, in the middle of the file. */
-  | { kind: 'bad_line'; times?: number };
+  | { kind: 'bad_line'; times?: number }
+  /** Downloads carry one line that is JSON of another shape (a record the API changed), in the middle of the file. */
+  | { kind: 'misshapen_line'; times?: number };
 
 const STATUSES = [401, 403, 404, 429, 500, 502, 503, 529];
 /** Longer delays would outlive any sensible client timeout and only hold sockets open. */
@@ -52,9 +54,10 @@ export function checkFault(input: unknown): GitHubFault | string {
     case 'expired_link':
     case 'truncated_file':
     case 'bad_line':
+    case 'misshapen_line':
       return fault as GitHubFault;
     default:
-      return 'kind must be one of status, slow, expired_link, truncated_file, bad_line';
+      return 'kind must be one of status, slow, expired_link, truncated_file, bad_line, misshapen_line';
   }
 }
 

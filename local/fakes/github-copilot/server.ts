@@ -218,6 +218,10 @@ function serveFile(context: Context, request: IncomingMessage, url: URL, respons
     const lines = body.split('\n');
     lines.splice(Math.min(1, lines.length - 1), 0, '{"day": "2026-01-01", this is not json');
     body = lines.join('\n');
+  } else if (context.faults.take('misshapen_line')) {
+    const lines = body.split('\n');
+    lines.splice(Math.min(1, lines.length - 1), 0, '{"day": 20260101, "user_id": "not a number"}');
+    body = lines.join('\n');
   }
   send(response, 200, body);
   return 200;

@@ -1,4 +1,8 @@
-import { ValidationError } from '../../../functions/domain/errors';
+import {
+  ProviderResponseError,
+  ProviderUnavailableError,
+  ValidationError,
+} from '../../../functions/domain/errors';
 import { ProviderCallError } from '../../../functions/domain/provider';
 import {
   bindProvider,
@@ -85,6 +89,56 @@ describe('provider catalog', () => {
       outcome: 'credentials_refused',
     });
     expect(seen.every((context) => context === ctx)).toBe(true);
+  });
+
+  it('turns an answer it could not read into a reason naming the provider: not JSON → retry later, another shape → failed', async () => {
+    const misshapen = () =>
+      new ProviderResponseError('unexpected_shape', [
+        { where: 'at data[3].date', rule: 'expected string, received number' },
+      ]);
+    const damaged = () => Object.assign(new ProviderResponseError('not_json'), { reads: 3 });
+    let next: () => Error = misshapen;
+    const manifest = { ...testManifest(), displayName: 'Claude Code' };
+    const definition: ProviderDefinition<never> = {
+      manifest,
+      connectOptionsSchema: z.never(),
+      checkKeyFormat: () => null,
+      verifyCredentials: async () => {
+        throw next();
+      },
+      fetchDay: async () => {
+        throw next();
+      },
+      normalizeDay: () => [],
+      fetchSeats: async () => {
+        throw next();
+      },
+    };
+    const provider = bindProvider(definition, ctx);
+    const credentials = { apiKey: 'k', options: undefined as never, teamId: 't' };
+
+    await expect(provider.fetchDay!(credentials, '2026-06-15')).rejects.toMatchObject({
+      outcome: 'failed',
+      message:
+        'The Claude Code API answered a body this version does not read (at data[3].date: expected string, ' +
+        'received number); the day is tried again on the next daily run.',
+    });
+    await expect(provider.fetchSeats!(credentials)).rejects.toMatchObject({
+      outcome: 'failed',
+      message: expect.stringMatching(/; the seats are read again on the next sync\.$/),
+    });
+    const refused = provider.verifyCredentials(credentials);
+    await expect(refused).rejects.toBeInstanceOf(ProviderUnavailableError);
+    await expect(refused).rejects.toThrow(/; try again in a few minutes\.$/);
+
+    next = damaged;
+    await expect(provider.fetchDay!(credentials, '2026-06-15')).rejects.toMatchObject({
+      outcome: 'retry_later',
+      message:
+        'The Claude Code API answered a body that is not JSON 3 times in a row (cut short or damaged on the way); ' +
+        'the queue tries the day again.',
+    });
+    await expect(provider.fetchDay!(credentials, '2026-06-15')).rejects.toBeInstanceOf(ProviderCallError);
   });
 
   it('knows every registered provider by its API id, and names them when asked for another', () => {

@@ -1,4 +1,5 @@
-import { parseReportFile, ReportFormatError } from '../../../functions/providers/github-copilot/ndjson';
+import { ProviderResponseError } from '../../../functions/domain/errors';
+import { parseReportFile } from '../../../functions/providers/github-copilot/ndjson';
 import { normalizeCopilotDay } from '../../../functions/providers/github-copilot/normalizer';
 import { copilotUserRecordSchema } from '../../../functions/providers/github-copilot/schemas';
 
@@ -45,32 +46,47 @@ describe('Copilot report files (NDJSON)', () => {
     expect(parseReportFile('', 'x', copilotUserRecordSchema)).toEqual([]);
   });
 
+  const failure = (text: string, label = 'users-1-day') => {
+    try {
+      parseReportFile(text, label, copilotUserRecordSchema);
+    } catch (error) {
+      expect(error).toBeInstanceOf(ProviderResponseError);
+      return error as ProviderResponseError;
+    }
+    throw new Error('expected a ProviderResponseError');
+  };
+
   it('a line that is not JSON stops the read with its line number (nothing silently skipped)', () => {
     const text = `${line({ user_id: 1 })}\n\n{"day": oops}\n${line({ user_id: 2 })}\n`;
-    expect(() =>
-      parseReportFile(text, 'users-1-day 2026-05-06 file 1 of 1', copilotUserRecordSchema),
-    ).toThrow(new ReportFormatError('users-1-day 2026-05-06 file 1 of 1 line 3: not valid JSON', 3, false));
+    const error = failure(text, 'users-1-day 2026-05-06 file 1 of 1');
+    expect(error.problem).toBe('not_json');
+    expect(error.issues).toEqual([
+      { where: 'users-1-day 2026-05-06 file 1 of 1 line 3', rule: 'not valid JSON' },
+    ]);
   });
 
-  it('a last line cut short is reported as a truncated file (worth downloading again)', () => {
+  it('a last line cut short is a damaged download too (worth downloading again)', () => {
     const text = `${line({ user_id: 1 })}\n${line({ user_id: 2 }).slice(0, 60)}`;
-    try {
-      parseReportFile(text, 'users-1-day', copilotUserRecordSchema);
-      throw new Error('expected a ReportFormatError');
-    } catch (error) {
-      expect(error).toBeInstanceOf(ReportFormatError);
-      expect((error as ReportFormatError).truncated).toBe(true);
-      expect((error as ReportFormatError).line).toBe(2);
-      expect((error as Error).message).toMatch(/line 2: the file ends in the middle of a record/);
-    }
+    const error = failure(text);
+    expect(error.problem).toBe('not_json');
+    expect(error.issues).toEqual([
+      { where: 'users-1-day line 2', rule: 'the file ends in the middle of a record (truncated download)' },
+    ]);
   });
 
-  it('a record that breaks the documented shape names its line and field', () => {
+  it('a record that breaks the documented shape names its line and field, never the value', () => {
     const text = `${line({ user_id: 1 })}\n${line({ user_login: 42 })}\n`;
-    expect(() => parseReportFile(text, 'users-1-day', copilotUserRecordSchema)).toThrow(/line 2: user_login/);
-    expect(() => parseReportFile('[1]', 'users-1-day', copilotUserRecordSchema)).toThrow(
-      /expected a JSON object/,
-    );
+    const error = failure(text);
+    expect(error.problem).toBe('unexpected_shape');
+    expect(error.issues).toEqual([
+      { where: 'users-1-day line 2, at user_login', rule: 'expected string, received number' },
+    ]);
+    expect(failure('[1]').issues).toEqual([
+      { where: 'users-1-day record 1', rule: 'expected a JSON object' },
+    ]);
+    // A login in a field of the wrong type is the provider's data: no issue repeats it.
+    const secret = failure(`${line({ day: { login: 'octo-secret-login' } })}\n`);
+    expect(JSON.stringify(secret)).not.toContain('octo-secret-login');
   });
 });
 
