@@ -14,6 +14,12 @@ export interface ProviderManifest {
    * they are figures of.
    */
   tool?: string;
+  /**
+   * The provider reports licences: its definition fetches seats (`fetchSeats`; the catalog refuses a definition
+   * where the two disagree). Said here so that functions that load manifests only, such as the seats view, can
+   * name the seat-based tools.
+   */
+  reportsSeats?: boolean;
   /** Environment variable that overrides the API base URL (fakes, enterprise servers). */
   baseUrlEnv: string;
   defaultBaseUrl: string;

@@ -103,11 +103,11 @@ export interface ProviderCatalog extends ManifestCatalog {
   get(id: string): UsageProvider<never>;
 }
 
-/** The providers that report licences — those that fetch seats (`fetchSeats`) — in the catalog's order. */
-export function seatReportingProviders(catalog: ProviderCatalog): string[] {
-  return catalog
+/** The providers that report licences (`reportsSeats`: they fetch seats), in the catalog's order. */
+export function seatReportingProviders(manifests: ManifestCatalog): string[] {
+  return manifests
     .all()
-    .filter((manifest) => catalog.get(manifest.id).fetchSeats !== undefined)
+    .filter((manifest) => manifest.reportsSeats === true)
     .map((manifest) => manifest.id);
 }
 

@@ -1,4 +1,5 @@
 import { NotFoundError } from '../domain/errors';
+import { seatReportingProviders } from '../domain/provider';
 import { readDashboard, type ReadDashboardPorts } from '../domain/use-cases/read-dashboard';
 import {
   readDevelopers,
@@ -35,13 +36,6 @@ import { httpHandler, json, parseWith } from '../shared/http';
 import { lazy } from '../shared/lazy';
 
 export type DashboardPorts = ReadDashboardPorts & ReadPeoplePorts;
-
-/**
- * The providers that report licences, in display order: those whose provider fetches seats
- * (`seatReportingProviders` of the registry). Written out because this function loads the providers' manifests,
- * not their code; a unit test holds the list equal to the registry's.
- */
-export const SEAT_PROVIDERS: readonly string[] = ['github_copilot', 'cursor', 'claude_enterprise'];
 
 /**
  * GET /dashboard, /dashboard/developers, /dashboard/seats, /dashboard/developers/{id} and /dashboard/me —
@@ -102,7 +96,7 @@ export const handler = createDashboardHandler(
     attribution: attributionStore(),
     roster: rosterRepository(),
     manifests: manifestCatalog,
-    seatProviders: SEAT_PROVIDERS,
+    seatProviders: seatReportingProviders(manifestCatalog),
     clock: systemClock,
   })),
 );

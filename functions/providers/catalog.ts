@@ -110,6 +110,14 @@ export function createProviderCatalog(
   contextFor: (manifest: ProviderManifest) => ProviderContext,
   definitions: readonly ProviderDefinition<never>[] = providerDefinitions,
 ): ProviderCatalog {
+  for (const { manifest, fetchSeats } of definitions) {
+    // Functions that load manifests only name the seat-based tools from this flag: it must say what the code does.
+    if ((fetchSeats !== undefined) !== (manifest.reportsSeats === true)) {
+      throw new Error(
+        `${manifest.id}: its manifest's reportsSeats (${String(manifest.reportsSeats)}) must say whether it fetches seats (${fetchSeats !== undefined})`,
+      );
+    }
+  }
   const manifests = createManifestCatalog(definitions.map((definition) => definition.manifest));
   const bound = new Map<string, UsageProvider<never>>();
   return {

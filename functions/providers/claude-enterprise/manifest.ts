@@ -3,6 +3,7 @@ import type { ProviderManifest } from '../../domain/provider-manifest';
 export const claudeEnterpriseManifest: ProviderManifest = {
   id: 'claude_enterprise',
   displayName: 'Claude Enterprise Analytics',
+  reportsSeats: true,
   // Its figures are Claude Code's, of the developers on claude.ai Enterprise seats (whom the Admin API misses).
   tool: 'claude_code',
   baseUrlEnv: 'CLAUDE_ENTERPRISE_API_BASE_URL',

@@ -3,6 +3,7 @@ import type { ProviderManifest } from '../../domain/provider-manifest';
 export const cursorManifest: ProviderManifest = {
   id: 'cursor',
   displayName: 'Cursor',
+  reportsSeats: true,
   baseUrlEnv: 'CURSOR_API_BASE_URL',
   defaultBaseUrl: 'https://api.cursor.com',
   // 04:45 UTC: Cursor aggregates usage hourly, so yesterday is complete well before.

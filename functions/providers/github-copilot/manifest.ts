@@ -3,6 +3,7 @@ import type { ProviderManifest } from '../../domain/provider-manifest';
 export const githubCopilotManifest: ProviderManifest = {
   id: 'github_copilot',
   displayName: 'GitHub Copilot',
+  reportsSeats: true,
   // GitHub Enterprise Server: https://HOST/api/v3; GHE.com data residency: https://api.SUBDOMAIN.ghe.com.
   baseUrlEnv: 'GITHUB_API_BASE_URL',
   defaultBaseUrl: 'https://api.github.com',

@@ -1,33 +1,53 @@
+import { z } from 'zod';
 import { seatReportingProviders } from '../../../functions/domain/provider';
-import { SEAT_PROVIDERS } from '../../../functions/handlers/dashboard';
 import { createProviderCatalog } from '../../../functions/providers/catalog';
-import { catalogOf, scriptedProvider, testManifest } from '../../helpers/memory-ports';
+import { manifestCatalog } from '../../../functions/providers/manifests';
+import type { ProviderManifest } from '../../../functions/domain/provider-manifest';
+import type { ProviderDefinition } from '../../../functions/providers/types';
+import { testManifest } from '../../helpers/memory-ports';
+
+/** A definition that is never called: only its manifest and whether it fetches seats matter here. */
+function registeredDefinition(
+  manifest: ProviderManifest,
+  extra: Pick<ProviderDefinition<never>, 'fetchSeats'>,
+): ProviderDefinition<never> {
+  return {
+    manifest,
+    connectOptionsSchema: z.never(),
+    checkKeyFormat: () => null,
+    verifyCredentials: () => Promise.reject(new Error('not called')),
+    normalizeDay: () => [],
+    ...extra,
+  };
+}
 
 /**
  * The providers that report licences are the ones that fetch seats. The seats view names them when a team has no
- * seat-based tool; the dashboard function, which loads manifests and not provider code, is given them as a list
- * that must stay what the registry's providers say.
+ * seat-based tool; the dashboard function loads manifests, not provider code, so each manifest says it
+ * (`reportsSeats`), and the catalog refuses a definition whose flag and code disagree.
  */
 describe('providers that report licences', () => {
-  it('are the providers that fetch seats, in the catalog’s order', () => {
-    const seats = () => ({ kind: 'ok' as const, seats: [], requests: 0 });
-    const catalog = catalogOf(
-      scriptedProvider({ manifest: testManifest({ id: 'b_seats' }), seats }).provider,
-      scriptedProvider({ manifest: testManifest({ id: 'usage_only' }) }).provider,
-      scriptedProvider({ manifest: testManifest({ id: 'a_seats' }), seats }).provider,
-    );
-    expect(seatReportingProviders(catalog)).toEqual(['b_seats', 'a_seats']);
+  it('are, in display order, the registered providers whose manifests say so', () => {
+    expect(seatReportingProviders(manifestCatalog)).toEqual([
+      'github_copilot',
+      'cursor',
+      'claude_enterprise',
+    ]);
   });
 
-  it('are, for the dashboard function, the registry’s providers that fetch seats', () => {
-    const registry = createProviderCatalog((manifest) => ({
-      baseUrl: manifest.defaultBaseUrl,
+  it('match what the registered providers fetch (the catalog checks every definition)', () => {
+    const context = () => ({
+      baseUrl: 'http://127.0.0.1:1',
       fetch: () => Promise.reject(new Error('no calls here')),
       sleep: () => Promise.resolve(),
       now: () => new Date(),
       userAgent: 'test',
-    }));
-    expect(SEAT_PROVIDERS).toEqual(seatReportingProviders(registry));
-    expect(SEAT_PROVIDERS).toEqual(['github_copilot', 'cursor', 'claude_enterprise']);
+    });
+    expect(() => createProviderCatalog(context)).not.toThrow();
+    const seats = async () => ({ kind: 'ok' as const, seats: [], requests: 0 });
+    const unflagged = registeredDefinition(testManifest({ id: 'quiet_seats' }), { fetchSeats: seats });
+    expect(() => createProviderCatalog(context, [unflagged])).toThrow(/quiet_seats: .*reportsSeats/);
+    const flagged = registeredDefinition(testManifest({ id: 'no_seats', reportsSeats: true }), {});
+    expect(() => createProviderCatalog(context, [flagged])).toThrow(/no_seats: .*reportsSeats/);
   });
 });
