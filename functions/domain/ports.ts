@@ -21,8 +21,11 @@ import type { SeriesState } from './telemetry/series';
  * wires exactly those and the compiler says what a function may touch. The provider port is in provider.ts.
  */
 export interface IntegrationRepository {
-  /** Creates or replaces the integration item. */
-  save(integration: Integration): Promise<void>;
+  /**
+   * Writes the integration if the stored one is still the version before it (none, for version 1): false, writing
+   * nothing, when another writer created or moved it first — read it again and decide anew.
+   */
+  save(integration: Integration): Promise<boolean>;
   get(teamId: string, integrationId: string): Promise<Integration | undefined>;
   list(teamId: string): Promise<Integration[]>;
   /** Active, sync-enabled integrations of one provider, from a sparse index (no Scan). */

@@ -51,12 +51,16 @@ export class MemoryIntegrations implements IntegrationRepository {
     return `${teamId}|${integrationId}`;
   }
 
-  async save(integration: Integration): Promise<void> {
-    this.items.set(
-      MemoryIntegrations.key(integration.team_id, integration.integration_id),
-      structuredClone(integration),
-    );
+  async save(integration: Integration): Promise<boolean> {
+    const key = MemoryIntegrations.key(integration.team_id, integration.integration_id);
+    // The store's condition: the version before this one is stored (none, for version 1).
+    const stored = this.items.get(key);
+    if (integration.version <= 1 ? stored !== undefined : stored?.version !== integration.version - 1) {
+      return false;
+    }
+    this.items.set(key, structuredClone(integration));
     this.writes.push({ op: 'save', integration_id: integration.integration_id });
+    return true;
   }
 
   async get(teamId: string, integrationId: string): Promise<Integration | undefined> {

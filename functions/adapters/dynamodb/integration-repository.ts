@@ -44,8 +44,25 @@ export class DynamoIntegrationRepository implements IntegrationRepository {
     private readonly tableName: string,
   ) {}
 
-  async save(integration: Integration): Promise<void> {
-    await this.client.send(new PutCommand({ TableName: this.tableName, Item: toItem(integration) }));
+  async save(integration: Integration): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: toItem(integration),
+          ...(integration.version <= 1
+            ? { ConditionExpression: 'attribute_not_exists(pk)' }
+            : {
+                ConditionExpression: 'version = :previous',
+                ExpressionAttributeValues: { ':previous': integration.version - 1 },
+              }),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
   }
 
   async get(teamId: string, integrationId: string): Promise<Integration | undefined> {

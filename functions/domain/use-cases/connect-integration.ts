@@ -1,5 +1,5 @@
 import { daysBetween } from '../dates';
-import { fieldIssues, ValidationError } from '../errors';
+import { ConflictError, fieldIssues, ValidationError } from '../errors';
 import { integrationIdFor } from '../integration-id';
 import type { Caller, Integration } from '../model';
 import type { IntegrationRepository, Log, SecretStore } from '../ports';
@@ -82,6 +82,9 @@ function integrationRecord(
  * integration saved (a reconnect of the same account replaces its key) → backfill planned (days
  * pending, jobs queued). The key is never logged, returned or stored anywhere but the secret store.
  */
+/** Reads and writes of the integration before connect gives up on a record that keeps changing (409). */
+const SAVE_ATTEMPTS = 5;
+
 export async function connectIntegration(
   caller: Caller,
   input: ConnectInput,
@@ -100,16 +103,27 @@ export async function connectIntegration(
   const scope = { teamId: caller.teamId, integrationId, provider: provider.manifest.id };
   const secretRef = await ports.secrets.save(scope, input.apiKey);
   const now = ports.clock.now();
-  const existing = await ports.integrations.get(caller.teamId, integrationId);
-  const integration = integrationRecord(
-    caller,
-    provider,
-    input,
-    { id: integrationId, account, options, secretRef },
-    existing,
-    now,
-  );
-  await ports.integrations.save(integration);
+  // Built on the integration as read, and written only if it is still that one: a fetcher recording a sync, or a
+  // second connect of the same account, between the read and the write would otherwise be overwritten.
+  let existing: Integration | undefined;
+  let integration: Integration | undefined;
+  for (let attempt = 1; !integration; attempt++) {
+    existing = await ports.integrations.get(caller.teamId, integrationId);
+    const next = integrationRecord(
+      caller,
+      provider,
+      input,
+      { id: integrationId, account, options, secretRef },
+      existing,
+      now,
+    );
+    if (await ports.integrations.save(next)) integration = next;
+    else if (attempt >= SAVE_ATTEMPTS) {
+      throw new ConflictError(
+        'The integration changed while it was being connected; send the request again.',
+      );
+    }
+  }
 
   const earliest = provider.earliestDay?.(options as never, now);
   const range = backfillRange(provider.manifest, now, earliest, input.backfillDays);

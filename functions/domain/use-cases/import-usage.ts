@@ -133,8 +133,11 @@ async function importIntegration(
     version: 1,
     source: 'import',
   };
-  await ports.integrations.save(integration);
-  return integration;
+  if (await ports.integrations.save(integration)) return integration;
+  // Another import of the tool made it at the same moment: that one stands.
+  const made = await ports.integrations.get(caller.teamId, integrationId);
+  if (!made) throw new Error(`the import integration ${integrationId} was neither made nor found`);
+  return made;
 }
 
 function newRecord(

@@ -126,9 +126,11 @@ async function telemetryIntegration(teamId: string, ports: IngestTelemetryPorts)
     version: 1,
     source: 'telemetry',
   };
-  // Two first requests at once save the same item: either write leaves the same integration.
-  await ports.integrations.save(integration);
-  return integration;
+  if (await ports.integrations.save(integration)) return integration;
+  // Another first request made it at the same moment: that one stands.
+  const made = await ports.integrations.get(teamId, integrationId);
+  if (!made) throw new Error(`the telemetry integration of team ${teamId} was neither made nor found`);
+  return made;
 }
 
 /** A developer-day's stored states with the incoming ones merged in; undefined when none of them changes it. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { daysBetween } from '../../../../functions/domain/dates';
 import {
+  ConflictError,
   CredentialsRejectedError,
   ForbiddenError,
   ProviderUnavailableError,
@@ -310,6 +311,56 @@ describe('connecting an integration', () => {
       expect(await secrets.read(stored.secret_ref, scope)).toBe(newKey);
       expect(secrets.stored.size).toBe(1);
       expect(JSON.stringify([...secrets.stored.values()])).not.toContain(KEY);
+    });
+
+    it('keeps what another writer stored between its read and its write (a fetcher recording a sync)', async () => {
+      const { connect, integrations } = setup();
+      const first = await connect();
+      const id = first.integration.integration_id;
+      const get = integrations.get.bind(integrations);
+      let raced = false;
+      integrations.get = async (teamId, integrationId) => {
+        const read = await get(teamId, integrationId);
+        if (!raced && read) {
+          raced = true;
+          await integrations.update(teamId, integrationId, () => ({
+            last_sync: {
+              sync_id: 'sync_9',
+              trigger: 'scheduled',
+              finished_at: '2026-06-15T07:59:00.000Z',
+              outcome: 'ok',
+              days_ok: 2,
+              days_failed: 0,
+              days_pending: 0,
+            },
+          }));
+        }
+        return read;
+      };
+      const again = await connect({ apiKey: 'sk-test-rotated-9876543210' });
+      const stored = (await get('t', id))!;
+      expect(stored.last_sync).toMatchObject({ sync_id: 'sync_9' });
+      expect(stored.version).toBe(3);
+      expect(again.integration).toEqual(stored);
+      expect(integrations.writes.map((write) => write.op)).toEqual(['save', 'update', 'save']);
+    });
+
+    it('answers 409 when the integration keeps changing under it, and writes no integration', async () => {
+      const { connect, integrations } = setup();
+      const first = await connect();
+      const id = first.integration.integration_id;
+      const get = integrations.get.bind(integrations);
+      integrations.get = async (teamId, integrationId) => {
+        const read = await get(teamId, integrationId);
+        await integrations.update(teamId, integrationId, () => ({ updated_at: new Date().toISOString() }));
+        return read;
+      };
+      const error = await failure(connect({ apiKey: 'sk-test-rotated-9876543210' }));
+      expect(error).toBeInstanceOf(ConflictError);
+      expect(error.message).toMatch(/send the request again/);
+      expect(
+        integrations.writes.filter((write) => write.op === 'save' && write.integration_id === id),
+      ).toHaveLength(1);
     });
 
     it('keeps the manual-sync limit: a new key does not allow a second sync within the minute', async () => {
