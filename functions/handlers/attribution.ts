@@ -1,13 +1,12 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { reattributeTeam, type ReattributePorts } from '../domain/use-cases/refresh-attribution';
-import { attributionStore, rosterRepository, usageRepository } from '../adapters/dynamodb';
 import { sqsAttributionQueue } from '../adapters/queue';
 import { systemClock } from '../adapters/system';
 import { reattributionRequestSchema } from '../schemas/attribution-request';
 import { lazy } from '../shared/lazy';
-import { log, logger, withPowertools } from '../shared/observability';
-import { manifestCatalog } from '../providers/manifests';
+import { storeDayPorts } from './store-day-ports';
+import { logger, withPowertools } from '../shared/observability';
 
 /**
  * Attribution queue → re-attributes a team's stored days after a roster change (functions/domain/use-cases/
@@ -31,12 +30,8 @@ export function createAttributionHandler(ports: () => ReattributePorts) {
 
 export const handler = createAttributionHandler(
   lazy(() => ({
-    attribution: attributionStore(),
-    roster: rosterRepository(),
-    usage: usageRepository(),
+    ...storeDayPorts(),
     reattribution: sqsAttributionQueue(),
-    manifests: manifestCatalog,
     clock: systemClock,
-    log,
   })),
 );

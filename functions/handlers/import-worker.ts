@@ -1,12 +1,12 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import type { Context, S3EventRecord, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { IMPORT_ATTEMPTS, runImport, type RunImportPorts } from '../domain/use-cases/import-usage';
-import { attributionStore, importRepository, rosterRepository, usageRepository } from '../adapters/dynamodb';
+import { importRepository } from '../adapters/dynamodb';
 import { s3ImportFiles } from '../adapters/imports';
 import { systemClock } from '../adapters/system';
 import { lazy } from '../shared/lazy';
-import { log, logger, withPowertools } from '../shared/observability';
-import { manifestCatalog } from '../providers/manifests';
+import { storeDayPorts } from './store-day-ports';
+import { logger, withPowertools } from '../shared/observability';
 
 const KEY = /^imports\/([A-Za-z0-9_-]{1,64})\/(imp_\d{14}_[A-Za-z0-9]{1,20})\.csv$/;
 
@@ -43,13 +43,9 @@ export function createImportWorkerHandler(ports: () => RunImportPorts) {
 
 export const handler = createImportWorkerHandler(
   lazy(() => ({
+    ...storeDayPorts(),
     imports: importRepository(),
     files: s3ImportFiles(),
-    usage: usageRepository(),
-    attribution: attributionStore(),
-    roster: rosterRepository(),
-    manifests: manifestCatalog,
     clock: systemClock,
-    log,
   })),
 );

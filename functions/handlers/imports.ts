@@ -10,16 +10,9 @@ import {
   type ReadImportsPorts,
   type StartImportPorts,
 } from '../domain/use-cases/import-usage';
-import {
-  attributionStore,
-  importRepository,
-  integrationRepository,
-  rosterRepository,
-  usageRepository,
-} from '../adapters/dynamodb';
+import { importRepository, integrationRepository } from '../adapters/dynamodb';
 import { s3ImportFiles } from '../adapters/imports';
 import { randomIds, systemClock } from '../adapters/system';
-import { manifestCatalog } from '../providers/manifests';
 import {
   importIdSchema,
   importStartSchema,
@@ -31,7 +24,7 @@ import {
 import { callerFromEvent } from '../shared/auth';
 import { httpHandler, json, parseBody } from '../shared/http';
 import { lazy } from '../shared/lazy';
-import { log } from '../shared/observability';
+import { storeDayPorts } from './store-day-ports';
 
 export type ImportsPorts = StartImportPorts & ManualImportPorts & ReadImportsPorts;
 
@@ -76,15 +69,11 @@ export function createImportsHandler(ports: () => ImportsPorts) {
 
 export const handler = createImportsHandler(
   lazy(() => ({
+    ...storeDayPorts(),
     imports: importRepository(),
     files: s3ImportFiles(),
     integrations: integrationRepository(),
-    usage: usageRepository(),
-    attribution: attributionStore(),
-    roster: rosterRepository(),
-    manifests: manifestCatalog,
     clock: systemClock,
     ids: randomIds,
-    log,
   })),
 );

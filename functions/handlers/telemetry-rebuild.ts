@@ -1,18 +1,12 @@
 import { processPartialResponse, SqsFifoPartialProcessorAsync } from '@aws-lambda-powertools/batch';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { rebuildTelemetryDay, type RebuildTelemetryPorts } from '../domain/use-cases/rebuild-telemetry-day';
-import {
-  attributionStore,
-  integrationRepository,
-  rosterRepository,
-  telemetrySeriesRepository,
-  usageRepository,
-} from '../adapters/dynamodb';
+import { integrationRepository, telemetrySeriesRepository } from '../adapters/dynamodb';
 import { systemClock } from '../adapters/system';
 import { telemetryRebuildRequestSchema } from '../schemas/telemetry-rebuild-request';
 import { lazy } from '../shared/lazy';
+import { storeDayPorts } from './store-day-ports';
 import { log, logger, withPowertools } from '../shared/observability';
-import { manifestCatalog } from '../providers/manifests';
 
 /**
  * Telemetry rebuild queue (FIFO, one message group per day) → a telemetry day rebuilt from its series
@@ -38,13 +32,9 @@ export function createTelemetryRebuildHandler(ports: () => RebuildTelemetryPorts
 
 export const handler = createTelemetryRebuildHandler(
   lazy(() => ({
+    ...storeDayPorts(),
     series: telemetrySeriesRepository(),
     integrations: integrationRepository(),
-    usage: usageRepository(),
-    attribution: attributionStore(),
-    roster: rosterRepository(),
-    manifests: manifestCatalog,
     clock: systemClock,
-    log,
   })),
 );
