@@ -16,6 +16,7 @@ import {
   type EnterpriseRawDay,
   type RbacGroup,
 } from './schemas';
+import { readAnswer } from '../answers';
 
 /** The API serves no day before this one, and its cost and usage reports none older than 365 days. */
 export const FIRST_SERVED_DAY = '2026-01-01';
@@ -62,7 +63,7 @@ const bucketSchema = userUsageRowSchema.pick({ starting_at: true, rbac_group_id:
 function byDay(rows: readonly unknown[]): Map<string, unknown[]> {
   const grouped = new Map<string, unknown[]>();
   for (const row of rows) {
-    const day = dayOf(bucketSchema.parse(row));
+    const day = dayOf(readAnswer(bucketSchema, row));
     const list = grouped.get(day);
     if (list) list.push(row);
     else grouped.set(day, [row]);
@@ -70,7 +71,7 @@ function byDay(rows: readonly unknown[]): Map<string, unknown[]> {
   return grouped;
 }
 
-const groupOf = (row: unknown) => bucketSchema.parse(row).rbac_group_id ?? undefined;
+const groupOf = (row: unknown) => readAnswer(bucketSchema, row).rbac_group_id ?? undefined;
 
 /** Claude Code users of the day by the summary (per-product counts when the org has them, else everyone). */
 function activeOn(summary: DaySummary | undefined): number | undefined {
@@ -210,7 +211,7 @@ async function groupNames(
   if (!seen) return [];
   const rows = await client.usersOver(first, last, { byGroup: true });
   return rows.flatMap((value) => {
-    const row = userActivitySchema.parse(value);
+    const row = readAnswer(userActivitySchema, value);
     return row.rbac_group_id
       ? [{ rbac_group_id: row.rbac_group_id, rbac_group_name: row.rbac_group_name ?? null }]
       : [];
@@ -323,7 +324,7 @@ export const claudeEnterpriseProvider = {
       .at(-1) as string;
     const seats: SeatAssignment[] = [];
     for (const value of await client.usersOver(windowStart, newest, { byGroup: false })) {
-      const row = userActivitySchema.parse(value);
+      const row = readAnswer(userActivitySchema, value);
       if (!row.user) continue;
       const email = row.user.email_address.trim().toLowerCase();
       seats.push({
