@@ -72,6 +72,17 @@ export function summarizeDeadLetters(
 }
 
 /** A day's reason when its job was dead-lettered: what happened, and how the day recovers. */
+/**
+ * What a job's record says while its last allowed try runs: a function stopped by its timeout or memory limit
+ * answers nothing, SQS moves the message to the dead-letter queue, and this is what stays.
+ */
+export function unfinishedLastTryError(receives: number): string {
+  return (
+    `its last try (delivery ${receives}) began and did not finish: the function stopped (timeout or out of memory) ` +
+    'before it could record an error'
+  );
+}
+
 export function deadLetteredDayReason(receives: number, error: string): string {
   return (
     `dead_letter: the sync job failed on all ${receives} deliveries and was moved to the dead-letter queue ` +

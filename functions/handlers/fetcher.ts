@@ -6,7 +6,11 @@ import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { z } from 'zod';
 import type { SyncJob } from '../domain/model';
-import { forgetDeadLetteredJob, recordDeadLetteredJob } from '../domain/use-cases/dead-lettered-jobs';
+import {
+  forgetDeadLetteredJob,
+  noteLastTry,
+  recordDeadLetteredJob,
+} from '../domain/use-cases/dead-lettered-jobs';
 import { runSyncJob, type JobResult, type SyncJobPorts } from '../domain/use-cases/run-sync-job';
 import {
   attributionStore,
@@ -65,11 +69,17 @@ export function createFetcherHandler(ports: () => SyncJobPorts, options: () => F
     return run;
   };
 
-  /** On the job's last allowed receive, before SQS moves it to the dead-letter queue: record it. */
-  const recordIfLastReceive = async (job: SyncJob, record: SQSRecord, error: unknown): Promise<void> => {
+  /** The record's receives when this is the job's last allowed one (SQS dead-letters it next), else undefined. */
+  const lastReceive = (record: SQSRecord): number | undefined => {
     const { maxReceiveCount } = options();
     const receives = Number(record.attributes.ApproximateReceiveCount);
-    if (maxReceiveCount === undefined || !(receives >= maxReceiveCount)) return;
+    return maxReceiveCount !== undefined && receives >= maxReceiveCount ? receives : undefined;
+  };
+
+  /** On the job's last allowed receive, before SQS moves it to the dead-letter queue: record it. */
+  const recordIfLastReceive = async (job: SyncJob, record: SQSRecord, error: unknown): Promise<void> => {
+    const receives = lastReceive(record);
+    if (receives === undefined) return;
     await recordDeadLetteredJob(job, { error, receives }, ports()).catch((failure: unknown) => {
       // The job's own error is what the queue must see; its days heal in the daily run either way.
       logger.error('dead-lettered sync job not recorded', { error: (failure as Error).name });
@@ -85,6 +95,13 @@ export function createFetcherHandler(ports: () => SyncJobPorts, options: () => F
     }
     logger.appendKeys({ job_id: job.job_id, integration_id: job.integration_id, provider: job.provider });
     try {
+      const last = lastReceive(record);
+      if (last !== undefined) {
+        // Listed before the try: a try the function cannot finish leaves no error to record afterwards.
+        await noteLastTry(job, last, ports()).catch((failure: unknown) => {
+          logger.error('last try of a sync job not noted', { error: (failure as Error).name });
+        });
+      }
       const result = await runner()(job).catch(async (error: unknown) => {
         await recordIfLastReceive(job, record, error);
         throw error;

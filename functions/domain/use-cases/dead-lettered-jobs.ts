@@ -1,4 +1,10 @@
-import { deadLetteredDayReason, keptError, withDeadLetter, withoutDeadLetter } from '../dead-letters';
+import {
+  deadLetteredDayReason,
+  keptError,
+  unfinishedLastTryError,
+  withDeadLetter,
+  withoutDeadLetter,
+} from '../dead-letters';
 import type { DayState, DeadLetteredJob, SyncJob } from '../model';
 import type { Clock, IntegrationRepository, Log, UsageRepository } from '../ports';
 import { syncErrorText } from './run-sync-job';
@@ -70,6 +76,34 @@ export async function recordDeadLetteredJob(
     receives: failure.receives,
     days_failed: waiting.length,
   });
+}
+
+/**
+ * A sync job begins its last allowed try: it is listed on the integration's `dead_letters` first, so that a try the
+ * function cannot finish (timeout, out of memory: no error to catch, and SQS dead-letters the message) still leaves
+ * its record. The try's end replaces it: a success removes it (forgetDeadLetteredJob), a failure records its error
+ * and fails its days (recordDeadLetteredJob). Its days stay as they are meanwhile: pending days are asked for again
+ * by the daily run.
+ */
+export async function noteLastTry(
+  job: SyncJob,
+  receives: number,
+  ports: Pick<DeadLetterPorts, 'integrations' | 'clock'>,
+): Promise<void> {
+  const integration = await ports.integrations.get(job.team_id, job.integration_id);
+  if (!integration || integration.provider !== job.provider) return;
+  const now = ports.clock.now();
+  const entry: DeadLetteredJob = {
+    job_id: job.job_id,
+    sync_id: job.sync_id,
+    trigger: job.trigger,
+    dates: [...job.dates].sort(),
+    dead_lettered_at: now.toISOString(),
+    error: unfinishedLastTryError(receives),
+  };
+  await ports.integrations.update(job.team_id, job.integration_id, (current) => ({
+    dead_letters: withDeadLetter(current.dead_letters, entry, now),
+  }));
 }
 
 /**

@@ -34,9 +34,12 @@ async function setup(options: Partial<FetcherOptions> = { maxReceiveCount: MAX_R
   const secretRef = await secrets.save({ teamId: 't', integrationId: 'int_1', provider: 'fake' }, 'the-key');
   await integrations.save(integrationRecord({ secret_ref: secretRef }));
   const outage = { on: true };
+  /** What the integration listed while the provider was being asked (the job's try in progress). */
+  const duringTry: { dead_letters?: unknown }[] = [];
   const { provider } = scriptedProvider({
     days: {
       [DAY]: () => {
+        duringTry.push(structuredClone(integrations.items.get('t|int_1') ?? {}));
         if (outage.on) throw new ProviderCallError('retry_later', 'the provider answered 503');
         return { kind: 'ok', raw: { users: ['a'] }, requests: 1 };
       },
@@ -85,7 +88,11 @@ async function setup(options: Partial<FetcherOptions> = { maxReceiveCount: MAX_R
     }
   };
   const stored = async () => (await integrations.get('t', 'int_1'))!;
-  return { deliver, stored, outage, usage };
+  /** A try the function cannot finish: reading the ledger never answers (a Lambda stopped by its timeout). */
+  const stall = () => {
+    usage.getLedger = () => new Promise(() => undefined);
+  };
+  return { deliver, stored, outage, usage, duringTry, stall };
 }
 
 const job: SyncJob = {
@@ -128,6 +135,37 @@ describe('the fetcher and dead-lettered jobs', () => {
     expect(await deliver(job, 1)).toEqual([]);
     expect(await stored()).not.toHaveProperty('dead_letters');
     expect(usage.entry('t', 'int_1', DAY)?.state).toBe('ok');
+  });
+
+  it('lists the job before its last try, so a try the function cannot finish leaves its record', async () => {
+    const { deliver, stored, outage, usage, duringTry, stall } = await setup();
+    outage.on = false;
+    // A last try that succeeds: listed while it runs, gone after.
+    expect(await deliver(job, MAX_RECEIVES)).toEqual([]);
+    expect(duringTry.at(-1)?.dead_letters).toEqual([
+      expect.objectContaining({
+        job_id: 'job-1',
+        error: expect.stringMatching(/^its last try \(delivery 3\)/),
+      }),
+    ]);
+    expect(await stored()).not.toHaveProperty('dead_letters');
+    // A last try that never ends (the function is stopped): the record is there already.
+    const getLedger = usage.getLedger.bind(usage);
+    stall();
+    void deliver({ ...job, job_id: 'job-2' }, MAX_RECEIVES);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect((await stored()).dead_letters).toEqual([
+      expect.objectContaining({
+        job_id: 'job-2',
+        dates: [DAY],
+        error:
+          'its last try (delivery 3) began and did not finish: the function stopped (timeout or out of memory) before it could record an error',
+      }),
+    ]);
+    // A job's earlier tries are not listed.
+    usage.getLedger = getLedger;
+    expect(await deliver({ ...job, job_id: 'job-3' }, 1)).toEqual([]);
+    expect((await stored()).dead_letters).toEqual([expect.objectContaining({ job_id: 'job-2' })]);
   });
 
   it('without the queue’s receive count it records nothing', async () => {
