@@ -88,9 +88,21 @@ async function setup(options: Partial<FetcherOptions> = { maxReceiveCount: MAX_R
     }
   };
   const stored = async () => (await integrations.get('t', 'int_1'))!;
-  /** A try the function cannot finish: reading the ledger never answers (a Lambda stopped by its timeout). */
+  /**
+   * A try the function cannot finish: reading the ledger does not answer (a Lambda stopped by its timeout) until
+   * the test ends it — an invocation left pending would fire its timeout later, in another test.
+   */
   const stall = () => {
-    usage.getLedger = () => new Promise(() => undefined);
+    const getLedger = usage.getLedger.bind(usage);
+    let end: () => void = () => undefined;
+    usage.getLedger = () =>
+      new Promise((_, reject) => {
+        end = () => reject(new Error('the invocation was ended'));
+      });
+    return () => {
+      usage.getLedger = getLedger;
+      end();
+    };
   };
   return { deliver, stored, outage, usage, duringTry, stall };
 }
@@ -138,7 +150,7 @@ describe('the fetcher and dead-lettered jobs', () => {
   });
 
   it('lists the job before its last try, so a try the function cannot finish leaves its record', async () => {
-    const { deliver, stored, outage, usage, duringTry, stall } = await setup();
+    const { deliver, stored, outage, duringTry, stall } = await setup();
     outage.on = false;
     // A last try that succeeds: listed while it runs, gone after.
     expect(await deliver(job, MAX_RECEIVES)).toEqual([]);
@@ -150,9 +162,8 @@ describe('the fetcher and dead-lettered jobs', () => {
     ]);
     expect(await stored()).not.toHaveProperty('dead_letters');
     // A last try that never ends (the function is stopped): the record is there already.
-    const getLedger = usage.getLedger.bind(usage);
-    stall();
-    void deliver({ ...job, job_id: 'job-2' }, MAX_RECEIVES);
+    const endStall = stall();
+    const stalled = deliver({ ...job, job_id: 'job-2' }, MAX_RECEIVES);
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect((await stored()).dead_letters).toEqual([
       expect.objectContaining({
@@ -162,8 +173,9 @@ describe('the fetcher and dead-lettered jobs', () => {
           'its last try (delivery 3) began and did not finish: the function stopped (timeout or out of memory) before it could record an error',
       }),
     ]);
+    endStall();
+    expect(await stalled).toEqual([`m-${MAX_RECEIVES}`]);
     // A job's earlier tries are not listed.
-    usage.getLedger = getLedger;
     expect(await deliver({ ...job, job_id: 'job-3' }, 1)).toEqual([]);
     expect((await stored()).dead_letters).toEqual([expect.objectContaining({ job_id: 'job-2' })]);
   });
