@@ -72,6 +72,11 @@ export interface SyncPlan {
   trigger: SyncTrigger;
   /** Continues a sync begun by an earlier call (the scheduler plans page by page); a new one otherwise. */
   syncId?: string;
+  /**
+   * Days known to hold what a `pending` mark never replaces (stored, quiet, not served), as
+   * `<integration id>|<date>`: not marked, since the mark would be refused (the scheduler read them just before).
+   */
+  settled?: ReadonlySet<string>;
 }
 
 /**
@@ -88,9 +93,10 @@ export async function planSync(
   const provider = plan.manifest.id;
   const syncId = plan.syncId ?? ports.ids.newId('sync');
   const now = ports.clock.now();
-  await ports.usage.markPending(
-    plan.targets.flatMap((target) =>
-      plan.days.map((date) => ({
+  const marks = plan.targets.flatMap((target) =>
+    plan.days
+      .filter((date) => !plan.settled?.has(`${target.integrationId}|${date}`))
+      .map((date) => ({
         team_id: target.teamId,
         integration_id: target.integrationId,
         provider,
@@ -98,8 +104,8 @@ export async function planSync(
         sync_id: syncId,
         updated_at: now.toISOString(),
       })),
-    ),
   );
+  if (marks.length > 0) await ports.usage.markPending(marks);
   const jobs = plan.targets.flatMap((target) =>
     buildJobs({ ...target, provider }, [...plan.days], plan.manifest, plan.trigger, syncId, ports.ids, now),
   );

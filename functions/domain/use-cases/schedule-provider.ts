@@ -10,6 +10,9 @@ export interface ScheduleProviderPorts extends SyncPlanPorts {
   log: Log;
 }
 
+/** Day states a `pending` mark never replaces (the ledger's condition): the scheduler does not ask for them. */
+const SETTLED: ReadonlySet<string> = new Set(['ok', 'no_activity', 'not_available']);
+
 /** Integrations planned per call: bounds memory, and keeps the queue's batches full. */
 const PAGE = 100;
 
@@ -39,6 +42,14 @@ export async function scheduleProvider(
     const plain: Omit<JobTarget, 'provider'>[] = [];
     // The page's day states at once: its integrations' month items, 100 keys a BatchGetItem.
     const states = await ports.usage.getDayStates(page, window.start, window.end);
+    // Days stored already (the day before yesterday, usually) are not marked again: the mark would be refused.
+    const settled = new Set(
+      page.flatMap((target, index) =>
+        (states[index] ?? [])
+          .filter((day) => SETTLED.has(day.state))
+          .map((day) => `${target.integrationId}|${day.date}`),
+      ),
+    );
     for (const [index, target] of page.entries()) {
       const repair = daysToRepair(states[index] ?? [], manifest, now, daily);
       if (repair.length === 0) {
@@ -52,11 +63,14 @@ export async function scheduleProvider(
         days: [...days, ...repair],
         trigger: 'scheduled' as const,
         syncId,
+        settled,
       };
       jobs += (await planSync(plan, ports)).jobs;
     }
     if (plain.length) {
-      jobs += (await planSync({ manifest, targets: plain, days, trigger: 'scheduled', syncId }, ports)).jobs;
+      jobs += (
+        await planSync({ manifest, targets: plain, days, trigger: 'scheduled', syncId, settled }, ports)
+      ).jobs;
     }
     page = [];
   };

@@ -203,6 +203,16 @@ describe('scheduling the daily sync of a provider', () => {
       ]);
     });
 
+    it('does not mark a daily day pending that is stored already (the mark would be refused), and still asks for it', async () => {
+      const { ports, queue, usage } = await withLedger([day('2026-06-13', 'ok')]);
+      await scheduleProvider('fake', ports);
+      // Only yesterday is marked; the day before, stored, keeps its state and is fetched again as planned.
+      expect(usage.pendingCalls).toEqual([1]);
+      expect(usage.ledger.get('t|int_a|2026-06-13')?.state).toBe('ok');
+      expect(usage.ledger.get('t|int_a|2026-06-14')?.state).toBe('pending');
+      expect(queue.jobs().map((job) => job.dates)).toEqual([['2026-06-13', '2026-06-14']]);
+    });
+
     it('keeps a failing day’s attempts and reason while it waits again', async () => {
       const { ports, usage } = await withLedger([day('2026-06-02', 'failed')]);
       await scheduleProvider('fake', ports);
